@@ -1,0 +1,185 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { ConfigError, defaultDataDir, loadConfig, type ConfigInput } from './core/config.js';
+import { coreInfoPath, startControlCenter } from './core/control-center.js';
+import { PortInUseError } from './core/http/server.js';
+import { createLogger } from './core/logger.js';
+import { readToken } from './core/token.js';
+import { findRendererDir } from './static-dir.js';
+
+const USAGE = `usage: swf-control-center <command> [options]
+
+commands:
+  serve    run the core headless and serve the UI to a browser
+           [--port N] [--broker-port N] [--data-dir DIR] [--config FILE]
+  status   print the fleet of a running core as a table
+           [--data-dir DIR] [--all]
+  help     this text`;
+
+function fail(message: string, code = 1): never {
+  process.stderr.write(`swf-control-center: ${message}\n`);
+  process.exit(code);
+}
+
+function intFlag(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    fail(`${flag} must be a port number (0-65535), got "${value}"`, 2);
+  return n;
+}
+
+async function serve(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      'broker-port': { type: 'string' },
+      'data-dir': { type: 'string' },
+      config: { type: 'string' },
+    },
+    strict: true,
+  });
+  const flags: ConfigInput = {
+    port: intFlag(values.port, '--port'),
+    dataDir: values['data-dir'],
+    broker: { port: intFlag(values['broker-port'], '--broker-port') },
+  };
+  let config;
+  try {
+    config = loadConfig({ file: values.config, flags });
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message, 2);
+    throw err;
+  }
+
+  const log = createLogger('core');
+  const staticDir = findRendererDir();
+  if (!staticDir) log.warn('the UI is not built (run `npm run build`); serving the API only');
+  let core;
+  try {
+    core = await startControlCenter({ config, staticDir, logger: log });
+  } catch (err) {
+    if (err instanceof PortInUseError) {
+      const flag = err.port === config.broker.port ? '--broker-port' : '--port';
+      fail(
+        `port ${err.port} is already in use (is another SWF Control Center running?); choose another with ${flag} N`,
+      );
+    }
+    throw err;
+  }
+  process.stdout.write(`ready ${core.url}\n`);
+  log.info(`data in ${config.dataDir}; open ${core.url}#token=${core.token} in a browser`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal}: stopping`);
+    core
+      .stop()
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        log.error('stop failed', err);
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+interface StatusAgent {
+  instance_name: string;
+  agent_type: string;
+  status: string;
+  operational_state: string;
+  liveness: string;
+  last_heartbeat: string | null;
+  pid: number | null;
+}
+
+function ago(iso: string | null): string {
+  if (!iso) return 'never';
+  const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
+  return s < 120
+    ? `${s}s ago`
+    : s < 7200
+      ? `${Math.round(s / 60)}m ago`
+      : `${Math.round(s / 3600)}h ago`;
+}
+
+export function formatTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+async function status(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    options: { 'data-dir': { type: 'string' }, all: { type: 'boolean' } },
+  });
+  const dataDir = values['data-dir'] ?? process.env.SWF_CC_DATA_DIR ?? defaultDataDir();
+  let info: { url: string };
+  let token: string;
+  try {
+    info = JSON.parse(readFileSync(coreInfoPath(dataDir), 'utf8')) as { url: string };
+    token = readToken(dataDir);
+  } catch {
+    fail(
+      `no running core found in ${dataDir} (start one with \`swf-control-center serve\`, or pass --data-dir)`,
+    );
+  }
+  let body: { agents: StatusAgent[] };
+  try {
+    const res = await fetch(`${info.url}api/cc/status/${values.all ? '?all=true' : ''}`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    if (!res.ok) fail(`the core at ${info.url} answered ${res.status}`);
+    body = (await res.json()) as { agents: StatusAgent[] };
+  } catch (err) {
+    fail(`cannot reach the core at ${info.url}: ${(err as Error).message}`);
+  }
+  const rows = body.agents.map((a) => [
+    a.instance_name,
+    a.agent_type,
+    a.status,
+    a.operational_state,
+    a.liveness,
+    ago(a.last_heartbeat),
+    a.pid === null ? '-' : String(a.pid),
+  ]);
+  process.stdout.write(
+    `${formatTable(['AGENT', 'TYPE', 'STATUS', 'STATE', 'LIVENESS', 'HEARTBEAT', 'PID'], rows)}\n`,
+  );
+  if (rows.length === 0) process.stdout.write('(no agents)\n');
+}
+
+async function main(argv: string[]) {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      return serve(rest);
+    case 'status':
+      return status(rest);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(`${USAGE}\n`);
+      return;
+    default:
+      fail(`unknown command "${command}"\n${USAGE}`, 2);
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof TypeError && (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS'))
+    fail(err.message, 2);
+  process.stderr.write(`swf-control-center: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,193 @@
+import { readFileSync } from 'node:fs';
+import { homedir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseToml } from 'smol-toml';
+import { z } from 'zod';
+
+/**
+ * Every default lives here (DESIGN §2). Precedence: built-in defaults < config file < environment
+ * < command-line flags. Every source is validated by the same schema, so an error names the key.
+ */
+const port = z.number().int().min(0).max(65535);
+
+export const configSchema = z
+  .object({
+    host: z.literal('127.0.0.1').default('127.0.0.1'),
+    port: port.default(8002),
+    dataDir: z.string().min(1),
+    namespace: z.string().min(1).max(100),
+    broker: z
+      .object({
+        mode: z.enum(['embedded', 'external']).default('embedded'),
+        port: port.default(61612),
+        url: z.string().optional(),
+        login: z.string().default('admin'),
+        passcode: z.string().default('admin'),
+        caFile: z.string().optional(),
+      })
+      .strict()
+      .default({ mode: 'embedded', port: 61612, login: 'admin', passcode: 'admin' }),
+    workflowTopic: z.string().startsWith('/topic/').default('/topic/epictopic'),
+    heartbeatTopic: z.string().startsWith('/topic/').default('/topic/swf.heartbeat'),
+    workflowControlQueue: z.string().startsWith('/queue/').default('/queue/workflow_control'),
+    liveness: z
+      .object({
+        aliveSeconds: z.number().positive().default(300),
+        exitedAfterSeconds: z.number().positive().default(180),
+        sweepSeconds: z.number().positive().default(15),
+      })
+      .strict()
+      .default({ aliveSeconds: 300, exitedAfterSeconds: 180, sweepSeconds: 15 }),
+    retention: z
+      .object({
+        heartbeatMaxAgeDays: z.number().positive().default(7),
+        heartbeatMaxRows: z.number().int().positive().default(2_000_000),
+        logMaxAgeDays: z.number().positive().default(14),
+        logMaxRows: z.number().int().positive().default(1_000_000),
+        messageMaxAgeDays: z.number().positive().default(14),
+        messageMaxRows: z.number().int().positive().default(1_000_000),
+        pruneIntervalSeconds: z.number().positive().default(60),
+        pruneBatchRows: z.number().int().positive().default(5_000),
+      })
+      .strict()
+      .default({
+        heartbeatMaxAgeDays: 7,
+        heartbeatMaxRows: 2_000_000,
+        logMaxAgeDays: 14,
+        logMaxRows: 1_000_000,
+        messageMaxAgeDays: 14,
+        messageMaxRows: 1_000_000,
+        pruneIntervalSeconds: 60,
+        pruneBatchRows: 5_000,
+      }),
+    fleetFile: z.string().optional(),
+    maxBodyBytes: z
+      .number()
+      .int()
+      .positive()
+      .default(1024 * 1024),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;
+
+/** A partial config as a file, the environment or flags give it; merged before validation. */
+export type ConfigInput = Record<string, unknown>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
+  return join(base, 'swf-control-center');
+}
+
+export function defaultNamespace(): string {
+  let user = 'user';
+  try {
+    user = userInfo().username || user;
+  } catch {
+    // No passwd entry (some containers): keep the neutral name.
+  }
+  return `${user}-laptop`;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function mergeConfig(...layers: ConfigInput[]): ConfigInput {
+  const out: ConfigInput = {};
+  for (const layer of layers) {
+    for (const [key, value] of Object.entries(layer)) {
+      if (value === undefined) continue;
+      const prev = out[key];
+      out[key] = isPlainObject(prev) && isPlainObject(value) ? mergeConfig(prev, value) : value;
+    }
+  }
+  return out;
+}
+
+/** Reads a TOML or JSON config file (by extension); its keys use the schema's names. */
+export function readConfigFile(path: string): ConfigInput {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read config file ${path}: ${(err as Error).message}`);
+  }
+  try {
+    const parsed: unknown = path.endsWith('.json') ? JSON.parse(text) : parseToml(text);
+    if (!isPlainObject(parsed)) throw new Error('top level must be a table');
+    return parsed;
+  } catch (err) {
+    throw new ConfigError(`config file ${path}: ${(err as Error).message}`);
+  }
+}
+
+function envNumber(env: NodeJS.ProcessEnv, name: string, key: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n)) throw new ConfigError(`${name}=${raw}: ${key} must be a number`);
+  return n;
+}
+
+/** The environment variables the core honours (SWF_CC_* are ours; ACTIVEMQ_* match the agents). */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConfigInput {
+  return mergeConfig({
+    port: envNumber(env, 'SWF_CC_PORT', 'port'),
+    dataDir: env.SWF_CC_DATA_DIR || undefined,
+    namespace: env.SWF_CC_NAMESPACE || undefined,
+    fleetFile: env.SWF_CC_FLEET_FILE || undefined,
+    broker: {
+      port: envNumber(env, 'SWF_CC_BROKER_PORT', 'broker.port'),
+      url: env.SWF_CC_BROKER_URL || undefined,
+      mode: env.SWF_CC_BROKER_URL ? 'external' : undefined,
+    },
+  });
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const key = issue.path.length ? issue.path.join('.') : '(top level)';
+  if (issue.code === 'unrecognized_keys') {
+    const prefix = issue.path.length ? `${issue.path.join('.')}.` : '';
+    return `unknown key ${issue.keys.map((k) => `"${prefix}${k}"`).join(', ')}`;
+  }
+  return `"${key}": ${issue.message}`;
+}
+
+export function parseConfig(input: ConfigInput, source = 'config'): Config {
+  const withDefaults = mergeConfig(
+    { dataDir: defaultDataDir(), namespace: defaultNamespace() },
+    input,
+  );
+  const result = configSchema.safeParse(withDefaults);
+  if (!result.success) {
+    throw new ConfigError(
+      `invalid ${source}: ${result.error.issues.map(describeIssue).join('; ')}`,
+    );
+  }
+  const cfg = result.data;
+  if (cfg.broker.mode === 'external' && !cfg.broker.url) {
+    throw new ConfigError(
+      `invalid ${source}: "broker.url" is required when broker.mode is external`,
+    );
+  }
+  return cfg;
+}
+
+export interface LoadConfigOptions {
+  file?: string;
+  env?: NodeJS.ProcessEnv;
+  flags?: ConfigInput;
+}
+
+export function loadConfig(opts: LoadConfigOptions = {}): Config {
+  const fileLayer = opts.file ? readConfigFile(opts.file) : {};
+  return parseConfig(
+    mergeConfig(fileLayer, configFromEnv(opts.env ?? process.env), opts.flags ?? {}),
+    opts.file ? `configuration (file ${opts.file}, environment, flags)` : 'configuration',
+  );
+}

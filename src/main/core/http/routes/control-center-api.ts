@@ -1,0 +1,45 @@
+import type { Config } from '../../config.js';
+import type { LivenessTracker } from '../../monitor/liveness.js';
+import { livenessOf } from '../../monitor/liveness.js';
+import type { Store } from '../../store/index.js';
+import type { Router } from '../router.js';
+
+/** Our own endpoints (not the monitor's): what `swf-control-center status` and the UI read. */
+export function addControlCenterRoutes(
+  router: Router,
+  deps: { store: Store; liveness: LivenessTracker; config: Config; startedAt: string },
+) {
+  router.add('GET', '/api/cc/status/', (req) => {
+    const includeExited = req.query.get('all') === 'true';
+    const { items } = deps.store.agents.list({ includeExited }, 100_000);
+    const now = Date.now();
+    return {
+      status: 200,
+      body: {
+        startedAt: deps.startedAt,
+        namespace: deps.config.namespace,
+        agents: items.map((a) => ({
+          instance_name: a.instance_name,
+          agent_type: a.agent_type,
+          status: a.status,
+          operational_state: a.operational_state,
+          liveness: livenessOf(a, deps.config.liveness.aliveSeconds, now),
+          last_heartbeat: a.last_heartbeat,
+          pid: a.pid,
+          namespace: a.namespace,
+        })),
+      },
+    };
+  });
+
+  router.add('GET', '/api/cc/heartbeats/', (req) => {
+    const limit = Math.min(Number(req.query.get('limit') ?? 100) || 100, 10_000);
+    return {
+      status: 200,
+      body: deps.store.heartbeats.query({
+        instanceName: req.query.get('instance_name') ?? undefined,
+        limit,
+      }),
+    };
+  });
+}

@@ -1,0 +1,57 @@
+import type { Resource, Row } from '../../store/resource.js';
+import { nowIso } from '../../time.js';
+import type { Router } from '../router.js';
+import { listBody, listPage, queryFilters } from './list-response.js';
+
+const NOT_FOUND = { status: 404, body: { detail: 'No object matches the given query.' } };
+
+export interface ResourceRouteOptions {
+  /** Called before create and update; may throw a ResourceError for a bad reference. */
+  check?: (body: Row) => void;
+  readOnly?: boolean;
+}
+
+/** A DRF ModelViewSet: list, create, retrieve, update, partial update, destroy. */
+export function addResourceRoutes(
+  router: Router,
+  base: string,
+  resource: Resource,
+  opts: ResourceRouteOptions = {},
+) {
+  const isInt = resource.spec.pk.kind === 'auto';
+  const key = (raw: string) => (isInt ? Number(raw) : raw);
+  const validKey = (raw: string) => !isInt || /^\d+$/.test(raw);
+  const asRow = (body: unknown): Row =>
+    typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Row) : {};
+
+  router.add('GET', `${base}/`, (req) => {
+    const page = listPage(req.query);
+    const { items, total } = resource.list(queryFilters(req.query), page.limit, page.offset);
+    return { status: 200, body: listBody(items, total, page, req.path) };
+  });
+  router.add('GET', `${base}/:key/`, (req) => {
+    const raw = req.params.key!;
+    const row = validKey(raw) ? resource.get(key(raw)) : undefined;
+    return row ? { status: 200, body: row } : NOT_FOUND;
+  });
+  if (opts.readOnly) return;
+
+  router.add('POST', `${base}/`, (req) => {
+    resource.validate(req.body, false);
+    opts.check?.(asRow(req.body));
+    return { status: 201, body: resource.create(req.body, nowIso()) };
+  });
+  const update = (partial: boolean) => (req: { params: Record<string, string>; body: unknown }) => {
+    const raw = req.params.key!;
+    if (!validKey(raw) || !resource.get(key(raw))) return NOT_FOUND;
+    resource.validate(req.body, partial);
+    opts.check?.(asRow(req.body));
+    return { status: 200, body: resource.patch(key(raw), req.body, nowIso()) };
+  };
+  router.add('PATCH', `${base}/:key/`, update(true));
+  router.add('PUT', `${base}/:key/`, update(false));
+  router.add('DELETE', `${base}/:key/`, (req) => {
+    const raw = req.params.key!;
+    return validKey(raw) && resource.remove(key(raw)) ? { status: 204 } : NOT_FOUND;
+  });
+}

@@ -1,0 +1,73 @@
+import type { Db, Migration } from './db.js';
+import { createResource } from './resource.js';
+
+export const runMigrations: Migration[] = [
+  {
+    id: 'runs-001-create',
+    up: `CREATE TABLE runs (
+      run_id INTEGER PRIMARY KEY AUTOINCREMENT,
+      run_number INTEGER NOT NULL UNIQUE,
+      start_time TEXT,
+      end_time TEXT,
+      run_conditions TEXT
+    );
+    CREATE TABLE run_states (
+      run_number TEXT PRIMARY KEY,
+      phase TEXT NOT NULL DEFAULT '',
+      state TEXT NOT NULL DEFAULT '',
+      substate TEXT NOT NULL DEFAULT '',
+      target_worker_count INTEGER NOT NULL DEFAULT 0,
+      active_worker_count INTEGER NOT NULL DEFAULT 0,
+      stf_samples_received INTEGER NOT NULL DEFAULT 0,
+      slices_created INTEGER NOT NULL DEFAULT 0,
+      slices_queued INTEGER NOT NULL DEFAULT 0,
+      slices_processing INTEGER NOT NULL DEFAULT 0,
+      slices_completed INTEGER NOT NULL DEFAULT 0,
+      slices_failed INTEGER NOT NULL DEFAULT 0,
+      state_changed_at TEXT,
+      updated_at TEXT NOT NULL,
+      metadata TEXT
+    );`,
+  },
+];
+
+export const createRunsStore = (db: Db) =>
+  createResource(db, {
+    table: 'runs',
+    pk: { name: 'run_id', kind: 'auto' },
+    columns: {
+      run_number: { kind: 'int', required: true },
+      start_time: { kind: 'time' },
+      end_time: { kind: 'time' },
+      run_conditions: { kind: 'json' },
+    },
+    filters: ['run_number'],
+    order: 'run_id DESC',
+  });
+
+const counter = { kind: 'int', default: 0 } as const;
+
+export const createRunStatesStore = (db: Db) =>
+  createResource(db, {
+    table: 'run_states',
+    pk: { name: 'run_number', kind: 'given' },
+    columns: {
+      phase: { kind: 'text', default: '' },
+      state: { kind: 'text', default: '' },
+      substate: { kind: 'text', default: '' },
+      target_worker_count: counter,
+      active_worker_count: counter,
+      stf_samples_received: counter,
+      slices_created: counter,
+      slices_queued: counter,
+      slices_processing: counter,
+      slices_completed: counter,
+      slices_failed: counter,
+      state_changed_at: { kind: 'time' },
+      updated_at: { kind: 'time', readOnly: true },
+      metadata: { kind: 'json' },
+    },
+    filters: ['phase', 'state'],
+    order: 'run_number DESC',
+    updatedAt: 'updated_at',
+  });

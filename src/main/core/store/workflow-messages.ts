@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import type { Db, Migration } from './db.js';
+
+export const workflowMessageMigrations: Migration[] = [
+  {
+    id: 'workflow-messages-001-create',
+    up: `CREATE TABLE workflow_messages (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      message_id TEXT NOT NULL UNIQUE,
+      message_type TEXT NOT NULL,
+      sender_agent TEXT,
+      recipient_agent TEXT,
+      namespace TEXT,
+      execution_id TEXT,
+      run_id TEXT,
+      queue_name TEXT NOT NULL,
+      message_content TEXT NOT NULL,
+      sent_at TEXT NOT NULL
+    );
+    CREATE INDEX workflow_messages_type ON workflow_messages(message_type);
+    CREATE INDEX workflow_messages_execution ON workflow_messages(execution_id);
+    CREATE INDEX workflow_messages_run ON workflow_messages(run_id);
+    CREATE INDEX workflow_messages_sent_at ON workflow_messages(sent_at);`,
+  },
+];
+
+export interface WorkflowMessageInput {
+  message_type: string;
+  sender_agent: string | null;
+  recipient_agent: string | null;
+  namespace: string | null;
+  execution_id: string | null;
+  run_id: string | null;
+  queue_name: string;
+  message_content: unknown;
+}
+
+export interface WorkflowMessageRecord extends WorkflowMessageInput {
+  id: number;
+  message_id: string;
+  sent_at: string;
+}
+
+export interface WorkflowMessageQuery {
+  messageType?: string;
+  sender?: string;
+  namespace?: string;
+  executionId?: string;
+  runId?: string;
+  since?: string;
+  until?: string;
+  limit?: number;
+  offset?: number;
+}
+
+type Row = Omit<WorkflowMessageRecord, 'message_content'> & { message_content: string };
+const toRecord = (r: Row): WorkflowMessageRecord => ({
+  ...r,
+  message_content: JSON.parse(r.message_content) as unknown,
+});
+
+export type WorkflowMessagesStore = ReturnType<typeof createWorkflowMessagesStore>;
+
+export function createWorkflowMessagesStore(db: Db) {
+  const insert = db.prepare(
+    `INSERT INTO workflow_messages (message_id, message_type, sender_agent, recipient_agent, namespace,
+       execution_id, run_id, queue_name, message_content, sent_at)
+     VALUES (@message_id, @message_type, @sender_agent, @recipient_agent, @namespace,
+       @execution_id, @run_id, @queue_name, @message_content, @sent_at)`,
+  );
+  return {
+    append(msg: WorkflowMessageInput, now: string): WorkflowMessageRecord {
+      const row = {
+        ...msg,
+        message_id: randomUUID(),
+        message_content: JSON.stringify(msg.message_content),
+        sent_at: now,
+      };
+      const info = insert.run(row);
+      return { ...msg, id: Number(info.lastInsertRowid), message_id: row.message_id, sent_at: now };
+    },
+
+    /** Newest first. */
+    query(q: WorkflowMessageQuery = {}): { items: WorkflowMessageRecord[]; total: number } {
+      const where: string[] = [];
+      const params: Record<string, string | number> = {};
+      const add = (sql: string, key: string, value: string | undefined) => {
+        if (value === undefined || value === '') return;
+        where.push(sql);
+        params[key] = value;
+      };
+      add('message_type = @messageType', 'messageType', q.messageType);
+      add('sender_agent = @sender', 'sender', q.sender);
+      add('namespace = @namespace', 'namespace', q.namespace);
+      add('execution_id = @executionId', 'executionId', q.executionId);
+      add('run_id = @runId', 'runId', q.runId);
+      add('sent_at >= @since', 'since', q.since);
+      add('sent_at <= @until', 'until', q.until);
+      const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      const total = (
+        db.prepare(`SELECT COUNT(*) AS n FROM workflow_messages ${clause}`).get(params) as {
+          n: number;
+        }
+      ).n;
+      const rows = db
+        .prepare(
+          `SELECT * FROM workflow_messages ${clause} ORDER BY id DESC LIMIT @limit OFFSET @offset`,
+        )
+        .all({ ...params, limit: q.limit ?? 100, offset: q.offset ?? 0 }) as Row[];
+      return { items: rows.map(toRecord), total };
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+/**
+ * An AppLog record as the agents' REST log handler posts it (reference §2.5, §1.8). Both the
+ * current (`levelname`, `funcname`, `lineno`) and the July 2025 spellings are accepted on input.
+ */
+export const appLogInputSchema = z
+  .object({
+    app_name: z.string().min(1).max(100),
+    instance_name: z.string().min(1).max(100),
+    timestamp: z.string().min(1).max(64).optional(),
+    level: z.number().int().min(0).max(100).optional(),
+    levelname: z.string().max(50).optional(),
+    level_name: z.string().max(50).optional(),
+    message: z.string().max(200_000),
+    module: z.string().max(255).optional(),
+    funcname: z.string().max(255).optional(),
+    func_name: z.string().max(255).optional(),
+    lineno: z.number().int().optional(),
+    line_no: z.number().int().optional(),
+    process: z.number().int().optional(),
+    thread: z.number().int().optional(),
+    extra_data: z.record(z.string(), z.unknown()).nullish(),
+  })
+  .refine((v) => v.levelname !== undefined || v.level_name !== undefined || v.level !== undefined, {
+    message: 'one of levelname, level_name or level is required',
+    path: ['levelname'],
+  });
+export type AppLogInput = z.infer<typeof appLogInputSchema>;
+
+export const appLogRecordSchema = z.object({
+  id: z.number().int(),
+  app_name: z.string(),
+  instance_name: z.string(),
+  timestamp: z.string(),
+  level: z.number().int(),
+  levelname: z.string(),
+  message: z.string(),
+  module: z.string(),
+  funcname: z.string(),
+  lineno: z.number().int(),
+  process: z.number().int(),
+  thread: z.number().int(),
+  extra_data: z.record(z.string(), z.unknown()).nullable(),
+});
+export type AppLogRecord = z.infer<typeof appLogRecordSchema>;
