@@ -130,76 +130,80 @@ describe('bad input never takes the core down or loses data', () => {
     expect((await t.api('/api/systemagents/')).status).toBe(200);
   });
 
-  it('survives 3,000 random bodies across the API with stored data intact', async () => {
-    // Known data first.
-    for (let i = 0; i < 20; i++) {
+  it(
+    'survives 3,000 random bodies across the API with stored data intact',
+    { timeout: 180_000 },
+    async () => {
+      // Known data first.
+      for (let i = 0; i < 20; i++) {
+        const res = await t.api('/api/systemagents/heartbeat/', {
+          method: 'POST',
+          json: { instance_name: `keep-${i}`, agent_type: 'DATA', namespace: 'ns', pid: i },
+        });
+        expect(res.ok).toBe(true);
+      }
+      // Run id 1 is fair game for the fuzzer's id-addressed writes; the checked run is id 2.
+      await t.api('/api/runs/', { method: 'POST', json: { run_number: 1 } });
+      await t.api('/api/runs/', { method: 'POST', json: { run_number: 4242 } });
+      const before = JSON.stringify(
+        t.core.store.agents.all().filter((a) => a.instance_name.startsWith('keep-')),
+      );
+
+      const paths = [
+        '/api/systemagents/heartbeat/',
+        '/api/systemagents/',
+        '/api/subscribers/',
+        '/api/logs/',
+        '/api/runs/',
+        '/api/stf-files/',
+        '/api/fastmon-files/',
+        '/api/namespaces/ensure/',
+        '/api/workflow-executions/',
+        '/api/run-states/',
+        '/api/systemagents/1/',
+        '/api/runs/1/',
+      ];
+      const methods = ['POST', 'POST', 'POST', 'PATCH', 'PUT'];
+      const r = rng(20261124);
+      const statuses = new Map<number, number>();
+      const batch = 25;
+      for (let i = 0; i < 3000; i += batch) {
+        const results = await Promise.all(
+          Array.from({ length: batch }, () => {
+            const path = paths[Math.floor(r() * paths.length)]!;
+            const method = path.match(/\/\d+\/$/)
+              ? methods[Math.floor(r() * methods.length)]!
+              : 'POST';
+            // Never aim random writes at the rows we check afterwards.
+            const body = randomBody(r).replace(/keep-/g, 'fuzz-');
+            return t
+              .api(path, { method, body, headers: { 'content-type': 'application/json' } })
+              .then(async (res) => {
+                await res.arrayBuffer();
+                return res.status;
+              });
+          }),
+        );
+        for (const s of results) statuses.set(s, (statuses.get(s) ?? 0) + 1);
+      }
+      // Every answer is a 2xx or a clear 4xx; never a 5xx.
+      expect([...statuses.keys()].filter((s) => s >= 500)).toEqual([]);
+      expect(statuses.get(400) ?? 0).toBeGreaterThan(500);
+
+      // Still serving, and the known rows are untouched (agent 1 may have been PATCHed: it is keep-0, so exclude id-addressed writes).
       const res = await t.api('/api/systemagents/heartbeat/', {
         method: 'POST',
-        json: { instance_name: `keep-${i}`, agent_type: 'DATA', namespace: 'ns', pid: i },
+        json: { instance_name: 'after-fuzz' },
       });
-      expect(res.ok).toBe(true);
-    }
-    // Run id 1 is fair game for the fuzzer's id-addressed writes; the checked run is id 2.
-    await t.api('/api/runs/', { method: 'POST', json: { run_number: 1 } });
-    await t.api('/api/runs/', { method: 'POST', json: { run_number: 4242 } });
-    const before = JSON.stringify(
-      t.core.store.agents.all().filter((a) => a.instance_name.startsWith('keep-')),
-    );
-
-    const paths = [
-      '/api/systemagents/heartbeat/',
-      '/api/systemagents/',
-      '/api/subscribers/',
-      '/api/logs/',
-      '/api/runs/',
-      '/api/stf-files/',
-      '/api/fastmon-files/',
-      '/api/namespaces/ensure/',
-      '/api/workflow-executions/',
-      '/api/run-states/',
-      '/api/systemagents/1/',
-      '/api/runs/1/',
-    ];
-    const methods = ['POST', 'POST', 'POST', 'PATCH', 'PUT'];
-    const r = rng(20261124);
-    const statuses = new Map<number, number>();
-    const batch = 25;
-    for (let i = 0; i < 3000; i += batch) {
-      const results = await Promise.all(
-        Array.from({ length: batch }, () => {
-          const path = paths[Math.floor(r() * paths.length)]!;
-          const method = path.match(/\/\d+\/$/)
-            ? methods[Math.floor(r() * methods.length)]!
-            : 'POST';
-          // Never aim random writes at the rows we check afterwards.
-          const body = randomBody(r).replace(/keep-/g, 'fuzz-');
-          return t
-            .api(path, { method, body, headers: { 'content-type': 'application/json' } })
-            .then(async (res) => {
-              await res.arrayBuffer();
-              return res.status;
-            });
-        }),
+      expect(res.status).toBe(201);
+      const after = t.core.store.agents
+        .all()
+        .filter((a) => a.instance_name.startsWith('keep-') && a.id !== 1);
+      expect(JSON.stringify(after)).toBe(
+        JSON.stringify((JSON.parse(before) as { id: number }[]).filter((a) => a.id !== 1)),
       );
-      for (const s of results) statuses.set(s, (statuses.get(s) ?? 0) + 1);
-    }
-    // Every answer is a 2xx or a clear 4xx; never a 5xx.
-    expect([...statuses.keys()].filter((s) => s >= 500)).toEqual([]);
-    expect(statuses.get(400) ?? 0).toBeGreaterThan(500);
-
-    // Still serving, and the known rows are untouched (agent 1 may have been PATCHed: it is keep-0, so exclude id-addressed writes).
-    const res = await t.api('/api/systemagents/heartbeat/', {
-      method: 'POST',
-      json: { instance_name: 'after-fuzz' },
-    });
-    expect(res.status).toBe(201);
-    const after = t.core.store.agents
-      .all()
-      .filter((a) => a.instance_name.startsWith('keep-') && a.id !== 1);
-    expect(JSON.stringify(after)).toBe(
-      JSON.stringify((JSON.parse(before) as { id: number }[]).filter((a) => a.id !== 1)),
-    );
-    expect(t.core.store.runs.list({ run_number: 4242 }).total).toBe(1);
-    expect(t.core.store.db.pragma('integrity_check', { simple: true })).toBe('ok');
-  });
+      expect(t.core.store.runs.list({ run_number: 4242 }).total).toBe(1);
+      expect(t.core.store.db.pragma('integrity_check', { simple: true })).toBe('ok');
+    },
+  );
 });
