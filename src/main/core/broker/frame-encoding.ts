@@ -30,13 +30,25 @@ export function escapeHeader(value: string, version: StompVersion): string {
     .replace(/:/g, '\\c');
 }
 
-/** A whole frame (command, headers, optional body) as one buffer. */
+/**
+ * A whole frame (command, headers, optional body) as one buffer. ERROR frames carry a text body
+ * WITHOUT content-length, as ActiveMQ sends them: stompit 1.0.0 reads a text/plain ERROR body that
+ * has a content-length and then destroys the wrong stream, an uncaught exception in the client.
+ */
 export function encodeFrame(
   command: string,
   headers: Record<string, string | undefined>,
   version: StompVersion,
   body?: string | Buffer,
 ): Buffer {
+  if (command === 'ERROR' && typeof body === 'string') {
+    let text = `${command}\n`;
+    for (const [key, value] of Object.entries(headers)) {
+      if (value === undefined) continue;
+      text += `${escapeHeader(key, version)}:${escapeHeader(value, version)}\n`;
+    }
+    return Buffer.from(`${text}\n${body.replace(/\0/g, '')}\0\n`);
+  }
   let head = `${command}\n`;
   for (const [key, value] of Object.entries(headers)) {
     if (value === undefined) continue;
