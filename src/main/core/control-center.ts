@@ -1,5 +1,6 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
 import type { Config } from './config.js';
 import { EventBus } from './events.js';
 import { Router } from './http/router.js';
@@ -32,6 +33,8 @@ export interface ControlCenter {
   heartbeats: HeartbeatService;
   liveness: LivenessTracker;
   http: HttpServer;
+  /** The embedded STOMP broker (absent when `broker.mode` is external). */
+  broker?: EmbeddedBroker;
   startedAt: string;
   /** Runs one retention pass now (also scheduled); resolves with the rows deleted per table. */
   pruneNow(): Promise<{ table: string; deleted: number }[]>;
@@ -99,6 +102,27 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
       await pruning?.catch(() => undefined);
     });
 
+    let broker: EmbeddedBroker | undefined;
+    if (config.broker.mode === 'embedded') {
+      broker = await startEmbeddedBroker({
+        host: '127.0.0.1',
+        port: config.broker.port,
+        login: config.broker.login,
+        passcode: config.broker.passcode,
+        logger: log.child('broker'),
+      });
+      const embedded = broker;
+      bus.emit('broker.state', {
+        mode: 'embedded',
+        state: 'listening',
+        detail: `127.0.0.1:${embedded.port}`,
+      });
+      cleanups.push(async () => {
+        await embedded.close();
+        bus.emit('broker.state', { mode: 'embedded', state: 'stopped', detail: '' });
+      });
+    }
+
     const startedAt = new Date().toISOString();
     const router = new Router();
     addMonitorApiRoutes(router, store, heartbeats, bus);
@@ -135,6 +159,7 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
       heartbeats,
       liveness,
       http,
+      broker,
       startedAt,
       pruneNow,
       stop() {

@@ -21,6 +21,12 @@ export interface CoreEventMap {
   'agent.liveness': { instanceName: string; liveness: Liveness; markedExited: boolean };
   /** An application log record was stored. */
   'log.appended': { log: AppLogRecord };
+  /** The STOMP broker's state (embedded: listening/stopped; external client: connected/reconnecting/failed). */
+  'broker.state': {
+    mode: 'embedded' | 'external';
+    state: 'listening' | 'connected' | 'reconnecting' | 'failed' | 'stopped';
+    detail: string;
+  };
   /** The core started or is stopping. */
   'core.state': { state: 'starting' | 'running' | 'stopping' | 'stopped' };
 }
@@ -66,5 +72,6 @@ export const ALL_EVENTS: CoreEventName[] = [
   'agent.heartbeat',
   'agent.liveness',
   'log.appended',
+  'broker.state',
   'core.state',
 ];
