@@ -165,6 +165,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConfigInput
       port: envNumber(env, 'SWF_CC_BROKER_PORT', 'broker.port'),
       url: env.SWF_CC_BROKER_URL || undefined,
       mode: env.SWF_CC_BROKER_URL ? 'external' : undefined,
+      login: env.SWF_CC_BROKER_LOGIN || undefined,
+      passcode: env.SWF_CC_BROKER_PASSCODE || undefined,
+      caFile: env.SWF_CC_BROKER_CA_FILE || undefined,
     },
   });
 }

@@ -1,5 +1,8 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { BrokerState } from '../../shared/broker-state.js';
+import { createExternalBrokerClient, type ExternalBrokerClient } from './broker/external-client.js';
+import { createRecorder, wireRecorder, type Recorder } from './broker/recorder.js';
 import type { Config } from './config.js';
 import { EventBus } from './events.js';
 import { Router } from './http/router.js';
@@ -31,6 +34,12 @@ export interface ControlCenter {
   store: Store;
   heartbeats: HeartbeatService;
   liveness: LivenessTracker;
+  /** Heartbeat listener + workflow recorder; fed by the broker (see `wireRecorder`). */
+  recorder: Recorder;
+  /** The external broker's client (external mode only). */
+  brokerClient: ExternalBrokerClient | undefined;
+  /** The broker's last reported state (from `broker.state` events). */
+  brokerState(): BrokerState;
   http: HttpServer;
   startedAt: string;
   /** Runs one retention pass now (also scheduled); resolves with the rows deleted per table. */
@@ -62,6 +71,52 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
     const heartbeats = createHeartbeatService(store, bus, (name) => liveness.sawHeartbeat(name));
     liveness.start();
     cleanups.push(() => liveness.stop());
+
+    // Whatever the broker mode, its state reaches status and the UI through `broker.state`.
+    let brokerState: BrokerState = {
+      mode: config.broker.mode,
+      state: 'stopped',
+      detail: 'not started',
+    };
+    bus.on('broker.state', (s) => (brokerState = s));
+
+    const recorder = createRecorder({
+      store,
+      heartbeats,
+      bus,
+      logger: log.child('recorder'),
+      flushIntervalMs: config.recorder.flushIntervalMs,
+      maxBatch: config.recorder.maxBatch,
+    });
+    // Stops after the broker (cleanups run in reverse): what is queued is stored before the store closes.
+    cleanups.push(() => recorder.stop());
+
+    let brokerClient: ExternalBrokerClient | undefined;
+    if (config.broker.mode === 'external') {
+      brokerClient = createExternalBrokerClient({
+        url: config.broker.url!,
+        login: config.broker.login,
+        passcode: config.broker.passcode,
+        caFile: config.broker.caFile,
+        subscriptions: [...new Set([config.workflowTopic, config.heartbeatTopic])],
+        reconnectInitialMs: config.broker.reconnectInitialMs,
+        reconnectMaxMs: config.broker.reconnectMaxMs,
+        clientId: `swf-control-center-${config.namespace}`,
+        onState: (s) => bus.emit('broker.state', s),
+        logger: log.child('broker'),
+      });
+      const unwire = wireRecorder(recorder, brokerClient);
+      const client = brokerClient;
+      cleanups.push(async () => {
+        await client.stop();
+        unwire();
+      });
+      // Not awaited: the core serves even while the broker is down; the client keeps retrying.
+      brokerClient.start();
+    }
+    // Embedded mode: the embedded broker's integration calls
+    //   cleanups.push(wireRecorder(recorder, embeddedBroker))
+    // with the broker's `observe(listener)`, which sees every SEND on every destination.
 
     const retention: RetentionRule[] = [
       {
@@ -102,7 +157,14 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
     const startedAt = new Date().toISOString();
     const router = new Router();
     addMonitorApiRoutes(router, store, heartbeats, bus);
-    addControlCenterRoutes(router, { store, liveness, config, startedAt });
+    addControlCenterRoutes(router, {
+      store,
+      liveness,
+      config,
+      startedAt,
+      brokerState: () => brokerState,
+      recorderStats: () => recorder.stats(),
+    });
 
     const http = await startHttpServer({
       host: config.host,
@@ -134,6 +196,9 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
       store,
       heartbeats,
       liveness,
+      recorder,
+      brokerClient,
+      brokerState: () => brokerState,
       http,
       startedAt,
       pruneNow,
