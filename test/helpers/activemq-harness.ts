@@ -43,6 +43,10 @@ export interface ActiveMq {
   pid(): number | undefined;
   /** Stops (SIGTERM, waits for exit) and starts again on the same ports. */
   restart(): Promise<void>;
+  /** SIGTERM and wait for exit, keeping the folder and ports for `startAgain`. */
+  halt(): Promise<void>;
+  /** Starts a halted broker on the same ports. */
+  startAgain(): Promise<void>;
   stop(): Promise<void>;
   /** Everything java printed, for failure messages. */
   output(): string;
@@ -193,6 +197,8 @@ export async function startActiveMq(opts: ActiveMqOptions = {}): Promise<ActiveM
       await stop();
       await start();
     },
+    halt: stop,
+    startAgain: start,
     async stop() {
       await stop();
       dir.remove();
