@@ -141,7 +141,7 @@ export function createExternalBrokerClient(opts: ExternalClientOptions): Externa
     }
     failures++;
     const wait = backoffMs();
-    setState('reconnecting', `${d.text}; attempt ${failures + 1} in ${(wait / 1000).toFixed(1)} s`);
+    setState('reconnecting', `${d.text}; attempt ${failures + 1} in ${(wait / 1000).toFixed(2)} s`);
     timer = setTimeout(attempt, wait);
   }
 
