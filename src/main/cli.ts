@@ -98,6 +98,31 @@ interface StatusAgent {
   pid: number | null;
 }
 
+interface StatusBroker {
+  mode: string;
+  state: string;
+  detail?: string;
+  url?: string;
+}
+
+interface StatusRecorder {
+  stored: number;
+  heartbeats: number;
+  problems: Record<string, number>;
+}
+
+/** e.g. `broker: external connected stomp+ssl://mq.example:61612 (subscribed to /topic/epictopic)` */
+function formatBrokerLine(b: StatusBroker): string {
+  return `broker: ${b.mode} ${b.state}${b.url ? ` ${b.url}` : ''}${b.detail ? ` (${b.detail})` : ''}`;
+}
+
+function formatRecorderLine(r: StatusRecorder): string {
+  const problems = Object.entries(r.problems);
+  const total = problems.reduce((n, [, c]) => n + c, 0);
+  const list = problems.map(([k, c]) => `${k} ${c}`).join(', ');
+  return `recorder: ${r.stored} messages stored, ${r.heartbeats} STOMP heartbeats, ${total} problems${total ? ` (${list})` : ''}`;
+}
+
 function ago(iso: string | null): string {
   if (!iso) return 'never';
   const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
@@ -134,16 +159,18 @@ async function status(argv: string[]) {
       `no running core found in ${dataDir} (start one with \`swf-control-center serve\`, or pass --data-dir)`,
     );
   }
-  let body: { agents: StatusAgent[] };
+  let body: { agents: StatusAgent[]; broker?: StatusBroker; recorder?: StatusRecorder };
   try {
     const res = await fetch(`${info.url}api/cc/status/${values.all ? '?all=true' : ''}`, {
       headers: { Authorization: `Bearer ${token}` },
     });
     if (!res.ok) fail(`the core at ${info.url} answered ${res.status}`);
-    body = (await res.json()) as { agents: StatusAgent[] };
+    body = (await res.json()) as typeof body;
   } catch (err) {
     fail(`cannot reach the core at ${info.url}: ${(err as Error).message}`);
   }
+  if (body.broker) process.stdout.write(`${formatBrokerLine(body.broker)}\n`);
+  if (body.recorder) process.stdout.write(`${formatRecorderLine(body.recorder)}\n`);
   const rows = body.agents.map((a) => [
     a.instance_name,
     a.agent_type,

@@ -1,6 +1,9 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { BrokerState } from '../../shared/broker-state.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
+import { createExternalBrokerClient, type ExternalBrokerClient } from './broker/external-client.js';
+import { createRecorder, wireRecorder, type Recorder } from './broker/recorder.js';
 import type { Config } from './config.js';
 import { EventBus } from './events.js';
 import { Router } from './http/router.js';
@@ -32,6 +35,12 @@ export interface ControlCenter {
   store: Store;
   heartbeats: HeartbeatService;
   liveness: LivenessTracker;
+  /** Heartbeat listener + workflow recorder; fed by the broker (see `wireRecorder`). */
+  recorder: Recorder;
+  /** The external broker's client (external mode only). */
+  brokerClient: ExternalBrokerClient | undefined;
+  /** The broker's last reported state (from `broker.state` events). */
+  brokerState(): BrokerState;
   http: HttpServer;
   /** The embedded STOMP broker (absent when `broker.mode` is external). */
   broker?: EmbeddedBroker;
@@ -65,6 +74,49 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
     const heartbeats = createHeartbeatService(store, bus, (name) => liveness.sawHeartbeat(name));
     liveness.start();
     cleanups.push(() => liveness.stop());
+
+    // Whatever the broker mode, its state reaches status and the UI through `broker.state`.
+    let brokerState: BrokerState = {
+      mode: config.broker.mode,
+      state: 'stopped',
+      detail: 'not started',
+    };
+    bus.on('broker.state', (s) => (brokerState = s));
+
+    const recorder = createRecorder({
+      store,
+      heartbeats,
+      bus,
+      logger: log.child('recorder'),
+      flushIntervalMs: config.recorder.flushIntervalMs,
+      maxBatch: config.recorder.maxBatch,
+    });
+    // Stops after the broker (cleanups run in reverse): what is queued is stored before the store closes.
+    cleanups.push(() => recorder.stop());
+
+    let brokerClient: ExternalBrokerClient | undefined;
+    if (config.broker.mode === 'external') {
+      brokerClient = createExternalBrokerClient({
+        url: config.broker.url!,
+        login: config.broker.login,
+        passcode: config.broker.passcode,
+        caFile: config.broker.caFile,
+        subscriptions: [...new Set([config.workflowTopic, config.heartbeatTopic])],
+        reconnectInitialMs: config.broker.reconnectInitialMs,
+        reconnectMaxMs: config.broker.reconnectMaxMs,
+        clientId: `swf-control-center-${config.namespace}`,
+        onState: (s) => bus.emit('broker.state', s),
+        logger: log.child('broker'),
+      });
+      const unwire = wireRecorder(recorder, brokerClient);
+      const client = brokerClient;
+      cleanups.push(async () => {
+        await client.stop();
+        unwire();
+      });
+      // Not awaited: the core serves even while the broker is down; the client keeps retrying.
+      brokerClient.start();
+    }
 
     const retention: RetentionRule[] = [
       {
@@ -121,12 +173,21 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
         await embedded.close();
         bus.emit('broker.state', { mode: 'embedded', state: 'stopped', detail: '' });
       });
+      // The recorder observes every routed message (queues included) without taking any.
+      cleanups.push(wireRecorder(recorder, embedded));
     }
 
     const startedAt = new Date().toISOString();
     const router = new Router();
     addMonitorApiRoutes(router, store, heartbeats, bus);
-    addControlCenterRoutes(router, { store, liveness, config, startedAt });
+    addControlCenterRoutes(router, {
+      store,
+      liveness,
+      config,
+      startedAt,
+      brokerState: () => brokerState,
+      recorderStats: () => recorder.stats(),
+    });
 
     const http = await startHttpServer({
       host: config.host,
@@ -158,6 +219,9 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
       store,
       heartbeats,
       liveness,
+      recorder,
+      brokerClient,
+      brokerState: () => brokerState,
       http,
       broker,
       startedAt,

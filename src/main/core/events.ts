@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { AgentRecord, HeartbeatSource, Liveness } from '../../shared/agent.js';
 import type { AppLogRecord } from '../../shared/app-log.js';
+import type { BrokerState } from '../../shared/broker-state.js';
+import type { RunProgress, StoredWorkflowMessage } from '../../shared/workflow-messages.js';
 
 /**
  * Every event the core emits, by name. The UI channel and MCP notifications subscribe here;
@@ -21,12 +23,12 @@ export interface CoreEventMap {
   'agent.liveness': { instanceName: string; liveness: Liveness; markedExited: boolean };
   /** An application log record was stored. */
   'log.appended': { log: AppLogRecord };
-  /** The STOMP broker's state (embedded: listening/stopped; external client: connected/reconnecting/failed). */
-  'broker.state': {
-    mode: 'embedded' | 'external';
-    state: 'listening' | 'connected' | 'reconnecting' | 'failed' | 'stopped';
-    detail: string;
-  };
+  /** The broker (embedded server or external client) changed connection state. */
+  'broker.state': BrokerState;
+  /** The recorder stored one workflow message (after its batch committed). */
+  'workflow.message': { message: StoredWorkflowMessage };
+  /** A run's state or STF pipeline counts changed (at most once per run per recorder batch). */
+  'run.progress': RunProgress;
   /** The core started or is stopping. */
   'core.state': { state: 'starting' | 'running' | 'stopping' | 'stopped' };
 }
@@ -73,5 +75,7 @@ export const ALL_EVENTS: CoreEventName[] = [
   'agent.liveness',
   'log.appended',
   'broker.state',
+  'workflow.message',
+  'run.progress',
   'core.state',
 ];

@@ -11,6 +11,7 @@ import {
   createTfSlicesStore,
   stfFileMigrations,
 } from './stf-files.js';
+import { createStfProgressStore, stfProgressMigrations } from './stf-progress.js';
 import { createSubscribersStore, subscriberMigrations } from './subscribers.js';
 import { createWorkflowMessagesStore, workflowMessageMigrations } from './workflow-messages.js';
 import {
@@ -33,6 +34,7 @@ export const ALL_MIGRATIONS: readonly Migration[] = [
   ...stfFileMigrations,
   ...workflowMigrations,
   ...workflowMessageMigrations,
+  ...stfProgressMigrations,
 ];
 
 export type Store = ReturnType<typeof createStoreModules> & { db: Db; close(): void };
@@ -55,6 +57,7 @@ function createStoreModules(db: Db) {
     workflowStages: createWorkflowStagesStore(db),
     systemStateEvents: createSystemStateEventsStore(db),
     workflowMessages: createWorkflowMessagesStore(db),
+    stfProgress: createStfProgressStore(db),
   };
 }
 

@@ -66,19 +66,26 @@ export function createWorkflowMessagesStore(db: Db) {
   const insert = db.prepare(
     `INSERT INTO workflow_messages (message_id, message_type, sender_agent, recipient_agent, namespace,
        execution_id, run_id, queue_name, message_content, sent_at)
-     VALUES (@message_id, @message_type, @sender_agent, @recipient_agent, @namespace,
-       @execution_id, @run_id, @queue_name, @message_content, @sent_at)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   return {
     append(msg: WorkflowMessageInput, now: string): WorkflowMessageRecord {
-      const row = {
-        ...msg,
-        message_id: randomUUID(),
-        message_content: JSON.stringify(msg.message_content),
-        sent_at: now,
-      };
-      const info = insert.run(row);
-      return { ...msg, id: Number(info.lastInsertRowid), message_id: row.message_id, sent_at: now };
+      // Positional binding: the recorder appends tens of thousands a second, and named binding
+      // from a spread object measured twice as slow.
+      const messageId = randomUUID();
+      const info = insert.run(
+        messageId,
+        msg.message_type,
+        msg.sender_agent,
+        msg.recipient_agent,
+        msg.namespace,
+        msg.execution_id,
+        msg.run_id,
+        msg.queue_name,
+        JSON.stringify(msg.message_content),
+        now,
+      );
+      return { ...msg, id: Number(info.lastInsertRowid), message_id: messageId, sent_at: now };
     },
 
     /** Newest first. */

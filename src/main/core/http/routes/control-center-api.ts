@@ -1,3 +1,5 @@
+import type { BrokerState } from '../../../../shared/broker-state.js';
+import type { RecorderStats } from '../../broker/recorder.js';
 import type { Config } from '../../config.js';
 import type { LivenessTracker } from '../../monitor/liveness.js';
 import { livenessOf } from '../../monitor/liveness.js';
@@ -7,7 +9,14 @@ import type { Router } from '../router.js';
 /** Our own endpoints (not the monitor's): what `swf-control-center status` and the UI read. */
 export function addControlCenterRoutes(
   router: Router,
-  deps: { store: Store; liveness: LivenessTracker; config: Config; startedAt: string },
+  deps: {
+    store: Store;
+    liveness: LivenessTracker;
+    config: Config;
+    startedAt: string;
+    brokerState: () => BrokerState;
+    recorderStats: () => RecorderStats;
+  },
 ) {
   router.add('GET', '/api/cc/status/', (req) => {
     const includeExited = req.query.get('all') === 'true';
@@ -18,6 +27,8 @@ export function addControlCenterRoutes(
       body: {
         startedAt: deps.startedAt,
         namespace: deps.config.namespace,
+        broker: deps.brokerState(),
+        recorder: deps.recorderStats(),
         agents: items.map((a) => ({
           instance_name: a.instance_name,
           agent_type: a.agent_type,
