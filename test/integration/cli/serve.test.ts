@@ -128,7 +128,12 @@ describe('swf-control-center serve', () => {
     const res = await runCli(['status', '--data-dir', dir]);
     expect(res.code).toBe(0);
     const lines = res.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^AGENT\s+TYPE\s+STATUS\s+STATE\s+LIVENESS\s+HEARTBEAT\s+PID$/);
+    // The fleet table follows the broker and recorder lines.
+    const header = lines.findIndex((l) =>
+      /^AGENT\s+TYPE\s+STATUS\s+STATE\s+LIVENESS\s+HEARTBEAT\s+PID$/.test(l),
+    );
+    expect(header).toBeGreaterThanOrEqual(0);
+    expect(lines[0]).toMatch(/^broker: embedded listening \(127\.0\.0\.1:\d+\)$/);
     expect(lines.find((l) => l.startsWith('daq_simulator-agent-alice-3'))).toMatch(
       /DAQ_Simulator\s+OK\s+READY\s+alive\s+\d+s ago\s+4242/,
     );
