@@ -59,7 +59,7 @@ export function createProcessOutputStore(db: Db, maxRowsPerProgram = 50_000) {
   );
 
   const insert = db.prepare(
-    'INSERT INTO process_output (program, at, stream, line) VALUES (@program, @at, @stream, @line)',
+    'INSERT INTO process_output (program, at, stream, line) VALUES (?, ?, ?, ?)',
   );
   const cutoff = db.prepare<[string, number], { id: number }>(
     'SELECT id FROM process_output WHERE program = ? ORDER BY id DESC LIMIT 1 OFFSET ?',
@@ -68,7 +68,7 @@ export function createProcessOutputStore(db: Db, maxRowsPerProgram = 50_000) {
   const appendMany = db.transaction((lines: OutputLine[]) => {
     const programs = new Set<string>();
     for (const l of lines) {
-      insert.run(l);
+      insert.run(l.program, l.at, l.stream, l.line);
       programs.add(l.program);
     }
     for (const p of programs) {
