@@ -11,6 +11,11 @@ import { createHeartbeatService, type HeartbeatService } from './monitor/heartbe
 import { createLivenessTracker, type LivenessTracker } from './monitor/liveness.js';
 import { openStore, type Store } from './store/index.js';
 import { prune, type RetentionRule } from './store/retention.js';
+import { addProcessRoutes } from './http/routes/processes.js';
+import { brokerEndpoint, buildAgentEnv } from './supervisor/agent-env.js';
+import { defaultAgentResolver } from './supervisor/agent-resolver.js';
+import type { AgentResolver } from './supervisor/launch.js';
+import { createSupervisor, type Supervisor } from './supervisor/supervisor.js';
 import { loadOrCreateToken } from './token.js';
 
 export interface ControlCenterOptions {
@@ -20,6 +25,8 @@ export interface ControlCenterOptions {
   logger?: Logger;
   /** Electron's build of better-sqlite3, when running inside Electron. */
   nativeBinding?: string;
+  /** Where the built-in agents' scripts are (default: the built `agents/` folder). */
+  resolveAgent?: AgentResolver;
 }
 
 export interface ControlCenter {
@@ -32,6 +39,7 @@ export interface ControlCenter {
   heartbeats: HeartbeatService;
   liveness: LivenessTracker;
   http: HttpServer;
+  supervisor: Supervisor;
   startedAt: string;
   /** Runs one retention pass now (also scheduled); resolves with the rows deleted per table. */
   pruneNow(): Promise<{ table: string; deleted: number }[]>;
@@ -102,7 +110,16 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
     const startedAt = new Date().toISOString();
     const router = new Router();
     addMonitorApiRoutes(router, store, heartbeats, bus);
-    addControlCenterRoutes(router, { store, liveness, config, startedAt });
+    // The supervisor is created once the port is known (agents get the URL); until then the
+    // status lists no processes and its routes do not exist yet.
+    const late: { supervisor?: Supervisor } = {};
+    addControlCenterRoutes(router, {
+      store,
+      liveness,
+      config,
+      startedAt,
+      processes: () => late.supervisor?.list() ?? [],
+    });
 
     const http = await startHttpServer({
       host: config.host,
@@ -116,6 +133,33 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
     cleanups.push(() => http.close());
 
     const url = `http://127.0.0.1:${http.port}/`;
+    const broker = brokerEndpoint(config.broker);
+    const sup = await createSupervisor({
+      store,
+      bus,
+      logger: log.child('supervisor'),
+      resolveAgent: opts.resolveAgent ?? defaultAgentResolver,
+      config: {
+        dataDir: config.dataDir,
+        fleetFile: config.fleetFile ?? join(config.dataDir, 'fleet.toml'),
+        fleetFileRequired: config.fleetFile !== undefined,
+      },
+      env: buildAgentEnv({
+        brokerHost: broker.host,
+        brokerPort: broker.port,
+        brokerUser: config.broker.login,
+        brokerPassword: config.broker.passcode,
+        brokerUseSsl: broker.useSsl,
+        brokerCaFile: config.broker.caFile,
+        monitorUrl: url.slice(0, -1),
+        token,
+        namespace: config.namespace,
+        dataDir: config.dataDir,
+      }),
+    });
+    late.supervisor = sup;
+    cleanups.push(() => sup.close());
+    addProcessRoutes(router, sup);
     writeFileSync(
       coreInfoPath(config.dataDir),
       JSON.stringify({ pid: process.pid, port: http.port, url, startedAt }),
@@ -135,6 +179,7 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
       heartbeats,
       liveness,
       http,
+      supervisor: sup,
       startedAt,
       pruneNow,
       stop() {

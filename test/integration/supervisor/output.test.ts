@@ -47,13 +47,16 @@ log_backups = 3
     expect(t.sup.tail('flood', 10, 'stderr').map((r) => r.line)).toEqual(['an error line']);
     expect(t.sup.search('flood', 'LINE 19999[0-9] X', { regex: true }).length).toBe(10);
     expect(t.sup.search('flood', 'AN ERROR')).toHaveLength(1);
-    expect(() => t!.sup.search('flood', '(', { regex: true })).toThrow(/invalid regular expression/);
+    expect(() => t!.sup.search('flood', '(', { regex: true })).toThrow(
+      /invalid regular expression/,
+    );
 
     const logDir = join(t.dir, 'logs');
-    const files = readdirSync(logDir).filter((f) => f.startsWith('flood.log')).sort();
+    const files = readdirSync(logDir)
+      .filter((f) => f.startsWith('flood.log'))
+      .sort();
     expect(files).toEqual(['flood.log', 'flood.log.1', 'flood.log.2', 'flood.log.3']);
     expect(readFileSync(join(logDir, 'flood.log'), 'utf8')).toMatch(/O partial tail\n$/);
-    // eslint-disable-next-line no-console
     console.log(`200k lines captured in ${took} ms in ${batches.length} events`);
   }, 90_000);
 });

@@ -33,7 +33,13 @@ startsecs = 0.3
     const [after] = await t.sup.stop('sleeper');
     expect(after!.state).toBe('STOPPED');
     expect(alive(pid)).toBe(false);
-    expect(t.states.path('sleeper')).toEqual(['STOPPED', 'STARTING', 'RUNNING', 'STOPPING', 'STOPPED']);
+    expect(t.states.path('sleeper')).toEqual([
+      'STOPPED',
+      'STARTING',
+      'RUNNING',
+      'STOPPING',
+      'STOPPED',
+    ]);
     const rows = t.store.processes.transitions({ program: 'sleeper' }).reverse();
     expect(rows.map((r) => r.to_state)).toEqual(['STARTING', 'RUNNING', 'STOPPING', 'STOPPED']);
     expect(rows[3]).toMatchObject({ pid, exit_code: 0, signal: null });
@@ -75,9 +81,17 @@ startsecs = 1
 startretries = 2
 restart_delay = 0.05
 `);
-    await expect(t.sup.start('loop')).rejects.toThrow(/loop: exited too quickly .*gave up after 3 failed starts/);
+    await expect(t.sup.start('loop')).rejects.toThrow(
+      /loop: exited too quickly .*gave up after 3 failed starts/,
+    );
     expect(t.states.path('loop')).toEqual([
-      'STOPPED', 'STARTING', 'BACKOFF', 'STARTING', 'BACKOFF', 'STARTING', 'FATAL',
+      'STOPPED',
+      'STARTING',
+      'BACKOFF',
+      'STARTING',
+      'BACKOFF',
+      'STARTING',
+      'FATAL',
     ]);
     const backoffs = t.states.events.filter((e) => e.to === 'BACKOFF');
     expect(backoffs[0]!.reason).toMatch(/retrying in 0.05s/);
@@ -149,7 +163,11 @@ startsecs = 1
 startretries = 5
 restart_delay = 2
 `);
-    const outcome = (p: Promise<unknown>) => p.then(() => 'resolved', (e: Error) => e.message);
+    const outcome = (p: Promise<unknown>) =>
+      p.then(
+        () => 'resolved',
+        (e: Error) => e.message,
+      );
     const starting = outcome(t.sup.start('slow'));
     const starting2 = outcome(t.sup.start('slow'));
     await t.states.reached('slow', 'STARTING');

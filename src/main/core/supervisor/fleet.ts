@@ -94,7 +94,9 @@ export class FleetError extends Error {
   ) {
     super(
       issues
-        .map((i) => `${file}${i.line ? `:${i.line}` : ''}: ${i.key ? `"${i.key}": ` : ''}${i.message}`)
+        .map(
+          (i) => `${file}${i.line ? `:${i.line}` : ''}: ${i.key ? `"${i.key}": ` : ''}${i.message}`,
+        )
         .join('\n'),
     );
   }

@@ -29,7 +29,11 @@ function isExecutable(path: string): boolean {
 }
 
 /** PATH lookup as execvp does it, so a missing command is a clear FATAL, not a spawn error. */
-export function findExecutable(command: string, cwd: string, path: string | undefined): string | undefined {
+export function findExecutable(
+  command: string,
+  cwd: string,
+  path: string | undefined,
+): string | undefined {
   if (command.includes('/') || command.includes('\\')) {
     const full = isAbsolute(command) ? command : resolve(cwd, command);
     return isExecutable(full) ? full : undefined;

@@ -79,7 +79,9 @@ export class OutputSink {
       try {
         this.logs
           .get(name)
-          ?.write(lines.map((l) => `${l.at} ${l.stream === 'stderr' ? 'E' : 'O'} ${l.line}\n`).join(''));
+          ?.write(
+            lines.map((l) => `${l.at} ${l.stream === 'stderr' ? 'E' : 'O'} ${l.line}\n`).join(''),
+          );
       } catch (err) {
         this.opts.logger.error(`could not write the log file of ${name}`, err);
       }

@@ -62,7 +62,12 @@ export async function recoverLeftovers(
     const now = new Date().toISOString();
     if (row.core_pid !== process.pid && alive(row.core_pid)) {
       // Another core still runs on this data dir; its processes are not ours to end.
-      out.push({ name: row.program, pid: row.pid, corePid: row.core_pid, outcome: 'owned-by-running-core' });
+      out.push({
+        name: row.program,
+        pid: row.pid,
+        corePid: row.core_pid,
+        outcome: 'owned-by-running-core',
+      });
       continue;
     }
     let outcome: RecoveredProcess['outcome'] = 'already-gone';

@@ -20,7 +20,8 @@ export class RotatingLog {
     if (!text) return;
     const data = Buffer.from(text, 'utf8');
     if (this.fd === undefined) this.open();
-    if (this.maxBytes > 0 && this.size > 0 && this.size + data.length > this.maxBytes) this.rotate();
+    if (this.maxBytes > 0 && this.size > 0 && this.size + data.length > this.maxBytes)
+      this.rotate();
     writeSync(this.fd!, data);
     this.size += data.length;
   }

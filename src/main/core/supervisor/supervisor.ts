@@ -5,7 +5,13 @@ import type { Logger } from '../logger.js';
 import type { Store } from '../store/index.js';
 import type { OutputRow, OutputStream } from '../store/process-output.js';
 import { BACKOFF_MAX_MS, BACKOFF_RESET_MS } from './backoff.js';
-import { expandProcesses, type FleetFile, FleetError, loadFleetFile, type ProcessSpec } from './fleet.js';
+import {
+  expandProcesses,
+  type FleetFile,
+  FleetError,
+  loadFleetFile,
+  type ProcessSpec,
+} from './fleet.js';
 import { type AgentResolver, resolveLaunch } from './launch.js';
 import { startMetrics, type ProcessMetrics } from './metrics.js';
 import { OutputSink } from './output-sink.js';
@@ -91,7 +97,9 @@ export interface Supervisor {
 }
 
 const describe = (spec: ProcessSpec) =>
-  spec.config.agent ? `agent:${spec.config.agent}` : [spec.config.command, ...spec.config.args].join(' ');
+  spec.config.agent
+    ? `agent:${spec.config.agent}`
+    : [spec.config.command, ...spec.config.args].join(' ');
 
 export async function createSupervisor(opts: SupervisorOptions): Promise<Supervisor> {
   const { store, bus, config, logger } = opts;
@@ -198,7 +206,17 @@ export async function createSupervisor(opts: SupervisorOptions): Promise<Supervi
   for (const spec of expandProcesses(fleet)) addSlot(spec);
 
   const metrics = startMetrics(
-    () => [...slots.values()].filter((s) => s.pid !== null && s.state !== 'STOPPED' && s.state !== 'EXITED' && s.state !== 'FATAL' && s.state !== 'BACKOFF').map((s) => ({ name: s.name, pid: s.pid! })),
+    () =>
+      [...slots.values()]
+        .filter(
+          (s) =>
+            s.pid !== null &&
+            s.state !== 'STOPPED' &&
+            s.state !== 'EXITED' &&
+            s.state !== 'FATAL' &&
+            s.state !== 'BACKOFF',
+        )
+        .map((s) => ({ name: s.name, pid: s.pid! })),
     (sample) => bus.emit('process.metrics', sample),
     (config.metricsIntervalSeconds ?? 5) * 1000,
   );
@@ -217,7 +235,13 @@ export async function createSupervisor(opts: SupervisorOptions): Promise<Supervi
       program: slot.spec.program,
       groups: groupsOf(slot.spec.program),
       state: slot.state,
-      pid: slot.state === 'STOPPED' || slot.state === 'FATAL' || slot.state === 'EXITED' || slot.state === 'BACKOFF' ? null : slot.pid,
+      pid:
+        slot.state === 'STOPPED' ||
+        slot.state === 'FATAL' ||
+        slot.state === 'EXITED' ||
+        slot.state === 'BACKOFF'
+          ? null
+          : slot.pid,
       uptimeSeconds: slot.uptimeSeconds(),
       exitCode: slot.exitCode,
       signal: slot.exitSignal,
@@ -233,7 +257,8 @@ export async function createSupervisor(opts: SupervisorOptions): Promise<Supervi
     if (target === 'all') return [...slots.values()];
     const direct = slots.get(target);
     if (direct) return [direct];
-    const programs = fleet.groups[target]?.programs ?? (target in fleet.programs ? [target] : undefined);
+    const programs =
+      fleet.groups[target]?.programs ?? (target in fleet.programs ? [target] : undefined);
     if (!programs)
       throw new UnknownTargetError(
         `no process, program or group named "${target}" in ${fleetFile ?? 'the fleet'}`,
@@ -245,7 +270,7 @@ export async function createSupervisor(opts: SupervisorOptions): Promise<Supervi
     const list = targets(target);
     const results = await Promise.allSettled(list.map(op));
     const failed = results
-      .map((r, i) => (r.status === 'rejected' ? `${(r.reason as Error).message}` : undefined))
+      .map((r) => (r.status === 'rejected' ? `${(r.reason as Error).message}` : undefined))
       .filter((m): m is string => m !== undefined);
     if (failed.length) throw new ProcessCommandError(failed.join('; '));
     return list.map(info);
@@ -268,7 +293,8 @@ export async function createSupervisor(opts: SupervisorOptions): Promise<Supervi
     },
     groups: () => Object.fromEntries(Object.entries(fleet.groups).map(([g, v]) => [g, v.programs])),
     start: (target) => {
-      if (closing) return Promise.reject(new ProcessCommandError('the supervisor is shutting down'));
+      if (closing)
+        return Promise.reject(new ProcessCommandError('the supervisor is shutting down'));
       return run(target, (s) => s.start());
     },
     stop: (target) => run(target, (s) => s.stop()),
@@ -290,7 +316,8 @@ export async function createSupervisor(opts: SupervisorOptions): Promise<Supervi
           work.push(slot.stop().then(() => slots.delete(name)));
         } else if (JSON.stringify(spec.config) !== JSON.stringify(slot.spec.config)) {
           result.changed.push(name);
-          const wasActive = ['STARTING', 'RUNNING', 'BACKOFF'].includes(slot.state) || slot.restartPending;
+          const wasActive =
+            ['STARTING', 'RUNNING', 'BACKOFF'].includes(slot.state) || slot.restartPending;
           work.push(
             slot.stop().then(() => {
               slot.spec = spec;

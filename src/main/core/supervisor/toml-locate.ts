@@ -3,7 +3,10 @@
  * name the line as a parse error does. A small line scanner, good for the tables, dotted keys and
  * one-line values a fleet file uses; it answers the closest enclosing key it can find.
  */
-export function locateTomlKey(text: string, path: readonly (string | number)[]): number | undefined {
+export function locateTomlKey(
+  text: string,
+  path: readonly (string | number)[],
+): number | undefined {
   const want = path.filter((p): p is string => typeof p === 'string');
   let table: string[] = [];
   let best: { line: number; depth: number } | undefined;
@@ -23,9 +26,10 @@ export function locateTomlKey(text: string, path: readonly (string | number)[]):
       consider(table, i + 1);
       continue;
     }
-    const key = /^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=/.exec(
-      raw,
-    );
+    const key =
+      /^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=/.exec(
+        raw,
+      );
     if (key) consider([...table, ...splitDotted(key[1]!)], i + 1);
   }
   return best?.line;

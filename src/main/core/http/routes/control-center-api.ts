@@ -7,7 +7,14 @@ import type { Router } from '../router.js';
 /** Our own endpoints (not the monitor's): what `swf-control-center status` and the UI read. */
 export function addControlCenterRoutes(
   router: Router,
-  deps: { store: Store; liveness: LivenessTracker; config: Config; startedAt: string },
+  deps: {
+    store: Store;
+    liveness: LivenessTracker;
+    config: Config;
+    startedAt: string;
+    /** The supervised processes (state, pid, CPU, RSS); empty before the supervisor exists. */
+    processes?: () => unknown[];
+  },
 ) {
   router.add('GET', '/api/cc/status/', (req) => {
     const includeExited = req.query.get('all') === 'true';
@@ -28,6 +35,7 @@ export function addControlCenterRoutes(
           pid: a.pid,
           namespace: a.namespace,
         })),
+        processes: deps.processes?.() ?? [],
       },
     };
   });
