@@ -107,6 +107,7 @@ function parseEnvironment(value: string): Record<string, string> {
     let v = m[2]!;
     if (v.startsWith('"')) v = v.slice(1, -1).replace(/\\(.)/g, '$1');
     else if (v.startsWith("'")) v = v.slice(1, -1);
+    else v = v.trim();
     out[m[1]!] = v;
     end = re.lastIndex;
     if (m[3] === '') break;
@@ -154,6 +155,8 @@ export function importSupervisord(text: string, file: string): ImportResult {
   const notes: string[] = [];
   const programs: Record<string, Record<string, unknown>> = {};
   const groups: Record<string, { programs: string[] }> = {};
+  const ignoredKeys = new Set<string>();
+  const skipped: string[] = [];
   for (const section of parseIni(text, file)) {
     const [kind, name] = section.name.split(':', 2) as [string, string | undefined];
     if ((kind === 'program' || kind === 'group') && !name)
@@ -171,7 +174,7 @@ export function importSupervisord(text: string, file: string): ImportResult {
       continue;
     }
     if (kind !== 'program') {
-      notes.push(`[${section.name}] skipped (the control center is its own supervisord)`);
+      skipped.push(`[${section.name}]`);
       continue;
     }
     const p: Record<string, unknown> = {};
@@ -219,11 +222,8 @@ export function importSupervisord(text: string, file: string): ImportResult {
             p.log_backups = Number(value);
             break;
           default:
-            notes.push(
-              IGNORED.has(key)
-                ? `[program:${name}] ${key} not needed (output is captured to the store and ${'<data dir>'}/logs/${name}.log)`
-                : `[program:${name}] ${key}=${rawValue} has no equivalent; left out`,
-            );
+            if (IGNORED.has(key)) ignoredKeys.add(key);
+            else notes.push(`[program:${name}] ${key}=${rawValue} has no equivalent; left out`);
         }
       } catch (err) {
         throw new SupervisordImportError(`${where}: ${(err as Error).message}`);
@@ -231,6 +231,12 @@ export function importSupervisord(text: string, file: string): ImportResult {
     }
     programs[name!] = p;
   }
+  if (skipped.length)
+    notes.unshift(`${skipped.join(', ')} skipped (the control center is its own supervisord)`);
+  if (ignoredKeys.size)
+    notes.push(
+      `${[...ignoredKeys].join(', ')} left out: each program's output goes to the store and <data dir>/logs/<program>.log; process groups are always signalled`,
+    );
   const uniqueNotes = [...new Set(notes)];
   const body = stringify({ programs, groups });
   const toml = `# Imported from ${file} by swf-control-center import-supervisord.\n# \${NAME} is expanded from the environment when a program starts.\n${uniqueNotes.map((n) => `# note: ${n}\n`).join('')}\n${body}\n`;
