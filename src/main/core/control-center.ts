@@ -143,6 +143,7 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
         dataDir: config.dataDir,
         fleetFile: config.fleetFile ?? join(config.dataDir, 'fleet.toml'),
         fleetFileRequired: config.fleetFile !== undefined,
+        metricsIntervalSeconds: config.processMetricsSeconds,
       },
       env: buildAgentEnv({
         brokerHost: broker.host,
