@@ -26,22 +26,40 @@ describe('fleet operations', () => {
     await Promise.all(['keep', 'change', 'drop'].map((n) => t!.states.reached(n, 'RUNNING')));
     const before = Object.fromEntries(t.sup.list().map((p) => [p.name, p.pid]));
     t.writeFleet(
-      base.replace(/\[programs\.change\]\n(.*\n.*\n)startsecs = 0.2/, '[programs.change]\n$1startsecs = 0.3') .replace(/\[programs\.drop\][\s\S]*$/, '') +
+      base
+        .replace(
+          /\[programs\.change\]\n(.*\n.*\n)startsecs = 0.2/,
+          '[programs.change]\n$1startsecs = 0.3',
+        )
+        .replace(/\[programs\.drop\][\s\S]*$/, '') +
         `[programs.added]\n${nodeProgram('sleep.js')}\nstartsecs = 0.2\n`,
     );
     const result = await t.sup.reload();
-    expect(result).toEqual({ added: ['added'], removed: ['drop'], changed: ['change'], unchanged: ['keep'] });
+    expect(result).toEqual({
+      added: ['added'],
+      removed: ['drop'],
+      changed: ['change'],
+      unchanged: ['keep'],
+    });
     const after = Object.fromEntries(t.sup.list().map((p) => [p.name, p]));
     expect(after.keep!.pid).toBe(before.keep);
     expect(after.change!.state).toBe('RUNNING');
     expect(after.change!.pid).not.toBe(before.change);
     expect(after.drop).toBeUndefined();
     expect(after.added!.state).toBe('RUNNING');
-    expect(t.states.events.filter((e) => e.name === 'keep').map((e) => e.to)).toEqual(['STARTING', 'RUNNING']);
+    expect(t.states.events.filter((e) => e.name === 'keep').map((e) => e.to)).toEqual([
+      'STARTING',
+      'RUNNING',
+    ]);
 
     t.writeFleet('[programs.x]\ncommand = 3\n');
     await expect(t.sup.reload()).rejects.toThrow(/fleet\.toml:2: "programs\.x\.command"/);
-    expect(t.sup.list().map((p) => p.name).sort()).toEqual(['added', 'change', 'keep']);
+    expect(
+      t.sup
+        .list()
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(['added', 'change', 'keep']);
   });
 
   it('numprocs, groups and all as command targets', async () => {
