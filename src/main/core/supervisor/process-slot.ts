@@ -346,7 +346,8 @@ export class ProcessSlot {
 
 export function killGroup(pgid: number, signal: NodeJS.Signals): boolean {
   try {
-    process.kill(-pgid, signal);
+    // Windows has no process groups or signals: ending the leader is the best it offers.
+    process.kill(process.platform === 'win32' ? pgid : -pgid, signal);
     return true;
   } catch {
     return false; // ESRCH: the group is gone already.
