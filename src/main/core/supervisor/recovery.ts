@@ -71,16 +71,23 @@ export async function recoverLeftovers(
       continue;
     }
     let outcome: RecoveredProcess['outcome'] = 'already-gone';
+    let ours = false;
     if (alive(row.pid)) {
       const start = await startedAt(row.pid);
-      if (start !== undefined && Math.abs(start - row.started_ms) < 5_000) {
-        killGroup(row.pgid, 'SIGTERM');
-        if (!(await waitGone(row.pgid, 3_000))) {
-          killGroup(row.pgid, 'SIGKILL');
-          await waitGone(row.pgid, 2_000);
-        }
-        outcome = 'ended';
-      } else outcome = 'pid-reused';
+      ours = start !== undefined && Math.abs(start - row.started_ms) < 5_000;
+      if (!ours) outcome = 'pid-reused';
+    } else {
+      // The leader is gone but its group is not: the kernel never hands out a PID still used as
+      // a group id, so the members are that program's children.
+      ours = groupAlive(row.pgid);
+    }
+    if (ours) {
+      killGroup(row.pgid, 'SIGTERM');
+      if (!(await waitGone(row.pgid, 3_000))) {
+        killGroup(row.pgid, 'SIGKILL');
+        await waitGone(row.pgid, 2_000);
+      }
+      outcome = 'ended';
     }
     store.instanceEnded(row.id, now);
     out.push({ name: row.program, pid: row.pid, corePid: row.core_pid, outcome });
