@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, defaultDataDir, loadConfig, type ConfigInput } from './core/config.js';
 import { coreInfoPath, startControlCenter } from './core/control-center.js';
 import { PortInUseError } from './core/http/server.js';
 import { createLogger } from './core/logger.js';
+import { importSupervisord, SupervisordImportError } from './core/supervisor/supervisord-import.js';
 import { readToken } from './core/token.js';
 import { findRendererDir } from './static-dir.js';
 
@@ -14,6 +15,9 @@ commands:
            [--port N] [--broker-port N] [--data-dir DIR] [--config FILE]
   status   print the fleet of a running core as a table
            [--data-dir DIR] [--all]
+  import-supervisord <conf> [-o fleet.toml]
+           turn the [program:x]/[group:x] sections of a supervisord config into a fleet file
+           (to stdout without -o)
   help     this text`;
 
 function fail(message: string, code = 1): never {
@@ -159,7 +163,12 @@ async function status(argv: string[]) {
       `no running core found in ${dataDir} (start one with \`swf-control-center serve\`, or pass --data-dir)`,
     );
   }
-  let body: { agents: StatusAgent[]; broker?: StatusBroker; recorder?: StatusRecorder };
+  let body: {
+    agents: StatusAgent[];
+    broker?: StatusBroker;
+    recorder?: StatusRecorder;
+    processes?: StatusProcess[];
+  };
   try {
     const res = await fetch(`${info.url}api/cc/status/${values.all ? '?all=true' : ''}`, {
       headers: { Authorization: `Bearer ${token}` },
@@ -184,6 +193,65 @@ async function status(argv: string[]) {
     `${formatTable(['AGENT', 'TYPE', 'STATUS', 'STATE', 'LIVENESS', 'HEARTBEAT', 'PID'], rows)}\n`,
   );
   if (rows.length === 0) process.stdout.write('(no agents)\n');
+  const procs = body.processes ?? [];
+  if (procs.length) {
+    const prow = procs.map((p) => [
+      p.name,
+      p.state,
+      p.pid === null ? '-' : String(p.pid),
+      p.uptimeSeconds === null
+        ? '-'
+        : ago(new Date(Date.now() - p.uptimeSeconds * 1000).toISOString()).replace(' ago', ''),
+      p.cpuPercent === null ? '-' : `${p.cpuPercent.toFixed(1)}%`,
+      p.rssBytes === null ? '-' : `${(p.rssBytes / 1024 / 1024).toFixed(1)} MB`,
+      p.reason ?? '',
+    ]);
+    process.stdout.write(
+      `\n${formatTable(['PROCESS', 'STATE', 'PID', 'UPTIME', 'CPU', 'RSS', 'INFO'], prow)}\n`,
+    );
+  }
+}
+
+interface StatusProcess {
+  name: string;
+  state: string;
+  pid: number | null;
+  uptimeSeconds: number | null;
+  cpuPercent: number | null;
+  rssBytes: number | null;
+  reason: string | null;
+}
+
+function importSupervisordCommand(argv: string[]) {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { output: { type: 'string', short: 'o' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  const conf = positionals[0];
+  if (!conf || positionals.length > 1) fail('usage: import-supervisord <conf> [-o fleet.toml]', 2);
+  let text: string;
+  try {
+    text = readFileSync(conf, 'utf8');
+  } catch (err) {
+    fail(`cannot read ${conf}: ${(err as Error).message}`);
+  }
+  let result;
+  try {
+    result = importSupervisord(text, conf);
+  } catch (err) {
+    if (err instanceof SupervisordImportError || (err as Error).name === 'FleetError')
+      fail((err as Error).message);
+    throw err;
+  }
+  if (values.output) {
+    writeFileSync(values.output, result.toml);
+    process.stderr.write(
+      `wrote ${values.output}: ${result.programs.length} programs, ${result.groups.length} groups\n`,
+    );
+  } else process.stdout.write(result.toml);
+  for (const n of result.notes) process.stderr.write(`note: ${n}\n`);
 }
 
 async function main(argv: string[]) {
@@ -193,6 +261,8 @@ async function main(argv: string[]) {
       return serve(rest);
     case 'status':
       return status(rest);
+    case 'import-supervisord':
+      return importSupervisordCommand(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -81,6 +81,8 @@ export const configSchema = z
         pruneBatchRows: 5_000,
       }),
     fleetFile: z.string().optional(),
+    /** How often the supervisor samples CPU % and RSS of its processes. */
+    processMetricsSeconds: z.number().positive().max(3600).default(5),
     maxBodyBytes: z
       .number()
       .int()

@@ -15,6 +15,11 @@ import { createHeartbeatService, type HeartbeatService } from './monitor/heartbe
 import { createLivenessTracker, type LivenessTracker } from './monitor/liveness.js';
 import { openStore, type Store } from './store/index.js';
 import { prune, type RetentionRule } from './store/retention.js';
+import { addProcessRoutes } from './http/routes/processes.js';
+import { brokerEndpoint, buildAgentEnv } from './supervisor/agent-env.js';
+import { defaultAgentResolver } from './supervisor/agent-resolver.js';
+import type { AgentResolver } from './supervisor/launch.js';
+import { createSupervisor, type Supervisor } from './supervisor/supervisor.js';
 import { loadOrCreateToken } from './token.js';
 
 export interface ControlCenterOptions {
@@ -24,6 +29,8 @@ export interface ControlCenterOptions {
   logger?: Logger;
   /** Electron's build of better-sqlite3, when running inside Electron. */
   nativeBinding?: string;
+  /** Where the built-in agents' scripts are (default: the built `agents/` folder). */
+  resolveAgent?: AgentResolver;
 }
 
 export interface ControlCenter {
@@ -44,6 +51,7 @@ export interface ControlCenter {
   http: HttpServer;
   /** The embedded STOMP broker (absent when `broker.mode` is external). */
   broker?: EmbeddedBroker;
+  supervisor: Supervisor;
   startedAt: string;
   /** Runs one retention pass now (also scheduled); resolves with the rows deleted per table. */
   pruneNow(): Promise<{ table: string; deleted: number }[]>;
@@ -180,6 +188,9 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
     const startedAt = new Date().toISOString();
     const router = new Router();
     addMonitorApiRoutes(router, store, heartbeats, bus);
+    // The supervisor is created once the port is known (agents get the URL); until then the
+    // status lists no processes and its routes do not exist yet.
+    const late: { supervisor?: Supervisor } = {};
     addControlCenterRoutes(router, {
       store,
       liveness,
@@ -187,6 +198,7 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
       startedAt,
       brokerState: () => brokerState,
       recorderStats: () => recorder.stats(),
+      processes: () => late.supervisor?.list() ?? [],
     });
 
     const http = await startHttpServer({
@@ -201,6 +213,38 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
     cleanups.push(() => http.close());
 
     const url = `http://127.0.0.1:${http.port}/`;
+    // With `--broker-port 0` only the started broker knows its port; agents need the real one.
+    const brokerAddr = brokerEndpoint({
+      ...config.broker,
+      port: broker?.port ?? config.broker.port,
+    });
+    const sup = await createSupervisor({
+      store,
+      bus,
+      logger: log.child('supervisor'),
+      resolveAgent: opts.resolveAgent ?? defaultAgentResolver,
+      config: {
+        dataDir: config.dataDir,
+        fleetFile: config.fleetFile ?? join(config.dataDir, 'fleet.toml'),
+        fleetFileRequired: config.fleetFile !== undefined,
+        metricsIntervalSeconds: config.processMetricsSeconds,
+      },
+      env: buildAgentEnv({
+        brokerHost: brokerAddr.host,
+        brokerPort: brokerAddr.port,
+        brokerUser: config.broker.login,
+        brokerPassword: config.broker.passcode,
+        brokerUseSsl: brokerAddr.useSsl,
+        brokerCaFile: config.broker.caFile,
+        monitorUrl: url.slice(0, -1),
+        token,
+        namespace: config.namespace,
+        dataDir: config.dataDir,
+      }),
+    });
+    late.supervisor = sup;
+    cleanups.push(() => sup.close());
+    addProcessRoutes(router, sup);
     writeFileSync(
       coreInfoPath(config.dataDir),
       JSON.stringify({ pid: process.pid, port: http.port, url, startedAt }),
@@ -224,6 +268,7 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
       brokerState: () => brokerState,
       http,
       broker,
+      supervisor: sup,
       startedAt,
       pruneNow,
       stop() {

@@ -29,6 +29,30 @@ export interface CoreEventMap {
   'workflow.message': { message: StoredWorkflowMessage };
   /** A run's state or STF pipeline counts changed (at most once per run per recorder batch). */
   'run.progress': RunProgress;
+  /** A supervised process changed state (every transition, as stored). */
+  'process.state': {
+    name: string;
+    program: string;
+    pid: number | null;
+    from: string;
+    to: string;
+    exitCode: number | null;
+    signal: string | null;
+    reason: string | null;
+    at: string;
+  };
+  /** Captured output of one process, batched (one event per flush, not per line). */
+  'process.output': {
+    name: string;
+    lines: { at: string; stream: 'stdout' | 'stderr'; line: string }[];
+    /** Lines in this batch left out of the event (still stored) to keep events small. */
+    omitted: number;
+  };
+  /** CPU and memory of every running process, sampled every few seconds. */
+  'process.metrics': {
+    at: string;
+    processes: { name: string; pid: number; cpuPercent: number; rssBytes: number }[];
+  };
   /** The core started or is stopping. */
   'core.state': { state: 'starting' | 'running' | 'stopping' | 'stopped' };
 }
@@ -78,4 +102,7 @@ export const ALL_EVENTS: CoreEventName[] = [
   'workflow.message',
   'run.progress',
   'core.state',
+  'process.state',
+  'process.output',
+  'process.metrics',
 ];

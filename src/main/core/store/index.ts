@@ -4,6 +4,8 @@ import { counterMigrations, createCountersStore } from './counters.js';
 import { type Db, type Migration, migrate, openDb, type OpenDbOptions } from './db.js';
 import { heartbeatMigrations, createHeartbeatsStore } from './heartbeats.js';
 import { createNamespacesStore, namespaceMigrations } from './namespaces.js';
+import { createProcessOutputStore, processOutputMigrations } from './process-output.js';
+import { createProcessesStore, processMigrations } from './processes.js';
 import { createRunsStore, createRunStatesStore, runMigrations } from './runs.js';
 import {
   createFastmonFilesStore,
@@ -35,6 +37,8 @@ export const ALL_MIGRATIONS: readonly Migration[] = [
   ...workflowMigrations,
   ...workflowMessageMigrations,
   ...stfProgressMigrations,
+  ...processMigrations,
+  ...processOutputMigrations,
 ];
 
 export type Store = ReturnType<typeof createStoreModules> & { db: Db; close(): void };
@@ -58,6 +62,8 @@ function createStoreModules(db: Db) {
     systemStateEvents: createSystemStateEventsStore(db),
     workflowMessages: createWorkflowMessagesStore(db),
     stfProgress: createStfProgressStore(db),
+    processes: createProcessesStore(db),
+    processOutput: createProcessOutputStore(db),
   };
 }
 

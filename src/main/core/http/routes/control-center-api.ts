@@ -16,6 +16,8 @@ export function addControlCenterRoutes(
     startedAt: string;
     brokerState: () => BrokerState;
     recorderStats: () => RecorderStats;
+    /** The supervised processes (state, pid, CPU, RSS); empty before the supervisor exists. */
+    processes?: () => unknown[];
   },
 ) {
   router.add('GET', '/api/cc/status/', (req) => {
@@ -39,6 +41,7 @@ export function addControlCenterRoutes(
           pid: a.pid,
           namespace: a.namespace,
         })),
+        processes: deps.processes?.() ?? [],
       },
     };
   });
