@@ -79,7 +79,7 @@ programs = ["idle"]
     const env = JSON.parse(envLine) as Record<string, string>;
     expect(env).toMatchObject({
       ACTIVEMQ_HOST: '127.0.0.1',
-      ACTIVEMQ_PORT: '0',
+      ACTIVEMQ_PORT: String(core.broker!.port),
       ACTIVEMQ_USER: 'admin',
       ACTIVEMQ_PASSWORD: 'admin',
       ACTIVEMQ_USE_SSL: 'false',
