@@ -60,6 +60,19 @@ export const configSchema = z
         pruneIntervalSeconds: 60,
         pruneBatchRows: 5_000,
       }),
+    mcp: z
+      .object({
+        /** Resource-change notifications for one URI are coalesced over this window. */
+        notifyDebounceMs: z.number().int().min(0).max(60_000).default(250),
+        /** A WebSocket frame (or a /mcp body) above this closes the frame's connection (1009) or gets 413. */
+        maxMessageBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(4 * 1024 * 1024),
+      })
+      .strict()
+      .default({ notifyDebounceMs: 250, maxMessageBytes: 4 * 1024 * 1024 }),
     fleetFile: z.string().optional(),
     maxBodyBytes: z
       .number()

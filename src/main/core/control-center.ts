@@ -7,6 +7,8 @@ import { addControlCenterRoutes } from './http/routes/control-center-api.js';
 import { addMonitorApiRoutes } from './http/routes/monitor-api.js';
 import { type HttpServer, startHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
+import { createMcpServerFactory, type McpServerFactory } from './mcp/server-factory.js';
+import type { MessageSender, ProcessControl } from './mcp/ports.js';
 import { createHeartbeatService, type HeartbeatService } from './monitor/heartbeat-service.js';
 import { createLivenessTracker, type LivenessTracker } from './monitor/liveness.js';
 import { openStore, type Store } from './store/index.js';
@@ -20,6 +22,8 @@ export interface ControlCenterOptions {
   logger?: Logger;
   /** Electron's build of better-sqlite3, when running inside Electron. */
   nativeBinding?: string;
+  /** Seams the MCP process and workflow tools steer through (until the supervisor and broker own them). */
+  mcp?: { processControl?: ProcessControl; messageSender?: MessageSender };
 }
 
 export interface ControlCenter {
@@ -32,6 +36,7 @@ export interface ControlCenter {
   heartbeats: HeartbeatService;
   liveness: LivenessTracker;
   http: HttpServer;
+  mcp: McpServerFactory;
   startedAt: string;
   /** Runs one retention pass now (also scheduled); resolves with the rows deleted per table. */
   pruneNow(): Promise<{ table: string; deleted: number }[]>;
@@ -82,6 +87,12 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
         maxAgeDays: config.retention.messageMaxAgeDays,
         maxRows: config.retention.messageMaxRows,
       },
+      {
+        table: 'mcp_audit',
+        timeColumn: 'at',
+        maxAgeDays: config.retention.logMaxAgeDays,
+        maxRows: config.retention.logMaxRows,
+      },
     ];
     let pruning: Promise<{ table: string; deleted: number }[]> | undefined;
     const pruneNow = () => {
@@ -115,6 +126,22 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
     });
     cleanups.push(() => http.close());
 
+    const mcp = createMcpServerFactory({
+      store,
+      bus,
+      heartbeats,
+      liveness,
+      config,
+      processControl: opts.mcp?.processControl,
+      messageSender: opts.mcp?.messageSender,
+      logger: log.child('mcp'),
+    });
+    const mcpEndpoints = mcp.attach(http);
+    cleanups.push(async () => {
+      await mcpEndpoints.close();
+      mcp.close();
+    });
+
     const url = `http://127.0.0.1:${http.port}/`;
     writeFileSync(
       coreInfoPath(config.dataDir),
@@ -135,6 +162,7 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
       heartbeats,
       liveness,
       http,
+      mcp,
       startedAt,
       pruneNow,
       stop() {

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { AgentRecord, HeartbeatSource, Liveness } from '../../shared/agent.js';
 import type { AppLogRecord } from '../../shared/app-log.js';
+import type { McpAuditRecord } from './store/mcp-audit.js';
 
 /**
  * Every event the core emits, by name. The UI channel and MCP notifications subscribe here;
@@ -21,6 +22,8 @@ export interface CoreEventMap {
   'agent.liveness': { instanceName: string; liveness: Liveness; markedExited: boolean };
   /** An application log record was stored. */
   'log.appended': { log: AppLogRecord };
+  /** An MCP client called a tool (stored in mcp_audit first; `record.id` is the row). */
+  'mcp.activity': { record: McpAuditRecord };
   /** The core started or is stopping. */
   'core.state': { state: 'starting' | 'running' | 'stopping' | 'stopped' };
 }
@@ -66,5 +69,6 @@ export const ALL_EVENTS: CoreEventName[] = [
   'agent.heartbeat',
   'agent.liveness',
   'log.appended',
+  'mcp.activity',
   'core.state',
 ];

@@ -3,6 +3,7 @@ import { appLogMigrations, createAppLogsStore } from './app-logs.js';
 import { counterMigrations, createCountersStore } from './counters.js';
 import { type Db, type Migration, migrate, openDb, type OpenDbOptions } from './db.js';
 import { heartbeatMigrations, createHeartbeatsStore } from './heartbeats.js';
+import { createMcpAuditStore, mcpAuditMigrations } from './mcp-audit.js';
 import { createNamespacesStore, namespaceMigrations } from './namespaces.js';
 import { createRunsStore, createRunStatesStore, runMigrations } from './runs.js';
 import {
@@ -33,6 +34,7 @@ export const ALL_MIGRATIONS: readonly Migration[] = [
   ...stfFileMigrations,
   ...workflowMigrations,
   ...workflowMessageMigrations,
+  ...mcpAuditMigrations,
 ];
 
 export type Store = ReturnType<typeof createStoreModules> & { db: Db; close(): void };
@@ -55,6 +57,7 @@ function createStoreModules(db: Db) {
     workflowStages: createWorkflowStagesStore(db),
     systemStateEvents: createSystemStateEventsStore(db),
     workflowMessages: createWorkflowMessagesStore(db),
+    mcpAudit: createMcpAuditStore(db),
   };
 }
 
