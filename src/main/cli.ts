@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, defaultDataDir, loadConfig, type ConfigInput } from './core/config.js';
 import { coreInfoPath, startControlCenter } from './core/control-center.js';
 import { PortInUseError } from './core/http/server.js';
+import { runStdioBridge } from './core/mcp/stdio-bridge.js';
 import { createLogger } from './core/logger.js';
 import { readToken } from './core/token.js';
 import { findRendererDir } from './static-dir.js';
@@ -14,6 +15,8 @@ commands:
            [--port N] [--broker-port N] [--data-dir DIR] [--config FILE]
   status   print the fleet of a running core as a table
            [--data-dir DIR] [--all]
+  mcp      bridge an MCP client's stdio to the running core (for Claude Desktop and other
+           clients that launch a process) [--data-dir DIR]
   help     this text`;
 
 function fail(message: string, code = 1): never {
@@ -159,6 +162,19 @@ async function status(argv: string[]) {
   if (rows.length === 0) process.stdout.write('(no agents)\n');
 }
 
+async function mcp(argv: string[]) {
+  const { values } = parseArgs({ args: argv, options: { 'data-dir': { type: 'string' } } });
+  const dataDir = values['data-dir'] ?? process.env.SWF_CC_DATA_DIR ?? defaultDataDir();
+  const code = await runStdioBridge({
+    dataDir,
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+  });
+  // stdin may still hold the event loop open after the core went away: exit once stdout is flushed.
+  process.stdout.write('', () => process.exit(code));
+}
+
 async function main(argv: string[]) {
   const [command, ...rest] = argv;
   switch (command) {
@@ -166,6 +182,8 @@ async function main(argv: string[]) {
       return serve(rest);
     case 'status':
       return status(rest);
+    case 'mcp':
+      return mcp(rest);
     case undefined:
     case 'help':
     case '--help':
