@@ -21,7 +21,13 @@ export async function startTestCore(
   options: Omit<ControlCenterOptions, 'config'> = {},
 ): Promise<TestCore> {
   const dir = tempDir();
-  const config = parseConfig({ port: 0, dataDir: dir.path, namespace: 'test-ns', broker: { port: 0 }, ...overrides });
+  const config = parseConfig({
+    port: 0,
+    dataDir: dir.path,
+    namespace: 'test-ns',
+    broker: { port: 0 },
+    ...overrides,
+  });
   const core = await startControlCenter({ logger: silentLogger, ...options, config });
   return {
     core,

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MessageSender, ProcessControl, ProcessInfo, ProcessOutputLine } from '../../../src/main/core/mcp/ports.js';
+import type {
+  MessageSender,
+  ProcessControl,
+  ProcessInfo,
+  ProcessOutputLine,
+} from '../../../src/main/core/mcp/ports.js';
 import { startTestCore, type TestCore } from '../../helpers/core.js';
 import { connect, type Era, type Wire } from './mcp-client.js';
 
@@ -35,7 +40,8 @@ function fleet(): ProcessControl & { calls: string[] } {
     stop: (name) => (calls.push(`stop ${name}`), Promise.resolve(set(name, 'STOPPED'))),
     restart: (name) => (calls.push(`restart ${name}`), Promise.resolve(set(name, 'RUNNING'))),
     tail: (_name, n) => output.slice(-n),
-    search: (_name, q, limit) => output.filter((l) => l.line.toLowerCase().includes(q.toLowerCase())).slice(-limit),
+    search: (_name, q, limit) =>
+      output.filter((l) => l.line.toLowerCase().includes(q.toLowerCase())).slice(-limit),
     history: (name) => [{ at: '2026-01-01T00:00:00.000Z', state: procs.get(name)!.state }],
   };
 }
@@ -69,10 +75,27 @@ describe.each([
     try {
       const { tools } = await client.listTools();
       const byName = new Map(tools.map((x) => [x.name, x]));
-      expect(byName.get('swf_stop_agent')?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true });
-      expect(byName.get('swf_start_agent')?.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: false });
-      expect(byName.get('swf_tail_agent_output')?.annotations).toMatchObject({ readOnlyHint: true });
-      for (const n of ['swf_restart_agent', 'swf_start_all_agents', 'swf_stop_all_agents', 'swf_search_agent_output', 'swf_start_workflow', 'swf_stop_workflow', 'swf_send_message', 'swf_list_processes'])
+      expect(byName.get('swf_stop_agent')?.annotations).toMatchObject({
+        readOnlyHint: false,
+        destructiveHint: true,
+      });
+      expect(byName.get('swf_start_agent')?.annotations).toMatchObject({
+        readOnlyHint: false,
+        destructiveHint: false,
+      });
+      expect(byName.get('swf_tail_agent_output')?.annotations).toMatchObject({
+        readOnlyHint: true,
+      });
+      for (const n of [
+        'swf_restart_agent',
+        'swf_start_all_agents',
+        'swf_stop_all_agents',
+        'swf_search_agent_output',
+        'swf_start_workflow',
+        'swf_stop_workflow',
+        'swf_send_message',
+        'swf_list_processes',
+      ])
         expect(byName.has(n)).toBe(true);
     } finally {
       await client.close();
@@ -82,18 +105,37 @@ describe.each([
   it('starts, stops and restarts only programs the fleet names', async () => {
     const client = await connect(t, wire, era);
     try {
-      const started = await client.callTool({ name: 'swf_start_agent', arguments: { name: 'daqsim-agent' } });
+      const started = await client.callTool({
+        name: 'swf_start_agent',
+        arguments: { name: 'daqsim-agent' },
+      });
       expect((started.structuredContent as { process: ProcessInfo }).process.state).toBe('RUNNING');
-      const refused = await client.callTool({ name: 'swf_start_agent', arguments: { name: 'rm -rf /' } });
+      const refused = await client.callTool({
+        name: 'swf_start_agent',
+        arguments: { name: 'rm -rf /' },
+      });
       expect(refused.isError).toBe(true);
-      expect((refused.content as { text: string }[])[0]!.text).toMatch(/not a program of the fleet file.*daqsim-agent, data-agent/);
+      expect((refused.content as { text: string }[])[0]!.text).toMatch(
+        /not a program of the fleet file.*daqsim-agent, data-agent/,
+      );
       expect(pc.calls).not.toContain('start rm -rf /');
       const all = await client.callTool({ name: 'swf_stop_all_agents', arguments: {} });
-      expect((all.structuredContent as { items: ProcessInfo[] }).items.map((p) => p.state)).toEqual(['STOPPED', 'STOPPED']);
+      expect((all.structuredContent as { items: ProcessInfo[] }).items.map((p) => p.state)).toEqual(
+        ['STOPPED', 'STOPPED'],
+      );
       await client.callTool({ name: 'swf_restart_agent', arguments: { name: 'data-agent' } });
-      expect(pc.calls.slice(-3)).toEqual(['stop daqsim-agent', 'stop data-agent', 'restart data-agent']);
-      const agent = await client.callTool({ name: 'swf_get_agent', arguments: { name: 'data-agent' } });
-      expect((agent.structuredContent as { process: { state: string; history: unknown[] } }).process).toMatchObject({
+      expect(pc.calls.slice(-3)).toEqual([
+        'stop daqsim-agent',
+        'stop data-agent',
+        'restart data-agent',
+      ]);
+      const agent = await client.callTool({
+        name: 'swf_get_agent',
+        arguments: { name: 'data-agent' },
+      });
+      expect(
+        (agent.structuredContent as { process: { state: string; history: unknown[] } }).process,
+      ).toMatchObject({
         state: 'RUNNING',
         history: [{ state: 'RUNNING' }],
       });
@@ -105,13 +147,17 @@ describe.each([
   it('tails and searches captured output', async () => {
     const client = await connect(t, wire, era);
     try {
-      const tail = await client.callTool({ name: 'swf_tail_agent_output', arguments: { name: 'data-agent', lines: 3 } });
-      expect((tail.structuredContent as { lines: ProcessOutputLine[] }).lines.map((l) => l.line)).toEqual([
-        'processed stf 27',
-        'Traceback line 28',
-        'processed stf 29',
-      ]);
-      const found = await client.callTool({ name: 'swf_search_agent_output', arguments: { name: 'data-agent', query: 'traceback' } });
+      const tail = await client.callTool({
+        name: 'swf_tail_agent_output',
+        arguments: { name: 'data-agent', lines: 3 },
+      });
+      expect(
+        (tail.structuredContent as { lines: ProcessOutputLine[] }).lines.map((l) => l.line),
+      ).toEqual(['processed stf 27', 'Traceback line 28', 'processed stf 29']);
+      const found = await client.callTool({
+        name: 'swf_search_agent_output',
+        arguments: { name: 'data-agent', query: 'traceback' },
+      });
       expect((found.structuredContent as { lines: unknown[] }).lines).toHaveLength(5);
     } finally {
       await client.close();
@@ -122,8 +168,14 @@ describe.each([
     const client = await connect(t, wire, era);
     sent.length = 0;
     try {
-      await client.callTool({ name: 'swf_start_workflow', arguments: { stf_count: 5, config: 'fast_processing_default' } });
-      await client.callTool({ name: 'swf_stop_workflow', arguments: { execution_id: 'stf_datataking-x-0001' } });
+      await client.callTool({
+        name: 'swf_start_workflow',
+        arguments: { stf_count: 5, config: 'fast_processing_default' },
+      });
+      await client.callTool({
+        name: 'swf_stop_workflow',
+        arguments: { execution_id: 'stf_datataking-x-0001' },
+      });
       await client.callTool({ name: 'swf_send_message', arguments: { message: 'beam is back' } });
       expect(sent.map((s) => [s.destination, s.body.msg_type])).toEqual([
         ['/queue/workflow_control', 'run_workflow'],
@@ -140,7 +192,9 @@ describe.each([
       });
       expect(sent[1]!.body).toMatchObject({ execution_id: 'stf_datataking-x-0001', source: 'mcp' });
       const status = await client.callTool({ name: 'swf_get_testbed_status', arguments: {} });
-      expect((status.structuredContent as { ready: boolean; broker: { state: string } })).toMatchObject({
+      expect(
+        status.structuredContent as { ready: boolean; broker: { state: string } },
+      ).toMatchObject({
         ready: true,
         broker: { state: 'up' },
       });

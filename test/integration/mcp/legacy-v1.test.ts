@@ -5,8 +5,14 @@ import { openRaw } from './raw-ws.js';
 let t: TestCore;
 beforeAll(async () => {
   t = await startTestCore();
-  await t.api('/api/systemagents/heartbeat/', { method: 'POST', json: { instance_name: 'agent1', agent_type: 'data' } });
-  await t.api('/api/systemagents/heartbeat/', { method: 'POST', json: { instance_name: 'agent2', agent_type: 'data' } });
+  await t.api('/api/systemagents/heartbeat/', {
+    method: 'POST',
+    json: { instance_name: 'agent1', agent_type: 'data' },
+  });
+  await t.api('/api/systemagents/heartbeat/', {
+    method: 'POST',
+    json: { instance_name: 'agent2', agent_type: 'data' },
+  });
 });
 afterAll(() => t.close());
 
@@ -21,7 +27,11 @@ describe('seed MCP v1.0 envelope on /ws/mcp/', () => {
     expect(r).toMatchObject({ mcp_version: '1.0', in_reply_to: 'm-1', status: 'success' });
     expect(r.message_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(r.message_id).not.toBe('m-1');
-    expect(Object.keys(r.payload as object).sort()).toEqual(['discover_capabilities', 'get_agent_liveness', 'heartbeat']);
+    expect(Object.keys(r.payload as object).sort()).toEqual([
+      'discover_capabilities',
+      'get_agent_liveness',
+      'heartbeat',
+    ]);
     expect(r).not.toHaveProperty('error');
     c.close();
   });
@@ -30,7 +40,10 @@ describe('seed MCP v1.0 envelope on /ws/mcp/', () => {
     const c = await openRaw(t.core.port, t.core.token);
     c.send('{not json');
     const e4000 = await c.next();
-    expect(e4000).toMatchObject({ status: 'error', error: { code: 4000, message: 'Invalid JSON format.' } });
+    expect(e4000).toMatchObject({
+      status: 'error',
+      error: { code: 4000, message: 'Invalid JSON format.' },
+    });
     expect(e4000).not.toHaveProperty('in_reply_to');
     expect(e4000).not.toHaveProperty('payload');
 
@@ -43,10 +56,14 @@ describe('seed MCP v1.0 envelope on /ws/mcp/', () => {
       in_reply_to: 'x2',
       error: { code: 4002, message: 'Unsupported MCP version. Server supports 1.0.' },
     });
-    c.send(JSON.stringify({ mcp_version: 1.0, message_id: 'x2b', command: 'heartbeat', payload: {} }));
+    c.send(
+      JSON.stringify({ mcp_version: 1.0, message_id: 'x2b', command: 'heartbeat', payload: {} }),
+    );
     expect(await c.next()).toMatchObject({ error: { code: 4002 } });
 
-    c.send(JSON.stringify({ mcp_version: '1.0', message_id: 'x3', command: 'discover_capabilities' }));
+    c.send(
+      JSON.stringify({ mcp_version: '1.0', message_id: 'x3', command: 'discover_capabilities' }),
+    );
     const e4000b = await c.next();
     expect(e4000b).toMatchObject({ in_reply_to: 'x3', error: { code: 4000 } });
     expect((e4000b.error as { message: string }).message).toMatch(/payload/);
@@ -71,7 +88,9 @@ describe('seed MCP v1.0 envelope on /ws/mcp/', () => {
       c.send(req('get_agent_liveness', {}, 'boom'));
       const r = await c.next();
       expect(r).toMatchObject({ in_reply_to: 'boom', status: 'error', error: { code: 5000 } });
-      expect((r.error as { message: string }).message).toMatch(/^An unexpected server error occurred: /);
+      expect((r.error as { message: string }).message).toMatch(
+        /^An unexpected server error occurred: /,
+      );
     } finally {
       t.core.store.db.prepare("DELETE FROM agents WHERE instance_name = 'broken'").run();
     }

@@ -1,4 +1,8 @@
-import { Client, StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
+import {
+  Client,
+  StreamableHTTPClientTransport,
+  type Transport,
+} from '@modelcontextprotocol/client';
 import type { TestCore } from '../../helpers/core.js';
 import { WebSocketClientTransport } from '../../helpers/ws-client-transport.js';
 
@@ -30,7 +34,10 @@ export async function connect(t: TestCore, wire: Wire, era: Era, name?: string) 
 }
 
 /** Polls `check` until it returns a value (bounded; no fixed sleeps as synchronisation). */
-export async function until<T>(check: () => T | undefined | Promise<T | undefined>, ms = 5000): Promise<T> {
+export async function until<T>(
+  check: () => T | undefined | Promise<T | undefined>,
+  ms = 5000,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await check();

@@ -2,7 +2,10 @@ import WebSocket from 'ws';
 
 /** A bare WebSocket to /ws/mcp/ that collects every text frame, for protocol-level tests. */
 export async function openRaw(port: number, token: string, opts: { protocol?: string } = {}) {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/ws/mcp/?token=${encodeURIComponent(token)}`, opts.protocol ?? []);
+  const ws = new WebSocket(
+    `ws://127.0.0.1:${port}/ws/mcp/?token=${encodeURIComponent(token)}`,
+    opts.protocol ?? [],
+  );
   const frames: unknown[] = [];
   let closed: { code: number } | undefined;
   ws.on('message', (data) => frames.push(JSON.parse(String(data))));

@@ -20,11 +20,20 @@ beforeAll(async () => {
   // One exited agent, hidden by default.
   await t.api('/api/systemagents/heartbeat/', {
     method: 'POST',
-    json: { instance_name: 'old-1', agent_type: 'data', status: 'EXITED', operational_state: 'EXITED' },
+    json: {
+      instance_name: 'old-1',
+      agent_type: 'data',
+      status: 'EXITED',
+      operational_state: 'EXITED',
+    },
   });
   await t.api('/api/runs/', {
     method: 'POST',
-    json: { run_number: 100123, start_time: new Date().toISOString(), run_conditions: { beam: 'on' } },
+    json: {
+      run_number: 100123,
+      start_time: new Date().toISOString(),
+      run_conditions: { beam: 'on' },
+    },
   });
   await t.api('/api/logs/', {
     method: 'POST',
@@ -50,7 +59,9 @@ describe.each(cases)('MCP over %s, %s protocol era', (wire, era) => {
   it('negotiates the offered protocol version and lists the monitor tools with annotations and output schemas', async () => {
     const client = await connect(t, wire, era);
     try {
-      expect(client.getNegotiatedProtocolVersion()).toBe(era === 'modern' ? '2026-07-28' : '2025-11-25');
+      expect(client.getNegotiatedProtocolVersion()).toBe(
+        era === 'modern' ? '2026-07-28' : '2025-11-25',
+      );
       const { tools } = await client.listTools();
       const names = tools.map((x) => x.name);
       for (const n of [
@@ -86,7 +97,11 @@ describe.each(cases)('MCP over %s, %s protocol era', (wire, era) => {
     try {
       const first = await client.callTool({ name: 'swf_list_agents', arguments: { limit: 2 } });
       expect(first.isError).toBeFalsy();
-      const page = first.structuredContent as { items: { name: string }[]; total_count: number; has_more: boolean };
+      const page = first.structuredContent as {
+        items: { name: string }[];
+        total_count: number;
+        has_more: boolean;
+      };
       expect(page.total_count).toBe(3);
       expect(page.has_more).toBe(true);
       expect(page.items.map((i) => i.name)).toEqual(['daqsim-1', 'data-1']);
@@ -100,9 +115,9 @@ describe.each(cases)('MCP over %s, %s protocol era', (wire, era) => {
         name: 'swf_list_agents',
         arguments: { agent_type: 'data', start_time: '2000-01-01T00:00:00' },
       });
-      expect((typed.structuredContent as { items: { name: string }[] }).items.map((i) => i.name)).toEqual([
-        'data-1',
-      ]);
+      expect(
+        (typed.structuredContent as { items: { name: string }[] }).items.map((i) => i.name),
+      ).toEqual(['data-1']);
     } finally {
       await client.close();
     }
@@ -112,16 +127,27 @@ describe.each(cases)('MCP over %s, %s protocol era', (wire, era) => {
     const client = await connect(t, wire, era);
     try {
       const agent = await client.callTool({ name: 'swf_get_agent', arguments: { name: 'data-1' } });
-      const a = agent.structuredContent as { liveness: string; recent_heartbeats: unknown[]; agent: { agent_type: string } };
+      const a = agent.structuredContent as {
+        liveness: string;
+        recent_heartbeats: unknown[];
+        agent: { agent_type: string };
+      };
       expect(a.liveness).toBe('alive');
       expect(a.agent.agent_type).toBe('data');
       expect(a.recent_heartbeats.length).toBeGreaterThanOrEqual(1);
 
       const live = await client.callTool({ name: 'swf_get_agent_liveness', arguments: {} });
-      expect((live.structuredContent as { agents: Record<string, string> }).agents['daqsim-1']).toBe('alive');
+      expect(
+        (live.structuredContent as { agents: Record<string, string> }).agents['daqsim-1'],
+      ).toBe('alive');
 
       const status = await client.callTool({ name: 'swf_get_testbed_status', arguments: {} });
-      const s = status.structuredContent as { ready: boolean; reasons: string[]; errors_last_hour: number; agents: { alive: number } };
+      const s = status.structuredContent as {
+        ready: boolean;
+        reasons: string[];
+        errors_last_hour: number;
+        agents: { alive: number };
+      };
       expect(s.agents.alive).toBe(4);
       expect(s.errors_last_hour).toBe(1);
       // No broker is attached in this core: not ready, and it says why.
@@ -132,12 +158,16 @@ describe.each(cases)('MCP over %s, %s protocol era', (wire, era) => {
         name: 'swf_list_logs',
         arguments: { level: 'ERROR', execution_id: 'exec-7' },
       });
-      expect((logs.structuredContent as { items: { message: string }[] }).items[0]!.message).toBe('disk full');
+      expect((logs.structuredContent as { items: { message: string }[] }).items[0]!.message).toBe(
+        'disk full',
+      );
 
       const runs = await client.callTool({ name: 'swf_list_runs', arguments: {} });
       expect((runs.structuredContent as { total_count: number }).total_count).toBe(1);
       const run = await client.callTool({ name: 'swf_get_run', arguments: { run_number: 100123 } });
-      expect((run.structuredContent as { run: { run_conditions: unknown } }).run.run_conditions).toEqual({ beam: 'on' });
+      expect(
+        (run.structuredContent as { run: { run_conditions: unknown } }).run.run_conditions,
+      ).toEqual({ beam: 'on' });
     } finally {
       await client.close();
     }
@@ -149,7 +179,10 @@ describe.each(cases)('MCP over %s, %s protocol era', (wire, era) => {
       const bad = await client.callTool({ name: 'swf_list_agents', arguments: { limit: 5000 } });
       expect(bad.isError).toBe(true);
       expect((bad.content as { text: string }[])[0]!.text).toMatch(/limit/);
-      const badTime = await client.callTool({ name: 'swf_list_logs', arguments: { start_time: 'yesterday' } });
+      const badTime = await client.callTool({
+        name: 'swf_list_logs',
+        arguments: { start_time: 'yesterday' },
+      });
       expect((badTime.content as { text: string }[])[0]!.text).toMatch(/ISO 8601/);
       const unknown = await client.callTool({ name: 'swf_get_agent', arguments: { name: 'nope' } });
       expect(unknown.isError).toBe(true);
@@ -161,7 +194,9 @@ describe.each(cases)('MCP over %s, %s protocol era', (wire, era) => {
 
   it('records every tool call in the audit table and on the bus', async () => {
     const events: string[] = [];
-    const off = t.core.bus.on('mcp.activity', ({ record }) => events.push(`${record.tool}:${record.outcome}`));
+    const off = t.core.bus.on('mcp.activity', ({ record }) =>
+      events.push(`${record.tool}:${record.outcome}`),
+    );
     const mark = t.core.store.mcpAudit.query({ limit: 1 }).items[0]?.id ?? 0;
     const client = await connect(t, wire, era, `audit-${wire}-${era}`);
     try {
@@ -206,16 +241,24 @@ describe.each(cases)('MCP over %s, %s protocol era', (wire, era) => {
         'swf://runs/{run_number}',
       ]);
       const fleet = await client.readResource({ uri: 'swf://fleet' });
-      const body = JSON.parse((fleet.contents[0] as { text: string }).text) as { agents: { name: string }[] };
+      const body = JSON.parse((fleet.contents[0] as { text: string }).text) as {
+        agents: { name: string }[];
+      };
       expect(body.agents.map((a) => a.name)).toContain('proc-1');
       const run = await client.readResource({ uri: 'swf://runs/100123' });
       expect(JSON.parse((run.contents[0] as { text: string }).text).run.run_number).toBe(100123);
 
       const { prompts } = await client.listPrompts();
-      expect(prompts.map((p) => p.name).sort()).toEqual(['swf_diagnose_fleet', 'swf_summarise_run']);
+      expect(prompts.map((p) => p.name).sort()).toEqual([
+        'swf_diagnose_fleet',
+        'swf_summarise_run',
+      ]);
       const diag = await client.getPrompt({ name: 'swf_diagnose_fleet', arguments: {} });
       expect(JSON.stringify(diag.messages)).toContain('swf_get_testbed_status');
-      const sum = await client.getPrompt({ name: 'swf_summarise_run', arguments: { run_number: '100123' } });
+      const sum = await client.getPrompt({
+        name: 'swf_summarise_run',
+        arguments: { run_number: '100123' },
+      });
       expect(JSON.stringify(sum.messages)).toContain('swf://runs/100123');
     } finally {
       await client.close();
@@ -246,20 +289,23 @@ describe('resource change notifications', () => {
     }
   });
 
-  it.each(['ws', 'http'] as const)('delivers updates on a 2026-07-28 subscriptions/listen stream over %s', async (wire) => {
-    const client = await connect(t, wire, 'modern');
-    const updates: string[] = [];
-    client.setNotificationHandler('notifications/resources/updated', (n) => {
-      updates.push(n.params.uri);
-    });
-    try {
-      const sub = await client.listen({ resourceSubscriptions: ['swf://fleet'] });
-      t.core.heartbeats.record({ instance_name: 'data-1', agent_type: 'data' }, 'rest');
-      await until(() => (updates.length ? true : undefined));
-      expect(updates[0]).toBe('swf://fleet');
-      await sub.close();
-    } finally {
-      await client.close();
-    }
-  });
+  it.each(['ws', 'http'] as const)(
+    'delivers updates on a 2026-07-28 subscriptions/listen stream over %s',
+    async (wire) => {
+      const client = await connect(t, wire, 'modern');
+      const updates: string[] = [];
+      client.setNotificationHandler('notifications/resources/updated', (n) => {
+        updates.push(n.params.uri);
+      });
+      try {
+        const sub = await client.listen({ resourceSubscriptions: ['swf://fleet'] });
+        t.core.heartbeats.record({ instance_name: 'data-1', agent_type: 'data' }, 'rest');
+        await until(() => (updates.length ? true : undefined));
+        expect(updates[0]).toBe('swf://fleet');
+        await sub.close();
+      } finally {
+        await client.close();
+      }
+    },
+  );
 });

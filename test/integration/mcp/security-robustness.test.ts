@@ -16,22 +16,40 @@ const init = {
   jsonrpc: '2.0',
   id: 1,
   method: 'initialize',
-  params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+  params: {
+    protocolVersion: '2025-11-25',
+    capabilities: {},
+    clientInfo: { name: 'raw', version: '1' },
+  },
 };
 
 function post(path: string, headers: Record<string, string>, body: string) {
-  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port: t.core.port, path, method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers } },
-      (res) => {
-        let text = '';
-        res.on('data', (c) => (text += String(c)));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>(
+    (resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: t.core.port,
+          path,
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json, text/event-stream',
+            ...headers,
+          },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (c) => (text += String(c)));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    },
+  );
 }
 
 function upgrade(path: string, headers: Record<string, string> = {}) {
@@ -65,8 +83,12 @@ describe('MCP endpoints: token, Host and Origin', () => {
     expect(await upgrade('/ws/mcp/')).toBe(401);
     expect(await upgrade('/ws/mcp/?token=wrong')).toBe(401);
     expect(await upgrade('/ws/mcp/', { Authorization: 'Bearer wrong' })).toBe(401);
-    expect(await upgrade(`/ws/mcp/?token=${t.core.token}`, { Origin: 'http://evil.example' })).toBe(403);
-    expect(await upgrade(`/ws/mcp/?token=${t.core.token}`, { Host: `evil.example:${t.core.port}` })).toBe(403);
+    expect(await upgrade(`/ws/mcp/?token=${t.core.token}`, { Origin: 'http://evil.example' })).toBe(
+      403,
+    );
+    expect(
+      await upgrade(`/ws/mcp/?token=${t.core.token}`, { Host: `evil.example:${t.core.port}` }),
+    ).toBe(403);
     expect(await upgrade(`/ws/mcp/?token=${t.core.token}`)).toBe(101);
     expect(await upgrade('/ws/mcp/', { Authorization: `Bearer ${t.core.token}` })).toBe(101);
   });
@@ -85,7 +107,14 @@ describe('bad input leaves the server serving', () => {
     expect(await c.next()).toMatchObject({ id: 3, error: { code: -32600 } });
     c.send(JSON.stringify({ jsonrpc: '2.0', id: 4, method: 'no/such/method' }));
     expect(await c.next()).toMatchObject({ id: 4, error: { code: -32601 } });
-    c.send(JSON.stringify({ jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'swf_nope', arguments: {} } }));
+    c.send(
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 5,
+        method: 'tools/call',
+        params: { name: 'swf_nope', arguments: {} },
+      }),
+    );
     const unknownTool = await c.next();
     expect(JSON.stringify(unknownTool)).toMatch(/swf_nope/);
     c.send(JSON.stringify({ jsonrpc: '2.0', id: 6, method: 'tools/list' }));
@@ -93,7 +122,9 @@ describe('bad input leaves the server serving', () => {
 
     // A frame over the limit closes this connection with 1009 (message too big) ...
     const other = await openRaw(t.core.port, t.core.token, { protocol: 'mcp' });
-    c.send(JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'ping', params: { pad: 'x'.repeat(MAX) } }));
+    c.send(
+      JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'ping', params: { pad: 'x'.repeat(MAX) } }),
+    );
     await expect.poll(() => c.closed()?.code, { timeout: 3000 }).toBe(1009);
     // ... and nothing else: another open connection and new ones keep working.
     other.send(JSON.stringify(init));
@@ -110,7 +141,11 @@ describe('bad input leaves the server serving', () => {
     const bad = await post('/mcp', auth, '{"jsonrpc": "2.0",');
     expect(bad.status).toBeGreaterThanOrEqual(400);
     expect(bad.body).toMatch(/-32700|Parse error/);
-    const unknown = await post('/mcp', auth, JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'no/such/method' }));
+    const unknown = await post(
+      '/mcp',
+      auth,
+      JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'no/such/method' }),
+    );
     expect(unknown.body).toMatch(/-32601/);
     const big = await post('/mcp', auth, JSON.stringify({ ...init, pad: 'x'.repeat(MAX + 10) }));
     expect(big.status).toBe(413);

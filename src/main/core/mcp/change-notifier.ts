@@ -2,7 +2,8 @@ import type { EventBus } from '../events.js';
 
 export const FLEET_URI = 'swf://fleet';
 export const agentUri = (name: string) => `swf://agents/${encodeURIComponent(name)}`;
-export const runUri = (runNumber: number | string) => `swf://runs/${encodeURIComponent(String(runNumber))}`;
+export const runUri = (runNumber: number | string) =>
+  `swf://runs/${encodeURIComponent(String(runNumber))}`;
 
 export interface ChangeNotifier {
   /** Marks a resource changed; listeners hear about it once per debounce window. */

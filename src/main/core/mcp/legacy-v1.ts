@@ -28,7 +28,9 @@ interface Envelope {
 
 /** A v1.0 request must parse to something that names a version (the seed checked `'mcp_version' in data`). */
 export function looksLikeV1(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !('jsonrpc' in value);
+  return (
+    typeof value === 'object' && value !== null && !Array.isArray(value) && !('jsonrpc' in value)
+  );
 }
 
 const hasKey = (obj: object, key: string) => Object.prototype.hasOwnProperty.call(obj, key);
@@ -37,7 +39,9 @@ const hasKey = (obj: object, key: string) => Object.prototype.hasOwnProperty.cal
 function parseClientTime(text: unknown): string | null {
   if (typeof text !== 'string' || text.length > 64) return null;
   const naive = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?$/.test(text);
-  const ms = Date.parse(naive ? `${text.replace(' ', 'T')}${text.length > 10 ? '' : 'T00:00:00'}Z` : text);
+  const ms = Date.parse(
+    naive ? `${text.replace(' ', 'T')}${text.length > 10 ? '' : 'T00:00:00'}Z` : text,
+  );
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }
 
@@ -79,7 +83,11 @@ export function createLegacyV1Handler(deps: McpDeps, log: Logger) {
     const status = String(p.status).slice(0, 20);
     // The seed stores the client's own timestamp as last_heartbeat, unlike every other path.
     const updated = store.db.transaction(() => {
-      const row = store.agents.patch(agent.id, { status, last_heartbeat: at }, new Date().toISOString());
+      const row = store.agents.patch(
+        agent.id,
+        { status, last_heartbeat: at },
+        new Date().toISOString(),
+      );
       store.heartbeats.append(agent.instance_name, at, status, agent.operational_state, 'mcp');
       return row;
     })();
@@ -105,7 +113,9 @@ export function createLegacyV1Handler(deps: McpDeps, log: Logger) {
       return error(undefined, 4000, 'Invalid JSON format.');
     }
     const obj = typeof data === 'object' && data !== null ? data : {};
-    const rawId = hasKey(obj, 'message_id') ? (obj as { message_id: unknown }).message_id : undefined;
+    const rawId = hasKey(obj, 'message_id')
+      ? (obj as { message_id: unknown }).message_id
+      : undefined;
     const inReplyTo =
       rawId !== undefined && rawId !== null && rawId !== '' ? String(rawId) : undefined;
     try {
@@ -139,7 +149,11 @@ export function createLegacyV1Handler(deps: McpDeps, log: Logger) {
       }
     } catch (err) {
       log.error('v1.0 command failed', err);
-      return error(inReplyTo, 5000, `An unexpected server error occurred: ${(err as Error).message}`);
+      return error(
+        inReplyTo,
+        5000,
+        `An unexpected server error occurred: ${(err as Error).message}`,
+      );
     }
   };
 }

@@ -11,7 +11,11 @@ export function registerPrompts(server: McpServer, deps: McpDeps) {
       title: 'Diagnose the fleet',
       description: 'Look at the testbed now and explain what is wrong and what to do about it.',
       argsSchema: z.object({
-        focus: z.string().max(200).optional().describe('an agent name or a symptom to concentrate on'),
+        focus: z
+          .string()
+          .max(200)
+          .optional()
+          .describe('an agent name or a symptom to concentrate on'),
       }),
     },
     async (args) => {
@@ -35,7 +39,11 @@ export function registerPrompts(server: McpServer, deps: McpDeps) {
             role: 'user' as const,
             content: {
               type: 'resource' as const,
-              resource: { uri: FLEET_URI, mimeType: 'application/json', text: JSON.stringify(fleet) },
+              resource: {
+                uri: FLEET_URI,
+                mimeType: 'application/json',
+                text: JSON.stringify(fleet),
+              },
             },
           },
         ],

@@ -56,7 +56,8 @@ export function registerResources(server: McpServer, deps: McpDeps) {
     FLEET_URI,
     {
       title: 'Testbed fleet',
-      description: 'Every agent with status, operational state, last heartbeat and liveness (and supervised processes).',
+      description:
+        'Every agent with status, operational state, last heartbeat and liveness (and supervised processes).',
       mimeType: 'application/json',
     },
     async (uri) => json(uri.href, await fleetSnapshot(deps)),
@@ -103,7 +104,8 @@ export function registerResources(server: McpServer, deps: McpDeps) {
     }),
     {
       title: 'One run',
-      description: 'One run with its live state, STF file counts per status and its 50 newest workflow messages.',
+      description:
+        'One run with its live state, STF file counts per status and its 50 newest workflow messages.',
       mimeType: 'application/json',
     },
     (uri, variables) => {

@@ -65,12 +65,16 @@ export function createMcpServerFactory(deps: McpDeps): McpServerFactory {
 
   function clientOf(server: McpServer, ctx: ServerContext | undefined, userAgent?: string) {
     const fromEnvelope = clientInfoSchema.safeParse(
-      (ctx?.mcpReq.envelope as Record<string, unknown> | undefined)?.['io.modelcontextprotocol/clientInfo'],
+      (ctx?.mcpReq.envelope as Record<string, unknown> | undefined)?.[
+        'io.modelcontextprotocol/clientInfo'
+      ],
     );
     if (fromEnvelope.success) return fromEnvelope.data;
     const fromInit = server.server.getClientVersion();
     if (fromInit) return { name: fromInit.name, version: fromInit.version };
-    return userAgent ? { name: `user-agent: ${userAgent.slice(0, 100)}`, version: undefined } : null;
+    return userAgent
+      ? { name: `user-agent: ${userAgent.slice(0, 100)}`, version: undefined }
+      : null;
   }
 
   function build(opts: BuildOptions) {
@@ -159,7 +163,8 @@ export function createMcpServerFactory(deps: McpDeps): McpServerFactory {
       log,
       factoryFor(req: IncomingMessage) {
         const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-        const transport: McpTransportName = url.searchParams.get('via') === 'stdio' ? 'stdio' : 'ws';
+        const transport: McpTransportName =
+          url.searchParams.get('via') === 'stdio' ? 'stdio' : 'ws';
         const disposers: (() => void)[] = [];
         return {
           factory: (ctx) => {

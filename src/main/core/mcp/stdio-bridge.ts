@@ -23,7 +23,9 @@ export function runStdioBridge(opts: StdioBridgeOptions): Promise<number> {
   let port: number;
   let token: string;
   try {
-    const info = JSON.parse(readFileSync(join(opts.dataDir, 'core.json'), 'utf8')) as { port?: unknown };
+    const info = JSON.parse(readFileSync(join(opts.dataDir, 'core.json'), 'utf8')) as {
+      port?: unknown;
+    };
     if (typeof info.port !== 'number') throw new Error('core.json has no port');
     port = info.port;
     token = readToken(opts.dataDir);
@@ -47,7 +49,8 @@ export function runStdioBridge(opts: StdioBridgeOptions): Promise<number> {
       done = true;
       opts.stdin.off('data', onData);
       opts.stdin.off('end', onEnd);
-      if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) ws.close(1000);
+      if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING)
+        ws.close(1000);
       resolve(code);
     };
     const forward = (line: string) => {
@@ -83,7 +86,9 @@ export function runStdioBridge(opts: StdioBridgeOptions): Promise<number> {
       opts.stdout.write(`${String(data)}\n`);
     });
     ws.on('unexpected-response', (_req, res) => {
-      say(`the core on port ${port} refused the connection (HTTP ${res.statusCode}); is the token in ${opts.dataDir} current?`);
+      say(
+        `the core on port ${port} refused the connection (HTTP ${res.statusCode}); is the token in ${opts.dataDir} current?`,
+      );
       finish(1);
     });
     ws.on('error', (err) => {

@@ -4,7 +4,9 @@ import { z } from 'zod';
 export function parseFilterTime(text: string): string | null {
   const trimmed = text.trim();
   const naive = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/.test(trimmed);
-  const ms = Date.parse(naive ? (trimmed.includes('T') ? `${trimmed}Z` : `${trimmed}T00:00:00Z`) : trimmed);
+  const ms = Date.parse(
+    naive ? (trimmed.includes('T') ? `${trimmed}Z` : `${trimmed}T00:00:00Z`) : trimmed,
+  );
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }
 

@@ -1,4 +1,8 @@
-import type { McpServer, ServerContext, StandardSchemaWithJSON } from '@modelcontextprotocol/server';
+import type {
+  McpServer,
+  ServerContext,
+  StandardSchemaWithJSON,
+} from '@modelcontextprotocol/server';
 import { z } from 'zod';
 
 /** A problem the caller can fix (unknown name, contradictory filters): shown as a tool error. */

@@ -20,7 +20,12 @@ export interface WsEndpointOptions {
 type Mode =
   | { kind: 'undecided' }
   | { kind: 'v1' }
-  | { kind: 'jsonrpc'; transport: WebSocketServerTransport; handle: StdioServerHandle; dispose(): void };
+  | {
+      kind: 'jsonrpc';
+      transport: WebSocketServerTransport;
+      handle: StdioServerHandle;
+      dispose(): void;
+    };
 
 /**
  * `/ws/mcp/`: the first frame of a connection decides what it speaks for its whole life. An
@@ -61,7 +66,9 @@ export function attachWsEndpoint(http: HttpServer, opts: WsEndpointOptions) {
         if (text) ws.send(text);
         return;
       }
-      const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString('utf8');
+      const text = Array.isArray(data)
+        ? Buffer.concat(data).toString('utf8')
+        : data.toString('utf8');
       if (mode.kind === 'undecided') {
         let value: unknown;
         try {

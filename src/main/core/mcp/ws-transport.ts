@@ -1,4 +1,8 @@
-import { parseJSONRPCMessage, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/server';
+import {
+  parseJSONRPCMessage,
+  type JSONRPCMessage,
+  type Transport,
+} from '@modelcontextprotocol/server';
 import WebSocket from 'ws';
 
 /**
@@ -45,7 +49,10 @@ export class WebSocketServerTransport implements Transport {
     try {
       message = parseJSONRPCMessage(value);
     } catch {
-      const id = typeof value === 'object' && value !== null && 'id' in value ? (value as { id: unknown }).id : null;
+      const id =
+        typeof value === 'object' && value !== null && 'id' in value
+          ? (value as { id: unknown }).id
+          : null;
       this.reply(
         -32600,
         'Invalid Request: a frame must hold one JSON-RPC 2.0 message ({"jsonrpc":"2.0", "method", "id"?, "params"?})',

@@ -8,7 +8,12 @@ import { page, pageInput, pageOf, pageSchema } from '../paging.js';
 import { inWindow, isoTime, timeWindow } from '../time-filters.js';
 import { defineTool, ToolInputError, type AnyToolDef } from '../tool-kit.js';
 
-const READ = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
+const READ = {
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: false,
+};
 
 const LEVELS: Record<string, number> = {
   DEBUG: 10,
@@ -120,7 +125,11 @@ export function monitorTools(deps: McpDeps): AnyToolDef[] {
       'Everything known about one agent by its instance name: the stored record, liveness, its most recent heartbeats (newest first) ' +
       'and, when the control center supervises it, its process state and state history. Use swf_list_agents to find names.',
     input: z.object({
-      name: z.string().min(1).max(100).describe('the agent instance_name, e.g. daqsim-agent-alice-1'),
+      name: z
+        .string()
+        .min(1)
+        .max(100)
+        .describe('the agent instance_name, e.g. daqsim-agent-alice-1'),
       heartbeats: z
         .number()
         .int()
@@ -152,7 +161,10 @@ export function monitorTools(deps: McpDeps): AnyToolDef[] {
         throw new ToolInputError(
           `No agent named "${args.name}". Call swf_list_agents (status "all" includes exited agents) for the known names.`,
         );
-      const hb = store.heartbeats.query({ instanceName: agent.instance_name, limit: args.heartbeats });
+      const hb = store.heartbeats.query({
+        instanceName: agent.instance_name,
+        limit: args.heartbeats,
+      });
       let proc = null;
       const pc = deps.processControl;
       if (pc) {
@@ -223,7 +235,11 @@ export function monitorTools(deps: McpDeps): AnyToolDef[] {
       'Use it to register an external agent or to mark one with a status by hand.',
     input: z.object({
       instance_name: z.string().min(1).max(100),
-      status: z.string().max(20).optional().describe('OK (default), WARNING, ERROR, UNKNOWN or EXITED'),
+      status: z
+        .string()
+        .max(20)
+        .optional()
+        .describe('OK (default), WARNING, ERROR, UNKNOWN or EXITED'),
       agent_type: z.string().max(100).optional(),
       namespace: z.string().max(100).optional(),
       description: z.string().max(10_000).optional(),
@@ -234,7 +250,12 @@ export function monitorTools(deps: McpDeps): AnyToolDef[] {
         .describe('STARTING, READY, PROCESSING or EXITED'),
     }),
     output: z.object({ agent: agentRecordSchema, created: z.boolean() }),
-    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+    annotations: {
+      readOnlyHint: false,
+      destructiveHint: false,
+      idempotentHint: false,
+      openWorldHint: false,
+    },
     run(args) {
       return deps.heartbeats.record(args, 'mcp');
     },
@@ -248,7 +269,11 @@ export function monitorTools(deps: McpDeps): AnyToolDef[] {
       'the last run, and ERROR-or-worse log records of the last hour with the five newest. `ready` is true only when the broker is up, at least one agent ' +
       'is alive and none of the alive agents reports ERROR; `reasons` says what blocks it.',
     input: z.object({
-      namespace: z.string().max(100).optional().describe('only agents of this namespace (default: all)'),
+      namespace: z
+        .string()
+        .max(100)
+        .optional()
+        .describe('only agents of this namespace (default: all)'),
     }),
     output: z.object({
       ready: z.boolean(),
@@ -267,7 +292,10 @@ export function monitorTools(deps: McpDeps): AnyToolDef[] {
         exited: z.number().int(),
         running: z.number().int(),
         in_error: z.array(z.string()),
-        by_type: z.record(z.string(), z.object({ alive: z.number().int(), total: z.number().int() })),
+        by_type: z.record(
+          z.string(),
+          z.object({ alive: z.number().int(), total: z.number().int() }),
+        ),
       }),
       last_run: anyRow.nullable(),
       errors_last_hour: z.number().int(),
@@ -309,7 +337,8 @@ export function monitorTools(deps: McpDeps): AnyToolDef[] {
       const errors = store.appLogs.query({ minLevel: 40, since, limit: 5 });
       const lastRun = store.runs.list({}, 1).items[0] ?? null;
       const reasons: string[] = [];
-      if (broker.state !== 'up') reasons.push(`broker is ${broker.state}${status.detail ? `: ${status.detail}` : ''}`);
+      if (broker.state !== 'up')
+        reasons.push(`broker is ${broker.state}${status.detail ? `: ${status.detail}` : ''}`);
       if (alive === 0) reasons.push('no agent has sent a heartbeat in the last 5 minutes');
       if (inError.length) reasons.push(`agents reporting ERROR: ${inError.join(', ')}`);
       return {
@@ -352,7 +381,10 @@ export function monitorTools(deps: McpDeps): AnyToolDef[] {
       instance_name: z.string().max(100).optional(),
       execution_id: z.string().max(200).optional(),
       level: z
-        .union([z.enum(['DEBUG', 'INFO', 'WARNING', 'WARN', 'ERROR', 'CRITICAL']), z.number().int().min(0).max(100)])
+        .union([
+          z.enum(['DEBUG', 'INFO', 'WARNING', 'WARN', 'ERROR', 'CRITICAL']),
+          z.number().int().min(0).max(100),
+        ])
         .optional()
         .describe('minimum level: DEBUG, INFO, WARNING, ERROR, CRITICAL, or a Python level number'),
       start_time: isoTime('earliest record time').optional(),
@@ -449,7 +481,9 @@ export function monitorTools(deps: McpDeps): AnyToolDef[] {
     const end = typeof r.end_time === 'string' ? Date.parse(r.end_time) : NaN;
     return {
       ...r,
-      duration_seconds: Number.isNaN(start) ? null : ((Number.isNaN(end) ? Date.now() : end) - start) / 1000,
+      duration_seconds: Number.isNaN(start)
+        ? null
+        : ((Number.isNaN(end) ? Date.now() : end) - start) / 1000,
       stf_file_count: stfCount(r.run_number),
     };
   };
@@ -469,7 +503,9 @@ export function monitorTools(deps: McpDeps): AnyToolDef[] {
     annotations: READ,
     run(args) {
       const w = timeWindow(args.start_time, args.end_time, 7 * 24 * 3600);
-      const runs = store.runs.list({}).items.filter((r) => inWindow(r.start_time as string | null, w));
+      const runs = store.runs
+        .list({})
+        .items.filter((r) => inWindow(r.start_time as string | null, w));
       const p = pageOf(runs, args.limit, args.offset);
       return { ...p, items: p.items.map(runItem) };
     },
@@ -552,7 +588,8 @@ export function monitorTools(deps: McpDeps): AnyToolDef[] {
   const getStf = defineTool({
     name: 'swf_get_stf_file',
     title: 'Get one STF file',
-    description: 'One STF file by file_id or by stf_filename (give exactly one), with checksum, metadata and workflow fields.',
+    description:
+      'One STF file by file_id or by stf_filename (give exactly one), with checksum, metadata and workflow fields.',
     input: z.object({
       file_id: z.string().max(255).optional(),
       stf_filename: z.string().max(255).optional(),

@@ -11,7 +11,11 @@ const processItem = z.object({
   description: z.string().optional(),
 });
 
-const lineItem = z.object({ at: z.string(), stream: z.enum(['stdout', 'stderr']), line: z.string() });
+const lineItem = z.object({
+  at: z.string(),
+  stream: z.enum(['stdout', 'stderr']),
+  line: z.string(),
+});
 
 const programName = z
   .string()
@@ -20,7 +24,12 @@ const programName = z
   .describe('a program name from the fleet file; swf_list_processes lists them');
 
 const CONTROL = { readOnlyHint: false, openWorldHint: false } as const;
-const READ = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
+const READ = {
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: false,
+};
 
 const clean = (p: ProcessInfo): z.input<typeof processItem> => ({
   name: p.name,
@@ -50,7 +59,11 @@ export function processTools(pc: ProcessControl): AnyToolDef[] {
       'The programs of the fleet file with their supervisor state (STOPPED, STARTING, RUNNING, BACKOFF, STOPPING, EXITED, FATAL), pid and since when. ' +
       'These names are the only ones the start/stop/restart tools accept.',
     input: z.object({}),
-    output: z.object({ items: z.array(processItem), total_count: z.number().int(), has_more: z.boolean() }),
+    output: z.object({
+      items: z.array(processItem),
+      total_count: z.number().int(),
+      has_more: z.boolean(),
+    }),
     annotations: READ,
     async run() {
       const all = (await pc.list()).map(clean);
@@ -109,7 +122,13 @@ export function processTools(pc: ProcessControl): AnyToolDef[] {
       'The last lines a supervised program wrote to stdout/stderr, oldest first. Use it after a start fails or an agent reports ERROR.',
     input: z.object({
       name: programName,
-      lines: z.number().int().min(1).max(2000).default(100).describe('how many lines (default 100)'),
+      lines: z
+        .number()
+        .int()
+        .min(1)
+        .max(2000)
+        .default(100)
+        .describe('how many lines (default 100)'),
     }),
     output: z.object({ name: z.string(), lines: z.array(lineItem) }),
     annotations: READ,
@@ -133,17 +152,41 @@ export function processTools(pc: ProcessControl): AnyToolDef[] {
     annotations: READ,
     async run(args) {
       await known(args.name);
-      return { name: args.name, query: args.query, lines: await pc.search(args.name, args.query, args.limit) };
+      return {
+        name: args.name,
+        query: args.query,
+        lines: await pc.search(args.name, args.query, args.limit),
+      };
     },
   });
 
   return [
     list,
-    one('start', 'Start an agent', 'Start one program of the fleet file by name (no effect if it is already running).', false),
-    one('stop', 'Stop an agent', 'Stop one supervised program by name (its stop signal, then SIGKILL after the grace period).', true),
+    one(
+      'start',
+      'Start an agent',
+      'Start one program of the fleet file by name (no effect if it is already running).',
+      false,
+    ),
+    one(
+      'stop',
+      'Stop an agent',
+      'Stop one supervised program by name (its stop signal, then SIGKILL after the grace period).',
+      true,
+    ),
     one('restart', 'Restart an agent', 'Stop and start one supervised program by name.', true),
-    all('start', 'Start all agents', 'Start every program of the fleet file; reports the ones that failed.', false),
-    all('stop', 'Stop all agents', 'Stop every supervised program; reports the ones that failed.', true),
+    all(
+      'start',
+      'Start all agents',
+      'Start every program of the fleet file; reports the ones that failed.',
+      false,
+    ),
+    all(
+      'stop',
+      'Stop all agents',
+      'Stop every supervised program; reports the ones that failed.',
+      true,
+    ),
     tail,
     search,
   ];

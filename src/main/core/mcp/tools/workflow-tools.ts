@@ -17,10 +17,23 @@ export function workflowTools(sender: MessageSender, config: Config, store: Stor
       'Check swf_get_testbed_status first; the runner refuses a second workflow while one is running. Progress shows up in swf_list_messages.',
     input: z.object({
       workflow_name: z.string().min(1).max(200).default('stf_datataking'),
-      namespace: z.string().min(1).max(100).optional().describe('default: the control center namespace'),
-      config: z.string().max(200).optional().describe('workflow config name, e.g. fast_processing_default'),
+      namespace: z
+        .string()
+        .min(1)
+        .max(100)
+        .optional()
+        .describe('default: the control center namespace'),
+      config: z
+        .string()
+        .max(200)
+        .optional()
+        .describe('workflow config name, e.g. fast_processing_default'),
       realtime: z.boolean().default(true),
-      duration: z.number().min(0).default(0).describe('seconds; 0 = until the STF count is reached'),
+      duration: z
+        .number()
+        .min(0)
+        .default(0)
+        .describe('seconds; 0 = until the STF count is reached'),
       stf_count: z.number().int().min(1).max(1_000_000).optional(),
       physics_period_count: z.number().int().min(1).optional(),
       physics_period_duration: z.number().min(0).optional(),
@@ -31,7 +44,12 @@ export function workflowTools(sender: MessageSender, config: Config, store: Stor
     async run(args) {
       const namespace = args.namespace ?? config.namespace;
       const params: Record<string, unknown> = { namespace };
-      for (const key of ['stf_count', 'physics_period_count', 'physics_period_duration', 'stf_interval'] as const)
+      for (const key of [
+        'stf_count',
+        'physics_period_count',
+        'physics_period_duration',
+        'stf_interval',
+      ] as const)
         if (args[key] !== undefined) params[key] = args[key];
       const message: Record<string, unknown> = {
         msg_type: 'run_workflow',
