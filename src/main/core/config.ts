@@ -70,9 +70,18 @@ export const configSchema = z
           .int()
           .positive()
           .default(4 * 1024 * 1024),
+        /** 2025-era Streamable HTTP sessions kept at once (least recently used goes first). */
+        maxHttpSessions: z.number().int().min(1).max(10_000).default(64),
+        /** A 2025-era HTTP session unused this long is closed. */
+        httpSessionIdleSeconds: z.number().positive().default(3600),
       })
       .strict()
-      .default({ notifyDebounceMs: 250, maxMessageBytes: 4 * 1024 * 1024 }),
+      .default({
+        notifyDebounceMs: 250,
+        maxMessageBytes: 4 * 1024 * 1024,
+        maxHttpSessions: 64,
+        httpSessionIdleSeconds: 3600,
+      }),
     fleetFile: z.string().optional(),
     maxBodyBytes: z
       .number()

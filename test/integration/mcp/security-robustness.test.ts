@@ -147,6 +147,13 @@ describe('bad input leaves the server serving', () => {
       JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'no/such/method' }),
     );
     expect(unknown.body).toMatch(/-32601/);
+    const stale = await post(
+      '/mcp',
+      { ...auth, 'mcp-session-id': 'no-such-session' },
+      JSON.stringify({ jsonrpc: '2.0', id: 10, method: 'tools/list' }),
+    );
+    expect(stale.status).toBe(404);
+    expect(JSON.parse(stale.body)).toMatchObject({ error: { code: -32001 } });
     const big = await post('/mcp', auth, JSON.stringify({ ...init, pad: 'x'.repeat(MAX + 10) }));
     expect(big.status).toBe(413);
     const client = await connect(t, 'http', 'legacy');

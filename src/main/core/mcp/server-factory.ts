@@ -1,7 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { toNodeHandler } from '@modelcontextprotocol/node';
 import {
-  createMcpHandler,
   McpServer,
   type McpRequestContext,
   type ServerContext,
@@ -11,6 +9,7 @@ import type { HttpServer } from '../http/server.js';
 import { silentLogger } from '../logger.js';
 import { createChangeNotifier, type ChangeNotifier } from './change-notifier.js';
 import type { McpDeps } from './deps.js';
+import { createHttpEndpoint } from './http-endpoint.js';
 import { createLegacyV1Handler } from './legacy-v1.js';
 import { registerPrompts } from './prompts.js';
 import { registerResources } from './resources.js';
@@ -135,25 +134,15 @@ export function createMcpServerFactory(deps: McpDeps): McpServerFactory {
 
   function attach(http: HttpServer) {
     const maxBytes = deps.config.mcp.maxMessageBytes;
-    const handler = createMcpHandler(
-      (ctx) =>
-        build({
-          transport: 'http',
-          era: ctx.era,
-          push: false,
-          userAgent: ctx.requestInfo?.headers.get('user-agent') ?? undefined,
-        }).server,
-      {
-        maxRequestBodySize: maxBytes,
-        onerror: (err) => log.debug('mcp http', err.message),
-      },
-    );
-    const offHttp = changes.subscribe((uri) => handler.notify.resourceUpdated(uri));
-    const node = toNodeHandler(handler, {
-      maxRequestBodySize: maxBytes,
-      onerror: (err) => log.error('mcp http adapter', err),
+    const httpEndpoint = createHttpEndpoint({
+      build: (o) => build({ transport: 'http', ...o }),
+      changes,
+      maxBytes,
+      maxSessions: deps.config.mcp.maxHttpSessions,
+      sessionIdleMs: deps.config.mcp.httpSessionIdleSeconds * 1000,
+      log,
     });
-    http.onRaw(MCP_HTTP_PATH, (req, res) => node(req, res));
+    http.onRaw(MCP_HTTP_PATH, httpEndpoint.handle);
 
     const v1 = createLegacyV1Handler(deps, log.child('mcp-v1'));
     const ws = attachWsEndpoint(http, {
@@ -183,9 +172,8 @@ export function createMcpServerFactory(deps: McpDeps): McpServerFactory {
     });
     return {
       async close() {
-        offHttp();
         await ws.close();
-        await handler.close();
+        await httpEndpoint.close();
       },
     };
   }
