@@ -121,6 +121,19 @@ describe('seed MCP v1.0 envelope on /ws/mcp/', () => {
     c.close();
   });
 
+  it('a first frame that is valid JSON but not an object speaks v1.0 (4001)', async () => {
+    const c = await openRaw(t.core.port, t.core.token);
+    c.send('42');
+    expect(await c.next()).toMatchObject({
+      mcp_version: '1.0',
+      status: 'error',
+      error: { code: 4001 },
+    });
+    c.send(req('discover_capabilities', {}, 'then'));
+    expect(await c.next()).toMatchObject({ in_reply_to: 'then', status: 'success' });
+    c.close();
+  });
+
   it('a connection that opened with v1.0 never switches to JSON-RPC, and the reverse', async () => {
     const v1 = await openRaw(t.core.port, t.core.token);
     v1.send(req('discover_capabilities'));

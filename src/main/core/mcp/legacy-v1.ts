@@ -26,11 +26,14 @@ interface Envelope {
   error?: { code: number; message: string };
 }
 
-/** A v1.0 request must parse to something that names a version (the seed checked `'mcp_version' in data`). */
+/**
+ * Which protocol a connection's first (parseable) frame speaks: an object with `jsonrpc`, or an
+ * array (a JSON-RPC batch), is JSON-RPC 2.0; anything else is the v1.0 envelope, whose
+ * validation then answers it (the seed checked `'mcp_version' in data` first).
+ */
 export function looksLikeV1(value: unknown): boolean {
-  return (
-    typeof value === 'object' && value !== null && !Array.isArray(value) && !('jsonrpc' in value)
-  );
+  if (Array.isArray(value)) return false;
+  return !(typeof value === 'object' && value !== null && 'jsonrpc' in value);
 }
 
 const hasKey = (obj: object, key: string) => Object.prototype.hasOwnProperty.call(obj, key);
