@@ -288,6 +288,22 @@ describe('resource change notifications', () => {
     },
   );
 
+  it('announces a run when the core touches its URI (the hook for run events)', async () => {
+    const client = await connect(t, 'ws', 'legacy');
+    const updates: string[] = [];
+    client.setNotificationHandler('notifications/resources/updated', (n) => {
+      updates.push(n.params.uri);
+    });
+    try {
+      await client.subscribeResource({ uri: 'swf://runs/100123' });
+      t.core.mcp.changes.touch('swf://runs/100123');
+      await until(() => (updates.length ? true : undefined));
+      expect(updates).toEqual(['swf://runs/100123']);
+    } finally {
+      await client.close();
+    }
+  });
+
   it.each(['ws', 'http'] as const)(
     'delivers updates on a 2026-07-28 subscriptions/listen stream over %s',
     async (wire) => {
