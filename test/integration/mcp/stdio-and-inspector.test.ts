@@ -8,6 +8,9 @@ import { tempDir } from '../../helpers/temp-dir.js';
 import { newClient, type Era } from './mcp-client.js';
 
 const run = promisify(execFile);
+// Each case spawns Node processes that compile TypeScript or load the Inspector: on a loaded
+// two-core machine that alone can take tens of seconds, so these cases get a larger budget.
+const SPAWN_TIMEOUT = 120_000;
 const root = join(import.meta.dirname, '../../..');
 const CLI = ['--import', 'tsx', join(root, 'src/main/cli.ts')];
 const INSPECTOR = join(
@@ -25,59 +28,63 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-describe('stdio bridge: `swf-control-center mcp` spawned by the SDK stdio client', () => {
-  it.each(['legacy', 'modern'] as Era[])(
-    'serves the %s protocol era through the running core',
-    async (era) => {
-      const client = newClient(era, `stdio-${era}`);
-      const transport = new StdioClientTransport({
-        command: process.execPath,
-        args: [...CLI, 'mcp', '--data-dir', t.dataDir],
-        cwd: root,
-        stderr: 'pipe',
-      });
-      await client.connect(transport);
+describe(
+  'stdio bridge: `swf-control-center mcp` spawned by the SDK stdio client',
+  { timeout: SPAWN_TIMEOUT },
+  () => {
+    it.each(['legacy', 'modern'] as Era[])(
+      'serves the %s protocol era through the running core',
+      async (era) => {
+        const client = newClient(era, `stdio-${era}`);
+        const transport = new StdioClientTransport({
+          command: process.execPath,
+          args: [...CLI, 'mcp', '--data-dir', t.dataDir],
+          cwd: root,
+          stderr: 'pipe',
+        });
+        await client.connect(transport);
+        try {
+          expect(client.getNegotiatedProtocolVersion()).toBe(
+            era === 'modern' ? '2026-07-28' : '2025-11-25',
+          );
+          const r = await client.callTool({
+            name: 'swf_get_agent',
+            arguments: { name: 'fastmon-1' },
+          });
+          expect((r.structuredContent as { agent: { agent_type: string } }).agent.agent_type).toBe(
+            'fastmon',
+          );
+          const audit = t.core.store.mcpAudit.query({ tool: 'swf_get_agent', limit: 1 }).items[0]!;
+          expect(audit).toMatchObject({
+            transport: 'stdio',
+            clientName: `stdio-${era}`,
+            outcome: 'ok',
+          });
+        } finally {
+          await client.close();
+        }
+      },
+    );
+
+    it('exits 1 with a clear message when no core runs in the data folder', async () => {
+      const empty = tempDir();
       try {
-        expect(client.getNegotiatedProtocolVersion()).toBe(
-          era === 'modern' ? '2026-07-28' : '2025-11-25',
-        );
-        const r = await client.callTool({
-          name: 'swf_get_agent',
-          arguments: { name: 'fastmon-1' },
+        const child = spawn(process.execPath, [...CLI, 'mcp', '--data-dir', empty.path], {
+          cwd: root,
         });
-        expect((r.structuredContent as { agent: { agent_type: string } }).agent.agent_type).toBe(
-          'fastmon',
-        );
-        const audit = t.core.store.mcpAudit.query({ tool: 'swf_get_agent', limit: 1 }).items[0]!;
-        expect(audit).toMatchObject({
-          transport: 'stdio',
-          clientName: `stdio-${era}`,
-          outcome: 'ok',
-        });
+        let stderr = '';
+        child.stderr.on('data', (c) => (stderr += String(c)));
+        const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+        expect(code).toBe(1);
+        expect(stderr).toMatch(/no running SWF Control Center found/);
       } finally {
-        await client.close();
+        empty.remove();
       }
-    },
-  );
+    });
+  },
+);
 
-  it('exits 1 with a clear message when no core runs in the data folder', async () => {
-    const empty = tempDir();
-    try {
-      const child = spawn(process.execPath, [...CLI, 'mcp', '--data-dir', empty.path], {
-        cwd: root,
-      });
-      let stderr = '';
-      child.stderr.on('data', (c) => (stderr += String(c)));
-      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-      expect(code).toBe(1);
-      expect(stderr).toMatch(/no running SWF Control Center found/);
-    } finally {
-      empty.remove();
-    }
-  });
-});
-
-describe('MCP Inspector CLI against the running core', () => {
+describe('MCP Inspector CLI against the running core', { timeout: SPAWN_TIMEOUT }, () => {
   const inspector = (args: string[]) =>
     run(
       process.execPath,
@@ -91,7 +98,7 @@ describe('MCP Inspector CLI against the running core', () => {
         `Authorization: Bearer ${t.core.token}`,
         ...args,
       ],
-      { encoding: 'utf8', cwd: root, env: { ...process.env, HOME: t.dataDir }, timeout: 60_000 },
+      { encoding: 'utf8', cwd: root, env: { ...process.env, HOME: t.dataDir }, timeout: 55_000 },
     );
 
   it('lists the tools (with --strict schema portability checks) and calls one', async () => {
