@@ -20,7 +20,7 @@ export async function openRaw(port: number, token: string, opts: { protocol?: st
     closed: () => closed,
     send: (text: string) => ws.send(text),
     /** Waits for the next frame after the ones already seen. */
-    async next(ms = 3000): Promise<Record<string, unknown>> {
+    async next(ms = 10_000): Promise<Record<string, unknown>> {
       const seen = frames.length;
       const deadline = Date.now() + ms;
       while (frames.length <= seen) {

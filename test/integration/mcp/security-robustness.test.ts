@@ -125,7 +125,7 @@ describe('bad input leaves the server serving', () => {
     c.send(
       JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'ping', params: { pad: 'x'.repeat(MAX) } }),
     );
-    await expect.poll(() => c.closed()?.code, { timeout: 3000 }).toBe(1009);
+    await expect.poll(() => c.closed()?.code, { timeout: 10_000 }).toBe(1009);
     // ... and nothing else: another open connection and new ones keep working.
     other.send(JSON.stringify(init));
     expect(await other.next()).toMatchObject({ id: 1, result: {} });
