@@ -36,7 +36,7 @@ export async function connect(t: TestCore, wire: Wire, era: Era, name?: string) 
 /** Polls `check` until it returns a value (bounded; no fixed sleeps as synchronisation). */
 export async function until<T>(
   check: () => T | undefined | Promise<T | undefined>,
-  ms = 5000,
+  ms = 10_000,
 ): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
