@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, defaultDataDir, loadConfig, type ConfigInput } from './core/config.js';
 import { coreInfoPath, startControlCenter } from './core/control-center.js';
 import { PortInUseError } from './core/http/server.js';
+import { runStdioBridge } from './core/mcp/stdio-bridge.js';
 import { createLogger } from './core/logger.js';
 import { importSupervisord, SupervisordImportError } from './core/supervisor/supervisord-import.js';
 import { readToken } from './core/token.js';
@@ -18,6 +19,8 @@ commands:
   import-supervisord <conf> [-o fleet.toml]
            turn the [program:x]/[group:x] sections of a supervisord config into a fleet file
            (to stdout without -o)
+  mcp      bridge an MCP client's stdio to the running core (for Claude Desktop and other
+           clients that launch a process) [--data-dir DIR]
   help     this text`;
 
 function fail(message: string, code = 1): never {
@@ -254,6 +257,19 @@ function importSupervisordCommand(argv: string[]) {
   for (const n of result.notes) process.stderr.write(`note: ${n}\n`);
 }
 
+async function mcp(argv: string[]) {
+  const { values } = parseArgs({ args: argv, options: { 'data-dir': { type: 'string' } } });
+  const dataDir = values['data-dir'] ?? process.env.SWF_CC_DATA_DIR ?? defaultDataDir();
+  const code = await runStdioBridge({
+    dataDir,
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+  });
+  // stdin may still hold the event loop open after the core went away: exit once stdout is flushed.
+  process.stdout.write('', () => process.exit(code));
+}
+
 async function main(argv: string[]) {
   const [command, ...rest] = argv;
   switch (command) {
@@ -263,6 +279,8 @@ async function main(argv: string[]) {
       return status(rest);
     case 'import-supervisord':
       return importSupervisordCommand(rest);
+    case 'mcp':
+      return mcp(rest);
     case undefined:
     case 'help':
     case '--help':

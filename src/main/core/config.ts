@@ -80,6 +80,28 @@ export const configSchema = z
         pruneIntervalSeconds: 60,
         pruneBatchRows: 5_000,
       }),
+    mcp: z
+      .object({
+        /** Resource-change notifications for one URI are coalesced over this window. */
+        notifyDebounceMs: z.number().int().min(0).max(60_000).default(250),
+        /** A WebSocket frame (or a /mcp body) above this closes the frame's connection (1009) or gets 413. */
+        maxMessageBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(4 * 1024 * 1024),
+        /** 2025-era Streamable HTTP sessions kept at once (least recently used goes first). */
+        maxHttpSessions: z.number().int().min(1).max(10_000).default(64),
+        /** A 2025-era HTTP session unused this long is closed. */
+        httpSessionIdleSeconds: z.number().positive().default(3600),
+      })
+      .strict()
+      .default({
+        notifyDebounceMs: 250,
+        maxMessageBytes: 4 * 1024 * 1024,
+        maxHttpSessions: 64,
+        httpSessionIdleSeconds: 3600,
+      }),
     fleetFile: z.string().optional(),
     /** How often the supervisor samples CPU % and RSS of its processes. */
     processMetricsSeconds: z.number().positive().max(3600).default(5),

@@ -11,6 +11,9 @@ import { addControlCenterRoutes } from './http/routes/control-center-api.js';
 import { addMonitorApiRoutes } from './http/routes/monitor-api.js';
 import { type HttpServer, startHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
+import { messageSenderFor, processControlFor } from './mcp/supervisor-ports.js';
+import { createMcpServerFactory, type McpServerFactory } from './mcp/server-factory.js';
+import type { MessageSender, ProcessControl } from './mcp/ports.js';
 import { createHeartbeatService, type HeartbeatService } from './monitor/heartbeat-service.js';
 import { createLivenessTracker, type LivenessTracker } from './monitor/liveness.js';
 import { openStore, type Store } from './store/index.js';
@@ -31,6 +34,8 @@ export interface ControlCenterOptions {
   nativeBinding?: string;
   /** Where the built-in agents' scripts are (default: the built `agents/` folder). */
   resolveAgent?: AgentResolver;
+  /** Seams the MCP process and workflow tools steer through (until the supervisor and broker own them). */
+  mcp?: { processControl?: ProcessControl; messageSender?: MessageSender };
 }
 
 export interface ControlCenter {
@@ -52,6 +57,7 @@ export interface ControlCenter {
   /** The embedded STOMP broker (absent when `broker.mode` is external). */
   broker?: EmbeddedBroker;
   supervisor: Supervisor;
+  mcp: McpServerFactory;
   startedAt: string;
   /** Runs one retention pass now (also scheduled); resolves with the rows deleted per table. */
   pruneNow(): Promise<{ table: string; deleted: number }[]>;
@@ -144,6 +150,12 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
         timeColumn: 'sent_at',
         maxAgeDays: config.retention.messageMaxAgeDays,
         maxRows: config.retention.messageMaxRows,
+      },
+      {
+        table: 'mcp_audit',
+        timeColumn: 'at',
+        maxAgeDays: config.retention.logMaxAgeDays,
+        maxRows: config.retention.logMaxRows,
       },
     ];
     let pruning: Promise<{ table: string; deleted: number }[]> | undefined;
@@ -245,6 +257,32 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
     late.supervisor = sup;
     cleanups.push(() => sup.close());
     addProcessRoutes(router, sup);
+
+    const mcp = createMcpServerFactory({
+      store,
+      bus,
+      heartbeats,
+      liveness,
+      config,
+      processControl: opts.mcp?.processControl ?? processControlFor(sup, store),
+      messageSender:
+        opts.mcp?.messageSender ??
+        messageSenderFor(
+          (destination, body) => {
+            const target = broker ?? brokerClient;
+            if (!target) return Promise.reject(new Error('no broker in this configuration'));
+            return target.send(destination, body);
+          },
+          () => brokerState,
+        ),
+      logger: log.child('mcp'),
+    });
+    const mcpEndpoints = mcp.attach(http);
+    cleanups.push(async () => {
+      await mcpEndpoints.close();
+      mcp.close();
+    });
+
     writeFileSync(
       coreInfoPath(config.dataDir),
       JSON.stringify({ pid: process.pid, port: http.port, url, startedAt }),
@@ -269,6 +307,7 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
       http,
       broker,
       supervisor: sup,
+      mcp,
       startedAt,
       pruneNow,
       stop() {

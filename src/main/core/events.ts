@@ -3,6 +3,7 @@ import type { AgentRecord, HeartbeatSource, Liveness } from '../../shared/agent.
 import type { AppLogRecord } from '../../shared/app-log.js';
 import type { BrokerState } from '../../shared/broker-state.js';
 import type { RunProgress, StoredWorkflowMessage } from '../../shared/workflow-messages.js';
+import type { McpAuditRecord } from './store/mcp-audit.js';
 
 /**
  * Every event the core emits, by name. The UI channel and MCP notifications subscribe here;
@@ -53,6 +54,8 @@ export interface CoreEventMap {
     at: string;
     processes: { name: string; pid: number; cpuPercent: number; rssBytes: number }[];
   };
+  /** An MCP client called a tool (stored in mcp_audit first; `record.id` is the row). */
+  'mcp.activity': { record: McpAuditRecord };
   /** The core started or is stopping. */
   'core.state': { state: 'starting' | 'running' | 'stopping' | 'stopped' };
 }
@@ -101,6 +104,7 @@ export const ALL_EVENTS: CoreEventName[] = [
   'broker.state',
   'workflow.message',
   'run.progress',
+  'mcp.activity',
   'core.state',
   'process.state',
   'process.output',

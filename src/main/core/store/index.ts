@@ -3,6 +3,7 @@ import { appLogMigrations, createAppLogsStore } from './app-logs.js';
 import { counterMigrations, createCountersStore } from './counters.js';
 import { type Db, type Migration, migrate, openDb, type OpenDbOptions } from './db.js';
 import { heartbeatMigrations, createHeartbeatsStore } from './heartbeats.js';
+import { createMcpAuditStore, mcpAuditMigrations } from './mcp-audit.js';
 import { createNamespacesStore, namespaceMigrations } from './namespaces.js';
 import { createProcessOutputStore, processOutputMigrations } from './process-output.js';
 import { createProcessesStore, processMigrations } from './processes.js';
@@ -39,6 +40,7 @@ export const ALL_MIGRATIONS: readonly Migration[] = [
   ...stfProgressMigrations,
   ...processMigrations,
   ...processOutputMigrations,
+  ...mcpAuditMigrations,
 ];
 
 export type Store = ReturnType<typeof createStoreModules> & { db: Db; close(): void };
@@ -64,6 +66,7 @@ function createStoreModules(db: Db) {
     stfProgress: createStfProgressStore(db),
     processes: createProcessesStore(db),
     processOutput: createProcessOutputStore(db),
+    mcpAudit: createMcpAuditStore(db),
   };
 }
 
