@@ -77,9 +77,9 @@ describe.each(cases)('MCP over %s, %s protocol era', (wire, era) => {
         'swf_list_stf_files',
       ])
         expect(names).toContain(n);
-      // No supervisor and no broker were given: their tools must not be offered.
-      expect(names).not.toContain('swf_start_agent');
-      expect(names).not.toContain('swf_start_workflow');
+      // The core's supervisor and embedded broker are attached: their tools are offered.
+      expect(names).toContain('swf_start_agent');
+      expect(names).toContain('swf_start_workflow');
       for (const tool of tools) {
         expect(tool.name).toMatch(/^swf_/);
         expect(tool.description?.length).toBeGreaterThan(40);
@@ -150,9 +150,9 @@ describe.each(cases)('MCP over %s, %s protocol era', (wire, era) => {
       };
       expect(s.agents.alive).toBe(4);
       expect(s.errors_last_hour).toBe(1);
-      // No broker is attached in this core: not ready, and it says why.
-      expect(s.ready).toBe(false);
-      expect(s.reasons.join(' ')).toMatch(/broker/);
+      // The embedded broker is up and four agents are alive, none in ERROR: ready.
+      expect(s.reasons).toEqual([]);
+      expect(s.ready).toBe(true);
 
       const logs = await client.callTool({
         name: 'swf_list_logs',
