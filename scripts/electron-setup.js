@@ -1,3 +1,4 @@
+// @ts-check
 // The launcher's side effects: find the Electron binary, try its download, build better-sqlite3
 // for Electron's ABI in a copy of the package. Decisions live in launch-plan.js.
 import { spawn } from 'node:child_process';
@@ -18,7 +19,10 @@ import { firstErrorLine } from './launch-plan.js';
 
 const require = createRequire(import.meta.url);
 
-/** Where a package lives, without loading it (`require('electron')` would start a download). */
+/**
+ * Where a package lives, without loading it (`require('electron')` would start a download).
+ * @param {string} name
+ */
 export function packageDir(name) {
   return dirname(require.resolve(`${name}/package.json`));
 }
@@ -31,6 +35,7 @@ export function electronInfo() {
   return { dir, version, abi };
 }
 
+/** @type {Record<string, string>} */
 const PLATFORM_EXE = {
   darwin: 'Electron.app/Contents/MacOS/Electron',
   mas: 'Electron.app/Contents/MacOS/Electron',
@@ -40,6 +45,9 @@ const PLATFORM_EXE = {
 /**
  * The installed Electron executable, checked the way electron's own install.js does, or
  * undefined. ELECTRON_OVERRIDE_DIST_PATH (electron's own variable) points elsewhere.
+ * @param {NodeJS.ProcessEnv} [env]
+ * @param {string} [platform]
+ * @returns {string | undefined}
  */
 export function electronBinary(env = process.env, platform = process.platform) {
   const { dir, version } = electronInfo();
@@ -62,6 +70,9 @@ export function electronBinary(env = process.env, platform = process.platform) {
 
 /**
  * Runs a command, output to a log file (never to the terminal), killed after `timeoutMs`.
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {{cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number, logFile: string}} opts
  * @returns {Promise<{ok: boolean, detail: string}>}
  */
 export function runLogged(cmd, args, { cwd, env, timeoutMs, logFile }) {
@@ -70,6 +81,7 @@ export function runLogged(cmd, args, { cwd, env, timeoutMs, logFile }) {
     const log = createWriteStream(logFile);
     let text = '';
     const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    /** @param {Buffer} chunk */
     const take = (chunk) => {
       log.write(chunk);
       if (text.length < 200_000) text += chunk.toString();
@@ -81,6 +93,7 @@ export function runLogged(cmd, args, { cwd, env, timeoutMs, logFile }) {
       child.kill('SIGKILL');
     }, timeoutMs);
     let timedOut = false;
+    /** @type {(ok: boolean, detail: string) => void} */
     const finish = (ok, detail) => {
       clearTimeout(timer);
       log.end(() => resolve({ ok, detail }));
@@ -94,7 +107,10 @@ export function runLogged(cmd, args, { cwd, env, timeoutMs, logFile }) {
   });
 }
 
-/** Fetches the Electron binary with electron's own installer (it honours ELECTRON_MIRROR). */
+/**
+ * Fetches the Electron binary with electron's own installer (it honours ELECTRON_MIRROR).
+ * @param {{env: NodeJS.ProcessEnv, timeoutMs: number, logFile: string}} opts
+ */
 export async function downloadElectron({ env, timeoutMs, logFile }) {
   const { dir } = electronInfo();
   return runLogged(process.execPath, [join(dir, 'install.js')], {
@@ -105,7 +121,13 @@ export async function downloadElectron({ env, timeoutMs, logFile }) {
   });
 }
 
-/** `native/electron-<version>-<abi>/better_sqlite3.node`: one folder per Electron ABI. */
+/**
+ * `native/electron-<version>-<abi>/better_sqlite3.node`: one folder per Electron ABI.
+ * @param {string} nativeRoot
+ * @param {string} runtime
+ * @param {string} version
+ * @param {string} abi
+ */
 export function nativeBindingPath(nativeRoot, runtime, version, abi) {
   return join(nativeRoot, `${runtime}-${version}-${abi}`, 'better_sqlite3.node');
 }

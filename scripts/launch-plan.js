@@ -1,3 +1,4 @@
+// @ts-check
 // The launcher's decisions, kept pure so every branch is a row in a table-driven test.
 // `scripts/start.js` gathers the facts (probes, a download, a native build) one step at a time,
 // asking `nextStep` what to find out next, and finally asks `decideLaunch` which mode to run.
@@ -22,13 +23,20 @@
 
 const PREFIX = 'swf-control-center:';
 
-/** Linux needs an X11 or Wayland display for a window; macOS and Windows always have one. */
+/**
+ * Linux needs an X11 or Wayland display for a window; macOS and Windows always have one.
+ * @param {string} platform
+ * @param {Record<string, string | undefined>} env
+ */
 export function hasDisplay(platform, env) {
   if (platform !== 'linux' && platform !== 'freebsd' && platform !== 'openbsd') return true;
   return Boolean(env.DISPLAY || env.WAYLAND_DISPLAY);
 }
 
-/** Truthy-looking environment flags ("1", "true", "yes"). */
+/**
+ * Truthy-looking environment flags ("1", "true", "yes").
+ * @param {string | undefined} value
+ */
 export function envFlag(value) {
   return value !== undefined && /^(1|true|yes|on)$/i.test(value.trim());
 }
@@ -56,6 +64,7 @@ export function nextStep(facts) {
  * @returns {LaunchPlan}
  */
 export function decideLaunch(facts) {
+  /** @type {(failedStep: string, why: string, fix: string) => HeadlessPlan} */
   const headless = (failedStep, why, fix) => ({
     mode: /** @type {const} */ ('headless'),
     failedStep,

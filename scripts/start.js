@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // `npm start` / `npm run dev`: the desktop window when this machine can show one, otherwise the
 // same core headless with the UI in a browser, and one line saying which and why.
 //
@@ -21,6 +22,7 @@ import {
 import { decideLaunch, firstErrorLine, needsBuild, nextStep } from './launch-plan.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** @param {string} line */
 const say = (line) => process.stderr.write(`${line}\n`);
 
 const argv = process.argv.slice(2);
@@ -28,6 +30,7 @@ const dev = argv.includes('--dev');
 const forceHeadless = argv.includes('--headless');
 const passthrough = argv.filter((a) => a !== '--dev' && a !== '--headless');
 
+/** @param {string} path */
 function mtime(path) {
   try {
     return statSync(path).mtimeMs;
@@ -36,6 +39,10 @@ function mtime(path) {
   }
 }
 
+/**
+ * @param {string} path
+ * @returns {number}
+ */
 function newestUnder(path) {
   const own = mtime(path) ?? 0;
   if (!existsSync(path) || !statSync(path).isDirectory()) return own;
@@ -128,17 +135,22 @@ function nativeRoot() {
 async function runHeadless() {
   // In-process rather than a child: the CLI owns SIGINT/SIGTERM and the exit code directly.
   const bin = join(root, 'bin', 'swf-control-center.js');
-  process.argv = [process.argv[0], bin, 'serve', ...passthrough];
+  process.argv = [process.execPath, bin, 'serve', ...passthrough];
   await import(pathToFileURL(bin).href);
 }
 
+/**
+ * @param {string} binary
+ * @param {string} nativeBinding
+ */
 function runElectron(binary, nativeBinding) {
+  /** @type {NodeJS.ProcessEnv} */
   const env = { ...process.env, SWF_CC_NATIVE_BINDING: nativeBinding };
   delete env.ELECTRON_RUN_AS_NODE;
   if (dev) env.SWF_CC_DEV = '1';
   const child = spawn(binary, [root, ...passthrough], { cwd: root, env, stdio: 'inherit' });
   // The app's quit sequence stops the agents; forward the signal and wait for it.
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
     process.on(signal, () => child.kill(signal));
   }
   child.on('error', (err) => {
@@ -154,5 +166,6 @@ ensureBuilt();
 const { facts } = await gatherFacts();
 const plan = decideLaunch(facts);
 say(plan.message);
-if (plan.mode === 'electron') runElectron(electronBinary(process.env), plan.nativeBinding);
+const binary = plan.mode === 'electron' ? electronBinary(process.env) : undefined;
+if (plan.mode === 'electron' && binary) runElectron(binary, plan.nativeBinding);
 else await runHeadless();

@@ -1,6 +1,6 @@
 import { Notification } from 'electron';
 import type { EventBus } from '../core/events.js';
-import { onEventByName, processStateSchema } from './fleet.js';
+import { createExitTracker, onEventByName, processStateSchema } from './fleet.js';
 
 export interface NotificationSpec {
   /** Same key within the quiet period = one notification (an agent flapping is one alert). */
@@ -30,9 +30,14 @@ export function wireNotifications(
     last.set(spec.key, t);
     notify(spec);
   };
+  // An agent whose own last heartbeat said EXITED stopped on purpose: its silence is no alarm.
+  const exits = createExitTracker(bus);
   const offs = [
+    () => exits.close(),
+    // Dead whether or not the sweeper marked it EXITED in the same pass (it does for an agent
+    // silent past both limits).
     bus.on('agent.liveness', (e) => {
-      if (e.liveness !== 'dead' || e.markedExited) return;
+      if (e.liveness !== 'dead' || exits.saidGoodbye(e.instanceName)) return;
       send({
         key: `dead:${e.instanceName}`,
         title: `Agent ${e.instanceName} is not responding`,
