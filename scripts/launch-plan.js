@@ -138,6 +138,6 @@ export function firstErrorLine(text) {
     .filter((l) => l && !l.startsWith('at ') && !/^node:internal/.test(l));
   const line = lines.find((l) => /error|fail|denied|not found|ENOENT|EACCES/i.test(l)) ?? lines[0];
   if (!line) return 'no output';
-  const short = line.replace(/^(\w*Error|gyp ERR!|ERR!)\s*:?\s*/, '');
+  const short = line.replace(/^(gyp |npm )?ERR!\s*(stack\s+)?/, '').replace(/^\w*Error:\s*/, '');
   return short.length > 160 ? `${short.slice(0, 157)}...` : short;
 }
