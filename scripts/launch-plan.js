@@ -128,16 +128,23 @@ export function needsBuild({ outputs, newestInput, force = false }) {
 }
 
 /**
- * The first meaningful line of a failed child's output, for a one-line reason (never a stack).
+ * The most telling line of a failed child's output, for a one-line reason (never a stack).
+ * Preference: a thrown error's message, a compiler error, any line that says it failed.
  * @param {string} text
  */
 export function firstErrorLine(text) {
   const lines = text
     .split(/\r?\n/)
     .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith('at ') && !/^node:internal/.test(l));
-  const line = lines.find((l) => /error|fail|denied|not found|ENOENT|EACCES/i.test(l)) ?? lines[0];
+    .filter((l) => l && !/^at\s/.test(l) && !/^(gyp|npm) ERR! stack\s+at\s/.test(l));
+  const strip = (/** @type {string} */ l) =>
+    l.replace(/^(gyp |npm )?ERR!\s*(stack\s+)?/, '').replace(/^\w*Error:\s*/, '');
+  const line =
+    lines.find((l) => /^((gyp |npm )?ERR!\s*(stack\s+)?)?\w*Error:/.test(l)) ??
+    lines.find((l) => /\b(fatal )?error:/i.test(l)) ??
+    lines.find((l) => /fail|denied|not found|ENOENT|EACCES/i.test(l)) ??
+    lines[0];
   if (!line) return 'no output';
-  const short = line.replace(/^(gyp |npm )?ERR!\s*(stack\s+)?/, '').replace(/^\w*Error:\s*/, '');
+  const short = strip(line);
   return short.length > 160 ? `${short.slice(0, 157)}...` : short;
 }

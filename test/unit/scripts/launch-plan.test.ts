@@ -173,10 +173,18 @@ describe('one-line reasons from child output', () => {
 
   it('finds the error among node-gyp chatter and bounds its length', () => {
     const out = `gyp info it worked if it ends with ok
-gyp info using node-gyp@11.0.0
+gyp info using node-gyp@12.4.0
+gyp http GET https://electronjs.org/headers/v45.4.1/node-v45.4.1-headers.tar.gz
+gyp WARN install got an error, rolling back install
+gyp ERR! configure error
 gyp ERR! stack Error: 404 response downloading https://electronjs.org/headers/v45.4.1/node-v45.4.1-headers.tar.gz
+gyp ERR! stack at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1611:16)
 gyp ERR! not ok`;
     expect(firstErrorLine(out)).toMatch(/^404 response downloading https:\/\/electronjs/);
+    const compiler = `  CXX(target) Release/obj.target/better_sqlite3/src/better_sqlite3.o
+../src/better_sqlite3.cpp:4:10: fatal error: node.h: No such file or directory
+make: *** [better_sqlite3.target.mk:120] Error 1`;
+    expect(firstErrorLine(compiler)).toMatch(/fatal error: node\.h: No such file/);
     expect(firstErrorLine('x'.repeat(500)).length).toBe(160);
     expect(firstErrorLine('')).toBe('no output');
   });
