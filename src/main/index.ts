@@ -72,6 +72,7 @@ async function main(): Promise<void> {
   registerIpc({
     coreUrl: core.url,
     token: core.token,
+    appContents: () => win?.webContents,
     logsDir: join(config.dataDir, 'logs'),
     notify,
     onRefused: (channel, reason) => log.warn(`IPC ${channel} refused: ${reason}`),

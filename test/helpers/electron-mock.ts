@@ -10,16 +10,22 @@ export interface FakeEvent {
   defaultPrevented: boolean;
   preventDefault(): void;
   returnValue?: unknown;
-  senderFrame: { url: string } | null;
+  senderFrame: { url: string; parent: unknown } | null;
+  sender: unknown;
 }
 
-export function fakeEvent(url: string | null = null): FakeEvent {
+/** An IPC or DOM event; for IPC, from `url` in a main frame (or a subframe) of `sender`. */
+export function fakeEvent(
+  url: string | null = null,
+  opts: { sender?: unknown; subframe?: boolean } = {},
+): FakeEvent {
   return {
     defaultPrevented: false,
     preventDefault() {
       this.defaultPrevented = true;
     },
-    senderFrame: url === null ? null : { url },
+    senderFrame: url === null ? null : { url, parent: opts.subframe ? {} : null },
+    sender: opts.sender ?? null,
   };
 }
 
@@ -116,8 +122,13 @@ class FakeIpcMain extends EventEmitter {
     return handler(fakeEvent(frameUrl), ...args);
   }
   /** What ipcRenderer.send / sendSync do: listeners run, sendSync returns `returnValue`. */
-  sendFrom(frameUrl: string | null, channel: string, ...args: unknown[]) {
-    const event = fakeEvent(frameUrl);
+  sendFrom(
+    frameUrl: string | null,
+    channel: string,
+    args: unknown[] = [],
+    from: { sender?: unknown; subframe?: boolean } = {},
+  ) {
+    const event = fakeEvent(frameUrl, from);
     this.emit(channel, event, ...args);
     return event.returnValue;
   }
@@ -277,10 +288,10 @@ export const ipcRenderer = {
     electronMock.ipcMain.invoke(electronMock.rendererFrameUrl, channel, ...args),
   send: (channel: string, ...args: unknown[]) => {
     electronMock.rendererSent.push({ channel, args });
-    electronMock.ipcMain.sendFrom(electronMock.rendererFrameUrl, channel, ...args);
+    electronMock.ipcMain.sendFrom(electronMock.rendererFrameUrl, channel, args);
   },
   sendSync: (channel: string, ...args: unknown[]) =>
-    electronMock.ipcMain.sendFrom(electronMock.rendererFrameUrl, channel, ...args),
+    electronMock.ipcMain.sendFrom(electronMock.rendererFrameUrl, channel, args),
 };
 export const app = new EventEmitter();
 export default {

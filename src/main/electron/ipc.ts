@@ -1,5 +1,12 @@
 import { mkdirSync } from 'node:fs';
-import { clipboard, ipcMain, shell, type IpcMainEvent, type IpcMainInvokeEvent } from 'electron';
+import {
+  clipboard,
+  ipcMain,
+  shell,
+  type IpcMainEvent,
+  type IpcMainInvokeEvent,
+  type WebContents,
+} from 'electron';
 import type { z } from 'zod';
 import {
   copyArgsSchema,
@@ -13,6 +20,8 @@ import {
 export interface IpcOptions {
   /** The core's URL; only frames from its origin may call. */
   coreUrl: string;
+  /** The app window's contents (see `connectionAllowed`). */
+  appContents?: () => WebContents | undefined;
   token: string;
   logsDir: string;
   notify(title: string, body: string): void;
@@ -20,6 +29,7 @@ export interface IpcOptions {
 }
 
 type SenderEvent = Pick<IpcMainEvent | IpcMainInvokeEvent, 'senderFrame'>;
+type ConnectionEvent = Pick<IpcMainEvent, 'senderFrame' | 'sender'>;
 
 /** A frame may call only when its document comes from the core's own origin. */
 export function senderAllowed(event: SenderEvent, coreOrigin: string): boolean {
@@ -30,6 +40,25 @@ export function senderAllowed(event: SenderEvent, coreOrigin: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The URL and token are asked for while the preload runs, and Electron documents that
+ * `senderFrame` may still describe the previous document at that moment (electron#33575): an
+ * empty or about:blank URL. Such a call is accepted only from the main frame of the app's own
+ * window, whose navigation is locked to the core's origin (window.ts), so no other document
+ * can be there. Every other channel is called by page scripts later and gets the strict check.
+ */
+export function connectionAllowed(
+  event: ConnectionEvent,
+  coreOrigin: string,
+  appContents: WebContents | undefined,
+): boolean {
+  if (senderAllowed(event, coreOrigin)) return true;
+  const frame = event.senderFrame;
+  if (!frame || !appContents || event.sender !== appContents) return false;
+  const pending = frame.url === '' || frame.url === 'about:blank';
+  return pending && frame.parent === null;
 }
 
 export class IpcRefusedError extends Error {}
@@ -43,6 +72,16 @@ export function registerIpc(opts: IpcOptions): () => void {
   const origin = new URL(opts.coreUrl).origin;
   const refused = opts.onRefused ?? (() => {});
 
+  function validate<S extends z.ZodType>(channel: string, schema: S, args: unknown[]): z.infer<S> {
+    const parsed = schema.safeParse(args);
+    if (!parsed.success) {
+      const reason = parsed.error.issues.map((i) => i.message).join('; ');
+      refused(channel, reason);
+      throw new IpcRefusedError(`${channel} refused: invalid arguments (${reason})`);
+    }
+    return parsed.data;
+  }
+
   function check<S extends z.ZodType>(
     channel: string,
     event: SenderEvent,
@@ -54,18 +93,17 @@ export function registerIpc(opts: IpcOptions): () => void {
       refused(channel, reason);
       throw new IpcRefusedError(`${channel} refused: ${reason}`);
     }
-    const parsed = schema.safeParse(args);
-    if (!parsed.success) {
-      const reason = parsed.error.issues.map((i) => i.message).join('; ');
-      refused(channel, reason);
-      throw new IpcRefusedError(`${channel} refused: invalid arguments (${reason})`);
-    }
-    return parsed.data;
+    return validate(channel, schema, args);
   }
 
   ipcMain.on(IPC.connection, (event, ...args: unknown[]) => {
+    if (!connectionAllowed(event, origin, opts.appContents?.())) {
+      refused(IPC.connection, `sender ${event.senderFrame?.url ?? '(no frame)'} is not ${origin}`);
+      event.returnValue = null;
+      return;
+    }
     try {
-      check(IPC.connection, event, noArgsSchema, args);
+      validate(IPC.connection, noArgsSchema, args);
       const info: ConnectionInfo = { controlUrl: opts.coreUrl, token: opts.token };
       event.returnValue = info;
     } catch {

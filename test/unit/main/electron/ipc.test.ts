@@ -23,6 +23,7 @@ let dir: ReturnType<typeof tempDir>;
 let notified: [string, string][];
 let refusals: string[];
 let unregister: () => void;
+const appContents = { id: 1 };
 
 beforeEach(() => {
   resetElectronMock();
@@ -32,6 +33,7 @@ beforeEach(() => {
   unregister = registerIpc({
     coreUrl: CORE,
     token: 'tok-123',
+    appContents: () => appContents as never,
     logsDir: join(dir.path, 'logs'),
     notify: (title, body) => notified.push([title, body]),
     onRefused: (channel) => refusals.push(channel),
@@ -49,6 +51,23 @@ describe('IPC sender checks', () => {
       token: 'tok-123',
     });
     for (const url of FOREIGN) expect(ipc.sendFrom(url, IPC.connection), String(url)).toBeNull();
+    expect(ipc.sendFrom(CORE, IPC.connection, ['extra'])).toBeNull();
+  });
+
+  it('during the preload, trusts a not-yet-committed URL only in the app window main frame', () => {
+    const info = { controlUrl: CORE, token: 'tok-123' };
+    expect(ipc.sendFrom('', IPC.connection, [], { sender: appContents })).toEqual(info);
+    expect(ipc.sendFrom('about:blank', IPC.connection, [], { sender: appContents })).toEqual(info);
+    // Another window's contents, a subframe, or a real foreign URL: refused.
+    expect(ipc.sendFrom('', IPC.connection, [], { sender: { id: 2 } })).toBeNull();
+    expect(
+      ipc.sendFrom('', IPC.connection, [], { sender: appContents, subframe: true }),
+    ).toBeNull();
+    expect(
+      ipc.sendFrom('https://evil.example/', IPC.connection, [], { sender: appContents }),
+    ).toBeNull();
+    // The action channels never take the relaxed rule.
+    return expect(ipc.invoke('', IPC.copyToClipboard, 'x')).rejects.toThrow(IpcRefusedError);
   });
 
   it('refuses every invoke channel from a foreign frame and does nothing', async () => {
@@ -72,7 +91,7 @@ describe('IPC sender checks', () => {
   });
 
   it('ignores notify from a foreign frame', () => {
-    ipc.sendFrom('https://evil.example/', IPC.notify, 'Hi', 'there');
+    ipc.sendFrom('https://evil.example/', IPC.notify, ['Hi', 'there']);
     expect(notified).toEqual([]);
     expect(refusals).toEqual([IPC.notify]);
   });
@@ -95,10 +114,10 @@ describe('IPC argument validation', () => {
   });
 
   it('notify with a bad title or body is dropped', () => {
-    ipc.sendFrom(CORE, IPC.notify, '', 'body');
-    ipc.sendFrom(CORE, IPC.notify, 'x'.repeat(201), 'body');
-    ipc.sendFrom(CORE, IPC.notify, 'title', 7);
-    ipc.sendFrom(CORE, IPC.notify, 'title');
+    ipc.sendFrom(CORE, IPC.notify, ['', 'body']);
+    ipc.sendFrom(CORE, IPC.notify, ['x'.repeat(201), 'body']);
+    ipc.sendFrom(CORE, IPC.notify, ['title', 7]);
+    ipc.sendFrom(CORE, IPC.notify, ['title']);
     expect(notified).toEqual([]);
     expect(refusals).toEqual([IPC.notify, IPC.notify, IPC.notify, IPC.notify]);
   });
@@ -120,7 +139,7 @@ describe('IPC actions from the core frame', () => {
     await ipc.invoke(CORE, IPC.showItemInFolder, '/var/log/agent.log');
     await ipc.invoke(CORE, IPC.showItemInFolder, 'C:\\Users\\me\\agent.log');
     await ipc.invoke(CORE, IPC.copyToClipboard, 'swf-control-center status');
-    ipc.sendFrom(CORE, IPC.notify, 'Run 42', 'ended');
+    ipc.sendFrom(CORE, IPC.notify, ['Run 42', 'ended']);
     expect(electronMock.shownItems).toEqual(['/var/log/agent.log', 'C:\\Users\\me\\agent.log']);
     expect(electronMock.clipboardText).toEqual(['swf-control-center status']);
     expect(notified).toEqual([['Run 42', 'ended']]);
