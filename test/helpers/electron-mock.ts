@@ -211,6 +211,16 @@ export const electronMock = {
 };
 
 export function resetElectronMock() {
+  app.removeAllListeners();
+  Object.assign(app, {
+    singleInstanceLock: true,
+    userData: '',
+    appPath: '',
+    isPackaged: false,
+    quitCalls: 0,
+    quitted: false,
+    exitCode: undefined,
+  });
   electronMock.ipcMain.removeAllListeners();
   electronMock.ipcMain.handlers.clear();
   electronMock.session.defaultSession = new FakeSession();
@@ -293,7 +303,41 @@ export const ipcRenderer = {
   sendSync: (channel: string, ...args: unknown[]) =>
     electronMock.ipcMain.sendFrom(electronMock.rendererFrameUrl, channel, args),
 };
-export const app = new EventEmitter();
+/** The app object: quit() runs before-quit like Electron, and only quits when nobody holds it. */
+class FakeApp extends EventEmitter {
+  singleInstanceLock = true;
+  userData = '';
+  appPath = '';
+  isPackaged = false;
+  quitCalls = 0;
+  quitted = false;
+  exitCode: number | undefined;
+  requestSingleInstanceLock() {
+    return this.singleInstanceLock;
+  }
+  whenReady() {
+    return Promise.resolve();
+  }
+  getPath() {
+    return this.userData;
+  }
+  getAppPath() {
+    return this.appPath;
+  }
+  getName() {
+    return 'SWF Control Center';
+  }
+  quit() {
+    this.quitCalls += 1;
+    const event = fakeEvent();
+    this.emit('before-quit', event);
+    if (!event.defaultPrevented) this.quitted = true;
+  }
+  exit(code = 0) {
+    this.exitCode = code;
+  }
+}
+export const app = new FakeApp();
 export default {
   app,
   BrowserWindow,

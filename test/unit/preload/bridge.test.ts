@@ -5,6 +5,9 @@ import { electronMock, resetElectronMock } from '../../helpers/electron-mock.js'
 import { tempDir } from '../../helpers/temp-dir.js';
 
 vi.mock('electron', () => import('../../helpers/electron-mock.js'));
+// Resolve the mock once now: a factory first run after vi.resetModules() would load a second
+// copy of the helper, and the preload would see other objects than this file.
+await import('electron');
 const { registerIpc } = await import('../../../src/main/electron/ipc.js');
 
 const CORE = 'http://127.0.0.1:8123/';
