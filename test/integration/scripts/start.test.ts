@@ -1,10 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { watch, type Watched } from '../../helpers/child.js';
 import { tempDir } from '../../helpers/temp-dir.js';
+import { electronInfo } from '../../../scripts/electron-setup.js';
 
 // `npm start` on a machine without the Electron binary (this one): it must fall back to the
 // headless core, say why in one line, serve, and stop cleanly on SIGINT.
@@ -127,5 +128,56 @@ describe('npm start without the Electron binary', () => {
     expect(url).not.toBe('http://127.0.0.1:8002/');
     p.child.kill('SIGINT');
     expect(await p.exited()).toBe(0);
+  });
+});
+
+// The one path that needs Electron itself: a stand-in executable where electron's installer
+// would put the binary (ELECTRON_OVERRIDE_DIST_PATH), and an already built native module.
+describe.skipIf(process.platform === 'win32')('npm start with everything in place', () => {
+  it('launches Electron with the app, the serve options and the native binding; forwards SIGINT', async () => {
+    const dist = join(dir.path, 'electron-dist');
+    const exe =
+      process.platform === 'darwin'
+        ? join(dist, 'Electron.app', 'Contents', 'MacOS', 'Electron')
+        : join(dist, 'electron');
+    const record = join(dir.path, 'electron-run.json');
+    mkdirSync(join(exe, '..'), { recursive: true });
+    writeFileSync(
+      exe,
+      `#!${process.execPath}
+const { writeFileSync } = require('node:fs');
+const run = { args: process.argv.slice(2), binding: process.env.SWF_CC_NATIVE_BINDING,
+  runAsNode: process.env.ELECTRON_RUN_AS_NODE ?? null };
+writeFileSync(${JSON.stringify(record)}, JSON.stringify(run));
+process.on('SIGINT', () => { writeFileSync(${JSON.stringify(record)}, JSON.stringify({ ...run, signal: 'SIGINT' })); process.exit(0); });
+console.log('fake electron up');
+setInterval(() => {}, 1000);
+`,
+    );
+    chmodSync(exe, 0o755);
+    const { version, abi } = electronInfo();
+    const binding = join(dir.path, 'native', `electron-${version}-${abi}`, 'better_sqlite3.node');
+    mkdirSync(join(binding, '..'), { recursive: true });
+    writeFileSync(binding, 'built earlier');
+
+    const p = start({
+      DISPLAY: ':99',
+      ELECTRON_OVERRIDE_DIST_PATH: dist,
+      ELECTRON_RUN_AS_NODE: '1',
+    });
+    await p.waitFor(/fake electron up/);
+    expect(verdict(p)).toBe(
+      `swf-control-center: starting the desktop window (Electron ${version})`,
+    );
+    const run = JSON.parse(readFileSync(record, 'utf8')) as Record<string, unknown>;
+    expect(run).toEqual({
+      args: [root, '--port', '0', '--data-dir', join(dir.path, 'data')],
+      binding,
+      // Inherited ELECTRON_RUN_AS_NODE would start Electron as plain Node: removed.
+      runAsNode: null,
+    });
+    p.child.kill('SIGINT');
+    expect(await p.exited()).toBe(0);
+    expect(JSON.parse(readFileSync(record, 'utf8')).signal).toBe('SIGINT');
   });
 });
