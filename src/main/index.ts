@@ -125,7 +125,9 @@ async function main(): Promise<void> {
     preload: join(here, '../preload/index.cjs'),
     statePath: windowStatePath(userData),
     dev,
-    hideOnClose: () => settings.get().closeToTray && !quitter.isQuitting(),
+    closeAction: () =>
+      quitter.isQuitting() ? 'close' : settings.get().closeToTray ? 'hide' : 'quit',
+    onQuitRequested: quit,
   });
   win.on('closed', () => (win = undefined));
 

@@ -79,8 +79,12 @@ export interface MainWindowOptions {
   preload: string;
   statePath: string;
   dev?: boolean;
-  /** Asked on every close: true hides the window to the tray instead. */
-  hideOnClose(): boolean;
+  /**
+   * Asked on every close: 'hide' to the tray, 'quit' (hand over to the quit sequence, which may
+   * ask first; the window stays if the user cancels), or 'close' (quitting is under way).
+   */
+  closeAction(): 'hide' | 'quit' | 'close';
+  onQuitRequested(): void;
 }
 
 /** The one window: secured, placed where it was last time, and remembered as it moves. */
@@ -121,10 +125,11 @@ export function createMainWindow(opts: MainWindowOptions): BrowserWindow {
   win.on('close', (event) => {
     clearTimeout(pending);
     remember();
-    if (opts.hideOnClose()) {
-      event.preventDefault();
-      win.hide();
-    }
+    const action = opts.closeAction();
+    if (action === 'close') return;
+    event.preventDefault();
+    if (action === 'hide') win.hide();
+    else opts.onQuitRequested();
   });
   if (opts.dev) win.webContents.openDevTools({ mode: 'detach' });
   return win;

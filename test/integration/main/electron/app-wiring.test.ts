@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { IPC } from '../../../../src/shared/preload-api.js';
@@ -96,6 +96,24 @@ describe('Electron entry', () => {
     expect(win.visible && win.focused && !win.minimized).toBe(true);
     app.quit();
     await vi.waitFor(() => expect(app.quitted).toBe(true), { timeout: 20_000 });
+  });
+
+  it('closing the window quits through the quit sequence, or hides it when set to', async () => {
+    writeFileSync(join(dir.path, 'desktop-settings.json'), JSON.stringify({ closeToTray: true }));
+    const win = await startApp();
+    win.show();
+    expect(win.close().defaultPrevented).toBe(true);
+    expect(win.visible).toBe(false);
+    expect(existsSync(join(dir.path, 'core.json'))).toBe(true);
+    app.quit();
+    await vi.waitFor(() => expect(app.quitted).toBe(true), { timeout: 20_000 });
+  });
+
+  it('closing the window without "close to tray" stops the core and quits', async () => {
+    const win = await startApp();
+    expect(win.close().defaultPrevented).toBe(true);
+    await vi.waitFor(() => expect(app.quitted).toBe(true), { timeout: 20_000 });
+    expect(existsSync(join(dir.path, 'core.json'))).toBe(false);
   });
 
   it('without the single-instance lock it quits at once and starts nothing', async () => {

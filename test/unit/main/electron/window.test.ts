@@ -25,12 +25,16 @@ beforeEach(() => {
 });
 afterEach(() => dir.remove());
 
-function open(opts: { hideOnClose?: () => boolean; dev?: boolean } = {}) {
+type CloseAction = 'hide' | 'quit' | 'close';
+let quitRequests = 0;
+
+function open(opts: { closeAction?: () => CloseAction; dev?: boolean } = {}) {
   return createMainWindow({
     coreUrl: CORE,
     preload: '/app/out/preload/index.cjs',
     statePath,
-    hideOnClose: opts.hideOnClose ?? (() => false),
+    closeAction: opts.closeAction ?? (() => 'close'),
+    onQuitRequested: () => (quitRequests += 1),
     dev: opts.dev,
   }) as unknown as BrowserWindow;
 }
@@ -149,17 +153,25 @@ describe('window state and close behaviour', () => {
     expect(open().options).toMatchObject({ width: 1280, height: 820 });
   });
 
-  it('hides to the tray when the setting says so, and really closes otherwise', () => {
-    let toTray = true;
-    const win = open({ hideOnClose: () => toTray });
+  it('close: hides to the tray, hands over to the quit sequence, or really closes', () => {
+    quitRequests = 0;
+    let action: CloseAction = 'hide';
+    const win = open({ closeAction: () => action });
     win.show();
     expect(win.close().defaultPrevented).toBe(true);
     expect(win.visible).toBe(false);
     expect(win.isDestroyed()).toBe(false);
     showWindow(win as never);
     expect(win.visible && win.focused).toBe(true);
-    toTray = false;
+    // Not to the tray: the quit sequence decides (it may ask); the window stays meanwhile.
+    action = 'quit';
+    expect(win.close().defaultPrevented).toBe(true);
+    expect(quitRequests).toBe(1);
+    expect(win.isDestroyed()).toBe(false);
+    // Quitting is under way: the window goes.
+    action = 'close';
     expect(win.close().defaultPrevented).toBe(false);
     expect(win.isDestroyed()).toBe(true);
+    expect(quitRequests).toBe(1);
   });
 });
