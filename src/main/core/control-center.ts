@@ -12,6 +12,8 @@ import { createLivenessTracker, type LivenessTracker } from './monitor/liveness.
 import { openStore, type Store } from './store/index.js';
 import { prune, type RetentionRule } from './store/retention.js';
 import { loadOrCreateToken } from './token.js';
+import { createSettings } from './ui/settings-file.js';
+import { createUiChannel, type UiChannel } from './ui/ui-channel.js';
 
 export interface ControlCenterOptions {
   config: Config;
@@ -32,6 +34,8 @@ export interface ControlCenter {
   heartbeats: HeartbeatService;
   liveness: LivenessTracker;
   http: HttpServer;
+  /** `/ws/ui`: register command handlers here (supervisor, runs, MCP) when they exist. */
+  ui: UiChannel;
   startedAt: string;
   /** Runs one retention pass now (also scheduled); resolves with the rows deleted per table. */
   pruneNow(): Promise<{ table: string; deleted: number }[]>;
@@ -115,6 +119,12 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
     });
     cleanups.push(() => http.close());
 
+    const ui = createUiChannel({ bus, store, config, http, startedAt, log: log.child('ui') });
+    const settings = createSettings(config);
+    ui.registerCommand('settings.get', () => settings.get());
+    ui.registerCommand('settings.set', (a) => settings.set(a.values));
+    cleanups.push(() => ui.close());
+
     const url = `http://127.0.0.1:${http.port}/`;
     writeFileSync(
       coreInfoPath(config.dataDir),
@@ -135,6 +145,7 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
       heartbeats,
       liveness,
       http,
+      ui,
       startedAt,
       pruneNow,
       stop() {
