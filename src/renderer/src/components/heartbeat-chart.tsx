@@ -58,8 +58,14 @@ export function HeartbeatChart({
       {aliveSeconds <= maxGap && (
         <line className="threshold" x1={PAD.l} x2={W - PAD.r} y1={y(aliveSeconds)} y2={y(aliveSeconds)} />
       )}
-      {ticks.map((t) => (
-        <text key={t} className="label" x={x(t)} y={H - 6} textAnchor="middle">
+      {ticks.map((t, i) => (
+        <text
+          key={t}
+          className="label"
+          x={x(t)}
+          y={H - 6}
+          textAnchor={i === 0 ? 'start' : i === ticks.length - 1 ? 'end' : 'middle'}
+        >
           {formatTime(new Date(t).toISOString())}
         </text>
       ))}
