@@ -23,10 +23,18 @@ export function formatBytes(n: number | null | undefined): string {
   return `${(n / 1024 ** 3).toFixed(2)} GiB`;
 }
 
+// One formatter, built once: toLocaleTimeString builds a new one per call (slow in long lists).
+const timeFormat = new Intl.DateTimeFormat(undefined, {
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hour12: false,
+});
+
 export function formatTime(iso: string | null | undefined): string {
   if (!iso) return '—';
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleTimeString(undefined, { hour12: false });
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? iso : timeFormat.format(t);
 }
 
 export function formatDateTime(iso: string | null | undefined): string {

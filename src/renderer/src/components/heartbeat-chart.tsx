@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import type { HeartbeatEntry } from '../../../shared/ui-protocol';
 import { formatTime } from '../format';
 
@@ -10,7 +10,7 @@ const PAD = { l: 44, r: 12, t: 10, b: 22 };
  * Heartbeat timeline: one dot per heartbeat at the time it arrived, its height the gap since the
  * previous one; the dashed line is the liveness window. A rising dot is a stall, a gap is silence.
  */
-export function HeartbeatChart({
+export const HeartbeatChart = memo(function HeartbeatChart({
   beats,
   aliveSeconds,
   windowMs,
@@ -89,4 +89,4 @@ export function HeartbeatChart({
       ))}
     </svg>
   );
-}
+});

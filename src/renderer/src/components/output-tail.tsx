@@ -1,8 +1,8 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useMemo, useRef, useState } from 'react';
 import { filterLines, type FilterCache } from '../store/output-buffer';
 import { outputBuffer, useUi } from '../store/ui-store';
 import { formatTime } from '../format';
+import { useFixedRows, useFollowEnd } from '../use-fixed-rows';
 
 const ROW = 18;
 
@@ -10,7 +10,13 @@ const ROW = 18;
  * A program's live output: virtualised (100,000 lines scroll smoothly), following the end unless
  * paused or scrolled up, with a text search and a stream filter that scan only new lines.
  */
-export function OutputTail({ name, note }: { name: string; note: string | null }) {
+export const OutputTail = memo(function OutputTail({
+  name,
+  note,
+}: {
+  name: string;
+  note: string | null;
+}) {
   const version = useUi((s) => s.outputVersion);
   const buf = outputBuffer(useUi.getState(), name);
   const [query, setQuery] = useState('');
@@ -27,16 +33,23 @@ export function OutputTail({ name, note }: { name: string; note: string | null }
   const identity = !query && stream === 'all';
   const count = identity ? buf.length : filtered.indices.length;
 
-  const virtualizer = useVirtualizer({
-    count,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW,
-    overscan: 20,
-  });
-
-  useEffect(() => {
-    if (follow && count > 0) virtualizer.scrollToIndex(count - 1, { align: 'end' });
-  }, [follow, count, virtualizer]);
+  const { first, last, total } = useFixedRows(scrollRef, count, ROW, 20);
+  useFollowEnd(scrollRef, follow, total);
+  const rows = [];
+  for (let i = first; i < last; i++) {
+    const line = buf.lines[identity ? i : filtered.indices[i]!];
+    if (!line) continue;
+    rows.push(
+      <div
+        key={i}
+        className={`out-line ${line.stream}`}
+        style={{ transform: `translateY(${i * ROW}px)`, height: ROW }}
+      >
+        <span className="ts">{formatTime(line.at)}</span>
+        <span className="text">{line.text}</span>
+      </div>,
+    );
+  }
 
   return (
     <div className="output-tail">
@@ -70,24 +83,12 @@ export function OutputTail({ name, note }: { name: string; note: string | null }
         onWheel={(e) => {
           if (e.deltaY < 0 && follow) setFollow(false);
         }}
+        onKeyDown={(e) => {
+          if (['ArrowUp', 'PageUp', 'Home'].includes(e.key) && follow) setFollow(false);
+        }}
       >
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {virtualizer.getVirtualItems().map((v) => {
-            const line = buf.lines[identity ? v.index : filtered.indices[v.index]!];
-            if (!line) return null;
-            return (
-              <div
-                key={v.key}
-                className={`out-line ${line.stream}`}
-                style={{ transform: `translateY(${v.start}px)`, height: ROW }}
-              >
-                <span className="ts">{formatTime(line.at)}</span>
-                <span className="text">{line.text}</span>
-              </div>
-            );
-          })}
-        </div>
+        <div style={{ height: total, position: 'relative' }}>{rows}</div>
       </div>
     </div>
   );
-}
+});

@@ -58,6 +58,8 @@ export interface UiState {
   startedAt: string | null;
   commandsAvailable: string[];
   agents: Record<string, FleetAgent>;
+  /** Bumped when an agent or program appears or changes type: the fleet re-sorts only then. */
+  fleetVersion: number;
   /** null: this core has no supervisor. */
   processes: Record<string, ProcessInfo> | null;
   processHistory: Record<string, ProcessHistoryEntry[]>;
@@ -92,6 +94,7 @@ const initial: UiState = {
   startedAt: null,
   commandsAvailable: [],
   agents: {},
+  fleetVersion: 0,
   processes: null,
   processHistory: {},
   heartbeats: [],
@@ -150,6 +153,7 @@ export function applySnapshot(snap: Snapshot) {
     startedAt: snap.startedAt,
     commandsAvailable: snap.commands,
     agents,
+    fleetVersion: s.fleetVersion + 1,
     processes,
     heartbeats: snap.heartbeats,
     logs: snap.logs,
@@ -178,6 +182,7 @@ export function applyEvents(events: { name: string; payload: unknown }[]) {
     const mcp: McpActivity[] = [];
     let bad = 0;
     let outputsGrew = false;
+    let fleetChanged = false;
     const mutAgents = () => (agents ??= { ...s.agents });
     const mutProcesses = () => (processes ??= { ...(s.processes ?? {}) });
     const addHistory = (name: string, entry: ProcessHistoryEntry) => {
@@ -198,6 +203,7 @@ export function applyEvents(events: { name: string; payload: unknown }[]) {
           const p = parsed.data as UiEventPayload<'agent.changed'>;
           const a = mutAgents();
           const prev = a[p.agent.instance_name];
+          if (!prev || prev.agent_type !== p.agent.agent_type) fleetChanged = true;
           a[p.agent.instance_name] = { ...p.agent, liveness: prev?.liveness ?? 'alive' };
           break;
         }
@@ -232,6 +238,7 @@ export function applyEvents(events: { name: string; payload: unknown }[]) {
           const p = parsed.data as UiEventPayload<'process.state'>;
           const procs = mutProcesses();
           const prev = procs[p.name];
+          if (!prev) fleetChanged = true;
           procs[p.name] = { ...prev, ...p };
           if (prev?.state !== p.state) {
             addHistory(p.name, {
@@ -297,6 +304,7 @@ export function applyEvents(events: { name: string; payload: unknown }[]) {
     if (logs.length) next.logs = capped(s.logs, logs, LOG_CAP);
     if (messages.length) next.messages = capped(s.messages, messages, MESSAGE_CAP);
     if (mcp.length) next.mcpActivity = capped(s.mcpActivity, mcp, MCP_CAP);
+    if (fleetChanged) next.fleetVersion = s.fleetVersion + 1;
     if (outputsGrew) next.outputVersion = s.outputVersion + 1;
     if (bad) next.badEvents = s.badEvents + bad;
     return next;

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import type { HeartbeatEntry } from '../../../shared/ui-protocol';
 import { HeartbeatChart } from '../components/heartbeat-chart';
 import { OutputTail } from '../components/output-tail';
@@ -10,7 +11,7 @@ import { sendCommand } from '../store/socket';
 import { loadOutput, useUi } from '../store/ui-store';
 import { useNow } from '../use-now';
 
-const WINDOW_MS = 30 * 60 * 1000;
+const WINDOWS = [5, 30, 120];
 const EMPTY: never[] = [];
 
 export function AgentView({ name }: { name: string }) {
@@ -18,12 +19,14 @@ export function AgentView({ name }: { name: string }) {
   const proc = useUi((s) => s.processes?.[name]);
   const supervised = useUi((s) => s.processes !== null);
   const history = useUi((s) => s.processHistory[name] ?? EMPTY);
-  const live = useUi((s) => s.heartbeats);
-  const logs = useUi((s) => s.logs);
+  // Only this agent's beats, compared item by item: other agents' heartbeats do not re-render.
+  const live = useUi(useShallow((s) => s.heartbeats.filter((b) => b.instanceName === name)));
   const aliveSeconds = useUi((s) => s.config?.aliveSeconds ?? 300);
   const synced = useUi((s) => s.synced);
   const snapshots = useUi((s) => s.snapshotCount);
   const now = useNow();
+  const [minutes, setMinutes] = useState(5);
+  const windowMs = minutes * 60_000;
   const [older, setOlder] = useState<HeartbeatEntry[]>([]);
   const [outputNote, setOutputNote] = useState<string | null>(null);
 
@@ -33,7 +36,7 @@ export function AgentView({ name }: { name: string }) {
     let cancelled = false;
     void sendCommand('heartbeats.query', {
       instanceName: name,
-      since: new Date(Date.now() - WINDOW_MS).toISOString(),
+      since: new Date(Date.now() - windowMs).toISOString(),
       limit: 5000,
     }).then((r) => {
       if (cancelled || !r.ok) return;
@@ -58,15 +61,14 @@ export function AgentView({ name }: { name: string }) {
     return () => {
       cancelled = true;
     };
-  }, [name, synced, snapshots]);
+  }, [name, synced, snapshots, windowMs]);
 
   const beats = useMemo(() => {
     const seen = new Set(older.map((b) => b.at));
-    return older.concat(live.filter((b) => b.instanceName === name && !seen.has(b.at)));
-  }, [older, live, name]);
-  const agentLogs = useMemo(
-    () => logs.filter((l) => l.instance_name === name).slice(-50).reverse(),
-    [logs, name],
+    return older.concat(live.filter((b) => !seen.has(b.at)));
+  }, [older, live]);
+  const agentLogs = useUi(
+    useShallow((s) => s.logs.filter((l) => l.instance_name === name).slice(-50).reverse()),
   );
 
   if (!agent && !proc)
@@ -121,12 +123,24 @@ export function AgentView({ name }: { name: string }) {
         </div>
         <div className="card">
           <h2>
-            Heartbeats, last 30 minutes{' '}
+            Heartbeats, last{' '}
+            <select
+              className="inline"
+              aria-label="Chart window"
+              value={minutes}
+              onChange={(e) => setMinutes(Number(e.target.value))}
+            >
+              {WINDOWS.map((m) => (
+                <option key={m} value={m}>
+                  {m} minutes
+                </option>
+              ))}
+            </select>{' '}
             <a className="small-link" href={href({ view: 'heartbeats', agent: name })}>
               log
             </a>
           </h2>
-          <HeartbeatChart beats={beats} aliveSeconds={aliveSeconds} windowMs={WINDOW_MS} now={now} />
+          <HeartbeatChart beats={beats} aliveSeconds={aliveSeconds} windowMs={windowMs} now={now} />
           <h2>Process history</h2>
           {!supervised ? (
             <p className="empty">

@@ -48,24 +48,49 @@ export function FleetView() {
   const [showExited, setShowExited] = useState(false);
   const [group, setGroup] = useState(false);
 
-  const all = useMemo(() => fleetRows(agents, processes), [agents, processes]);
-  const types = useMemo(() => [...new Set(all.map((r) => r.type))].sort(), [all]);
-  const items = useMemo(() => {
+  const fleetVersion = useUi((s) => s.fleetVersion);
+
+  // The order depends only on names and types, so it is rebuilt when the membership changes,
+  // not on every heartbeat (1,000 a second must not mean 1,000 sorts a second).
+  const order = useMemo(() => {
+    const { agents: a, processes: p } = useUi.getState();
+    const rows = fleetRows(a, p).map((r) => ({ name: r.name, type: r.type }));
+    const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+    rows.sort((x, y) => (group ? cmp(x.type, y.type) : 0) || cmp(x.name, y.name));
+    return rows;
+    // fleetVersion is the signal that names or types changed.
+  }, [fleetVersion, group]);
+  const types = useMemo(() => [...new Set(order.map((r) => r.type))].sort(), [order]);
+
+  const { items, shown, alive, hiddenExited } = useMemo(() => {
     const q = search.trim().toLowerCase();
-    const rows = all.filter(
-      (r) =>
-        (showExited || !isExited(r)) &&
-        (!type || r.type === type) &&
-        (!liveness || r.agent?.liveness === liveness) &&
-        (!q ||
-          r.name.toLowerCase().includes(q) ||
-          r.type.toLowerCase().includes(q) ||
-          (r.agent?.description ?? '').toLowerCase().includes(q)),
-    );
-    rows.sort((a, b) => (group ? a.type.localeCompare(b.type) : 0) || a.name.localeCompare(b.name));
-    const counts = new Map<string, number>();
-    for (const r of rows) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
     const out: Item[] = [];
+    const counts = new Map<string, number>();
+    let shownCount = 0;
+    let aliveCount = 0;
+    let exited = 0;
+    const rows: FleetRow[] = [];
+    for (const { name, type: rowType } of order) {
+      const agent = agents[name];
+      const proc = processes?.[name];
+      const row: FleetRow = { name, type: rowType, agent, proc };
+      if (agent?.liveness === 'alive') aliveCount++;
+      if (isExited(row)) {
+        exited++;
+        if (!showExited) continue;
+      }
+      if (type && rowType !== type) continue;
+      if (liveness && agent?.liveness !== liveness) continue;
+      if (
+        q &&
+        !name.toLowerCase().includes(q) &&
+        !rowType.toLowerCase().includes(q) &&
+        !(agent?.description ?? '').toLowerCase().includes(q)
+      )
+        continue;
+      rows.push(row);
+      counts.set(rowType, (counts.get(rowType) ?? 0) + 1);
+    }
     let current: string | undefined;
     for (const row of rows) {
       if (group && row.type !== current) {
@@ -73,15 +98,19 @@ export function FleetView() {
         out.push({ kind: 'group', type: row.type, count: counts.get(row.type) ?? 0 });
       }
       out.push({ kind: 'row', row });
+      shownCount++;
     }
-    return { out, shown: rows.length };
-  }, [all, search, type, liveness, showExited, group]);
-  const hiddenExited = showExited ? 0 : all.filter(isExited).length;
-  const aliveCount = all.filter((r) => r.agent?.liveness === 'alive').length;
+    return {
+      items: out,
+      shown: shownCount,
+      alive: aliveCount,
+      hiddenExited: showExited ? 0 : exited,
+    };
+  }, [order, agents, processes, search, type, liveness, showExited, group]);
 
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
-    count: items.out.length,
+    count: items.length,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => 32,
     overscan: 10,
@@ -92,7 +121,7 @@ export function FleetView() {
       <header className="view-header">
         <h1 id="fleet-title">Fleet</h1>
         <span className="summary" data-testid="fleet-summary">
-          {items.shown} shown · {aliveCount} alive · {all.length} known
+          {shown} shown · {alive} alive · {order.length} known
           {hiddenExited ? ` · ${hiddenExited} EXITED hidden` : ''}
         </span>
         <span className="spacer" />
@@ -140,7 +169,7 @@ export function FleetView() {
           Show EXITED
         </label>
       </div>
-      <div className="grid-table" role="table" aria-label="Agents" aria-rowcount={items.out.length}>
+      <div className="grid-table" role="table" aria-label="Agents" aria-rowcount={items.length}>
         <div className="grid-row head" role="row" style={{ gridTemplateColumns: COLUMNS }}>
           {[
             'Agent',
@@ -163,16 +192,16 @@ export function FleetView() {
           ))}
         </div>
         <div className="grid-body" ref={scrollRef}>
-          {items.out.length === 0 && (
+          {items.length === 0 && (
             <p className="empty">
-              {all.length === 0
+              {order.length === 0
                 ? 'No agents yet. Agents appear here when they send their first heartbeat.'
                 : 'No agent matches the filters.'}
             </p>
           )}
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
             {virtualizer.getVirtualItems().map((v) => {
-              const item = items.out[v.index]!;
+              const item = items[v.index]!;
               return (
                 <div
                   key={item.kind === 'row' ? item.row.name : `g:${item.type}`}

@@ -1,9 +1,9 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { useMemo, useRef, useState } from 'react';
 import { StatusBadge } from '../components/status-badges';
 import { formatTime } from '../format';
 import { href } from '../route';
 import { useUi } from '../store/ui-store';
+import { useFixedRows } from '../use-fixed-rows';
 
 const COLUMNS = '110px minmax(200px,2fr) minmax(120px,1fr) 100px 130px 80px';
 
@@ -31,12 +31,7 @@ export function HeartbeatsView({ agent: initialAgent }: { agent?: string }) {
     return out;
   }, [heartbeats, agents, agent, type, status]);
   const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => 28,
-    overscan: 10,
-  });
+  const { first, last, total } = useFixedRows(scrollRef, rows.length, 28);
   return (
     <section className="view" aria-labelledby="hb-title">
       <header className="view-header">
@@ -82,14 +77,14 @@ export function HeartbeatsView({ agent: initialAgent }: { agent?: string }) {
         </div>
         <div className="grid-body" ref={scrollRef}>
           {rows.length === 0 && <p className="empty">No heartbeats match.</p>}
-          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            {virtualizer.getVirtualItems().map((v) => {
-              const h = rows[v.index]!;
+          <div style={{ height: total, position: 'relative' }}>
+            {rows.slice(first, last).map((h, k) => {
+              const index = first + k;
               return (
                 <div
-                  key={v.key}
+                  key={`${h.instanceName}@${h.at}`}
                   className="virtual-row"
-                  style={{ transform: `translateY(${v.start}px)`, height: v.size }}
+                  style={{ transform: `translateY(${index * 28}px)`, height: 28 }}
                 >
                   <div className="grid-row" role="row" style={{ gridTemplateColumns: COLUMNS }} data-hb-agent={h.instanceName}>
                     <div role="cell" className="ts">
