@@ -108,7 +108,11 @@ interface Figures {
   over50: number;
 }
 
-async function measure(page: Page, seconds: number, during?: () => Promise<void>): Promise<Figures> {
+async function measure(
+  page: Page,
+  seconds: number,
+  during?: () => Promise<void>,
+): Promise<Figures> {
   // A string, not a function: tsx would wrap named functions in a helper the page lacks.
   await page.evaluate(`(() => {
     const m = (window.__m = { frames: [], tasks: [], stop: false });
@@ -137,7 +141,8 @@ async function measure(page: Page, seconds: number, during?: () => Promise<void>
     return { frames: w.__m.frames, tasks: w.__m.tasks };
   });
   const sorted = raw.frames.slice().sort((a, b) => a - b);
-  const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
+  const pct = (p: number) =>
+    sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;
   return {
     frames: sorted.length,
     p50: pct(0.5),
@@ -155,7 +160,9 @@ const fmt = (f: Figures) =>
   `long tasks ${f.longTasks} (over 50 ms: ${f.over50}, longest ${f.longestTask.toFixed(0)} ms)`;
 
 const verdict = (f: Figures) =>
-  f.over50 === 0 && f.p95 < 16.7 ? 'MEETS target' : 'MISSES target (no long task > 50 ms, p95 < 16.7 ms)';
+  f.over50 === 0 && f.p95 < 16.7
+    ? 'MEETS target'
+    : 'MISSES target (no long task > 50 ms, p95 < 16.7 ms)';
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -178,7 +185,9 @@ try {
   await page.goto(`${core.url}?bench=1#token=${core.token}`);
   await page.waitForFunction(
     (n) => {
-      const b = (window as unknown as { __swfBench?: { state(): { agents: object; synced: boolean } } }).__swfBench;
+      const b = (
+        window as unknown as { __swfBench?: { state(): { agents: object; synced: boolean } } }
+      ).__swfBench;
       return !!b && b.state().synced && Object.keys(b.state().agents).length >= n;
     },
     AGENTS,
@@ -213,17 +222,23 @@ try {
     const { profile } = await profiler.send('Profiler.stop');
     const self = new Map<string, number>();
     const dt = new Map<number, number>();
-    profile.samples?.forEach((id, i) => dt.set(id, (dt.get(id) ?? 0) + (profile.timeDeltas?.[i] ?? 0)));
+    profile.samples?.forEach((id, i) =>
+      dt.set(id, (dt.get(id) ?? 0) + (profile.timeDeltas?.[i] ?? 0)),
+    );
     for (const node of profile.nodes) {
       const key = `${node.callFrame.functionName || '(anon)'} ${node.callFrame.url.split('/').pop()}:${node.callFrame.lineNumber}`;
       self.set(key, (self.get(key) ?? 0) + (dt.get(node.id) ?? 0) / 1000);
     }
     const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25);
-    for (const [k, ms] of top) process.stdout.write(`  profile ${ms.toFixed(0).padStart(6)} ms  ${k}\n`);
+    for (const [k, ms] of top)
+      process.stdout.write(`  profile ${ms.toFixed(0).padStart(6)} ms  ${k}\n`);
   }
   const rate = ((sent - sentBefore) / (Date.now() - t0)) * 1000;
   const eventsSeen = await page.evaluate(
-    () => (window as unknown as { __swfBench: { state(): { heartbeats: unknown[] } } }).__swfBench.state().heartbeats.length,
+    () =>
+      (
+        window as unknown as { __swfBench: { state(): { heartbeats: unknown[] } } }
+      ).__swfBench.state().heartbeats.length,
   );
 
   await page.goto(`${core.url}?bench=1#/agent/${name(1)}`);
@@ -231,23 +246,37 @@ try {
   const tFeed = Date.now();
   await page.evaluate(
     ([agent, lines]) =>
-      (window as unknown as { __swfBench: { feedOutput(n: string, c: number): void } }).__swfBench.feedOutput(agent, lines),
+      (
+        window as unknown as { __swfBench: { feedOutput(n: string, c: number): void } }
+      ).__swfBench.feedOutput(agent, lines),
     [name(1), LINES] as const,
   );
   const feedMs = Date.now() - tFeed;
-  await page.getByTestId('output-count').filter({ hasText: LINES.toLocaleString('en-US') }).waitFor({ timeout: 30_000 }).catch(() => undefined);
+  await page
+    .getByTestId('output-count')
+    .filter({ hasText: LINES.toLocaleString('en-US') })
+    .waitFor({ timeout: 30_000 })
+    .catch(() => undefined);
   await page.waitForTimeout(2000);
   // Live output keeps arriving while following (100 lines every 100 ms).
   const agent = await measure(page, SECONDS, () =>
     page.evaluate(
       (agentName) =>
-        (window as unknown as { __swfBench: { feedOutput(n: string, c: number, b?: number): void } }).__swfBench.feedOutput(agentName, 100, 100),
+        (
+          window as unknown as {
+            __swfBench: { feedOutput(n: string, c: number, b?: number): void };
+          }
+        ).__swfBench.feedOutput(agentName, 100, 100),
       name(1),
     ),
   );
   const lineCount = await page.evaluate(
     (agentName) =>
-      (window as unknown as { __swfBench: { state(): { outputs: Record<string, { length: number }> } } }).__swfBench.state().outputs[agentName]?.length ?? 0,
+      (
+        window as unknown as {
+          __swfBench: { state(): { outputs: Record<string, { length: number }> } };
+        }
+      ).__swfBench.state().outputs[agentName]?.length ?? 0,
     name(1),
   );
 

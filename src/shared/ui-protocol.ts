@@ -27,18 +27,17 @@ export const processStateSchema = z.enum([
 export type ProcessState = z.infer<typeof processStateSchema>;
 
 /** A supervised program as the supervisor reports it (absent until a supervisor exists). */
-export const processInfoSchema = z
-  .object({
-    name: z.string(),
-    state: processStateSchema,
-    pid: z.number().int().nullable().optional(),
-    startedAt: z.string().nullable().optional(),
-    restarts: z.number().int().optional(),
-    exitCode: z.number().int().nullable().optional(),
-    reason: z.string().nullable().optional(),
-    cpuPercent: z.number().nullable().optional(),
-    rssBytes: z.number().nullable().optional(),
-  });
+export const processInfoSchema = z.object({
+  name: z.string(),
+  state: processStateSchema,
+  pid: z.number().int().nullable().optional(),
+  startedAt: z.string().nullable().optional(),
+  restarts: z.number().int().optional(),
+  exitCode: z.number().int().nullable().optional(),
+  reason: z.string().nullable().optional(),
+  cpuPercent: z.number().nullable().optional(),
+  rssBytes: z.number().nullable().optional(),
+});
 export type ProcessInfo = z.infer<typeof processInfoSchema>;
 
 export const fleetAgentSchema = agentRecordSchema.extend({ liveness: livenessSchema });
@@ -67,20 +66,19 @@ export const runSummarySchema = z.object({
 });
 export type RunSummary = z.infer<typeof runSummarySchema>;
 
-export const workflowMessageSchema = z
-  .object({
-    id: z.number().int(),
-    message_id: z.string(),
-    message_type: z.string(),
-    sender_agent: z.string().nullable(),
-    recipient_agent: z.string().nullable(),
-    namespace: z.string().nullable(),
-    execution_id: z.string().nullable(),
-    run_id: z.string().nullable(),
-    queue_name: z.string(),
-    message_content: z.unknown(),
-    sent_at: z.string(),
-  });
+export const workflowMessageSchema = z.object({
+  id: z.number().int(),
+  message_id: z.string(),
+  message_type: z.string(),
+  sender_agent: z.string().nullable(),
+  recipient_agent: z.string().nullable(),
+  namespace: z.string().nullable(),
+  execution_id: z.string().nullable(),
+  run_id: z.string().nullable(),
+  queue_name: z.string(),
+  message_content: z.unknown(),
+  sent_at: z.string(),
+});
 export type WorkflowMessage = z.infer<typeof workflowMessageSchema>;
 
 export const outputStreamSchema = z.enum(['stdout', 'stderr', 'system']);

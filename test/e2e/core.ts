@@ -25,7 +25,14 @@ export interface E2eCoreOptions {
 }
 
 function launch(dataDir: string, port: number, configFile?: string) {
-  const args = ['bin/swf-control-center.js', 'serve', '--port', String(port), '--data-dir', dataDir];
+  const args = [
+    'bin/swf-control-center.js',
+    'serve',
+    '--port',
+    String(port),
+    '--data-dir',
+    dataDir,
+  ];
   if (configFile) args.push('--config', configFile);
   // `--broker-port 0`: the embedded broker (when it exists) must not collide between suites.
   args.push('--broker-port', '0');
@@ -37,7 +44,10 @@ function launch(dataDir: string, port: number, configFile?: string) {
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise<{ child: ChildProcess; url: string }>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
-    const timer = setTimeout(() => reject(new Error(`core did not start in 20 s: ${stderr}`)), 20_000);
+    const timer = setTimeout(
+      () => reject(new Error(`core did not start in 20 s: ${stderr}`)),
+      20_000,
+    );
     lines.on('line', (line) => {
       const m = /^ready (\S+)/.exec(line);
       if (m) {
@@ -64,7 +74,9 @@ export async function startE2eCore(opts: E2eCoreOptions = {}): Promise<E2eCore> 
     configFile = join(dataDir, 'test-config.toml');
     writeFileSync(configFile, opts.configToml);
   }
-  let { child, url } = await launch(dataDir, 0, configFile);
+  const first = await launch(dataDir, 0, configFile);
+  const url = first.url;
+  let child = first.child;
   const port = Number(new URL(url).port);
   const token = readFileSync(join(dataDir, 'token'), 'utf8').trim();
   const core: E2eCore = {

@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type Page, test, type TestInfo } from '@playwright/test';
-import { type E2eCore, startE2eCore } from './core';
+import { type E2eCore, startE2eCore } from './core.js';
 
 // One real core for the whole file; tests run in order against it, as a physicist would.
 test.describe.configure({ mode: 'serial' });
@@ -109,7 +109,9 @@ test('filters, search, grouping and hidden EXITED agents', async ({ page }) => {
 test('commands without a backend show why they failed', async ({ page }) => {
   await page.goto(core.pageUrl);
   await expect(row(page, 'daq-sim-1')).toBeVisible();
-  await row(page, 'daq-sim-1').getByRole('button', { name: 'Start daq-sim-1', exact: true }).click();
+  await row(page, 'daq-sim-1')
+    .getByRole('button', { name: 'Start daq-sim-1', exact: true })
+    .click();
   await expect(row(page, 'daq-sim-1').locator('.command-error')).toContainText(
     'not available in this build',
   );
@@ -134,7 +136,9 @@ test('every view navigates and renders', async ({ page }, info) => {
 
   await row(page, 'data-agent-1').getByRole('link', { name: 'data-agent-1' }).click();
   await expect(page.getByRole('heading', { name: 'data-agent-1' })).toBeVisible();
-  await expect(page.getByText('Output is not available: output.tail is not available')).toBeVisible();
+  await expect(
+    page.getByText('Output is not available: output.tail is not available'),
+  ).toBeVisible();
   await expect(page.locator('.chart circle.beat').first()).toBeAttached();
   await shoot(page, info, 'agent');
 
@@ -198,7 +202,9 @@ test('keyboard reaches the views and controls', async ({ page }) => {
   await expect(page.getByRole('heading', { name: 'Heartbeats' })).toBeVisible();
 });
 
-test('the UI says when the core is gone and resynchronises when it is back', async ({ page }, info) => {
+test('the UI says when the core is gone and resynchronises when it is back', async ({
+  page,
+}, info) => {
   await page.goto(core.pageUrl);
   await expect(row(page, 'daq-sim-1')).toBeVisible();
   await core.stop();

@@ -60,7 +60,9 @@ export function App() {
         <ConnectionBanner />
         {route.view === 'fleet' && <FleetView />}
         {route.view === 'agent' && <AgentView key={route.name} name={route.name} />}
-        {route.view === 'heartbeats' && <HeartbeatsView key={route.agent ?? ''} agent={route.agent} />}
+        {route.view === 'heartbeats' && (
+          <HeartbeatsView key={route.agent ?? ''} agent={route.agent} />
+        )}
         {route.view === 'runs' && <RunsView run={route.run} />}
         {route.view === 'mcp' && <McpView />}
         {route.view === 'settings' && <SettingsView />}

@@ -41,14 +41,24 @@ function checkKeys(values: Record<string, unknown>): string[] {
   return errors;
 }
 
-/** Every editable key whose saved value differs from what the running core uses. */
-function pendingRestart(running: Config, next: Config): string[] {
+/**
+ * The editable keys present in `given` whose value differs from what the running core uses.
+ * Only keys the file sets are compared: a value that came from a flag or the environment is not
+ * the file's to change (and flags and environment still win over the file at the next start).
+ */
+function pendingRestart(running: Config, given: ConfigInput): string[] {
   const out: string[] = [];
+  const runningAt = (section: string, key: string): unknown =>
+    section
+      ? (running[section as 'broker' | 'liveness'] as Record<string, unknown>)[key]
+      : (running as unknown as Record<string, unknown>)[key];
   for (const [section, keys] of Object.entries(EDITABLE)) {
+    const from = section ? given[section] : given;
+    if (!isObject(from)) continue;
     for (const key of keys) {
-      const a = section ? (running[section as 'broker'] as Record<string, unknown>)[key] : (running as Record<string, unknown>)[key];
-      const b = section ? (next[section as 'broker'] as Record<string, unknown>)[key] : (next as Record<string, unknown>)[key];
-      if (JSON.stringify(a) !== JSON.stringify(b)) out.push(section ? `${section}.${key}` : key);
+      if (!(key in from)) continue;
+      if (JSON.stringify(from[key]) !== JSON.stringify(runningAt(section, key)))
+        out.push(section ? `${section}.${key}` : key);
     }
   }
   return out;
@@ -77,13 +87,12 @@ export function createSettings(running: Config) {
   return {
     get(): SettingsResult {
       const saved = readSettingsFile(dataDir);
-      let next = running;
-      try {
-        next = validate(saved);
-      } catch {
-        // A hand-edited file that no longer validates: show it, and let `set` replace it.
-      }
-      return { file, effective: effectiveOf(running), saved, restartRequired: pendingRestart(running, next) };
+      return {
+        file,
+        effective: effectiveOf(running),
+        saved,
+        restartRequired: pendingRestart(running, saved),
+      };
     },
 
     set(values: Record<string, unknown>): SettingsResult {
@@ -94,13 +103,22 @@ export function createSettings(running: Config) {
       if (isObject(saved.broker))
         for (const k of ['url', 'caFile'])
           if (saved.broker[k] === '') delete (saved.broker as Record<string, unknown>)[k];
-      const next = validate(saved);
+      validate(saved);
       const tmp = `${file}.tmp`;
-      writeFileSync(tmp, `# Written by SWF Control Center's settings view.\n${stringify(saved)}\n`, {
-        mode: 0o600,
-      });
+      writeFileSync(
+        tmp,
+        `# Written by SWF Control Center's settings view.\n${stringify(saved)}\n`,
+        {
+          mode: 0o600,
+        },
+      );
       renameSync(tmp, file);
-      return { file, effective: effectiveOf(running), saved, restartRequired: pendingRestart(running, next) };
+      return {
+        file,
+        effective: effectiveOf(running),
+        saved,
+        restartRequired: pendingRestart(running, saved),
+      };
     },
   };
 }

@@ -21,9 +21,7 @@ import { livenessOf } from '../monitor/liveness.js';
 import type { Store } from '../store/index.js';
 import { nowIso } from '../time.js';
 
-export type UiCommandHandler<K extends UiCommandName> = (
-  args: UiCommandParsedArgs<K>,
-) => unknown;
+export type UiCommandHandler<K extends UiCommandName> = (args: UiCommandParsedArgs<K>) => unknown;
 
 export interface UiChannelOptions {
   bus: EventBus;
@@ -155,7 +153,10 @@ export function createUiChannel(opts: UiChannelOptions) {
         continue;
       }
       client.overflowed = false;
-      send(client, { type: 'resync', reason: 'events were dropped because this client fell behind' });
+      send(client, {
+        type: 'resync',
+        reason: 'events were dropped because this client fell behind',
+      });
       send(client, snapshot());
     }
     if (!waiting && drainTimer) {
@@ -189,11 +190,12 @@ export function createUiChannel(opts: UiChannelOptions) {
     }
     const { id, command, args } = parsed.data;
     const schema = commandArgSchemas[command as UiCommandName] as
-      | (typeof commandArgSchemas)[UiCommandName]
-      | undefined;
-    if (!schema) return send(client, { type: 'result', id, ok: false, error: `unknown command "${command}"` });
+      (typeof commandArgSchemas)[UiCommandName] | undefined;
+    if (!schema)
+      return send(client, { type: 'result', id, ok: false, error: `unknown command "${command}"` });
     const handler = handlers.get(command);
-    if (!handler) return send(client, { type: 'result', id, ok: false, error: notAvailable(command) });
+    if (!handler)
+      return send(client, { type: 'result', id, ok: false, error: notAvailable(command) });
     const argsResult = schema.safeParse(args ?? {});
     if (!argsResult.success) {
       const detail = argsResult.error.issues

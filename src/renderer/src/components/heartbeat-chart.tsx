@@ -56,7 +56,13 @@ export const HeartbeatChart = memo(function HeartbeatChart({
         </g>
       ))}
       {aliveSeconds <= maxGap && (
-        <line className="threshold" x1={PAD.l} x2={W - PAD.r} y1={y(aliveSeconds)} y2={y(aliveSeconds)} />
+        <line
+          className="threshold"
+          x1={PAD.l}
+          x2={W - PAD.r}
+          y1={y(aliveSeconds)}
+          y2={y(aliveSeconds)}
+        />
       )}
       {ticks.map((t, i) => (
         <text

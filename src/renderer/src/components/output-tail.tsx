@@ -74,7 +74,11 @@ export const OutputTail = memo(function OutputTail({
           {count.toLocaleString()} {identity ? 'lines' : `of ${buf.length.toLocaleString()} lines`}
         </span>
       </div>
-      {note && count === 0 && <p className="empty" role="status">{note}</p>}
+      {note && count === 0 && (
+        <p className="empty" role="status">
+          {note}
+        </p>
+      )}
       <div
         className="output-lines"
         ref={scrollRef}

@@ -40,7 +40,17 @@ export function AgentView({ name }: { name: string }) {
       limit: 5000,
     }).then((r) => {
       if (cancelled || !r.ok) return;
-      const items = (r.data as { items: { instance_name: string; at: string; status: string; operational_state: string | null; source: 'rest' | 'stomp' | 'mcp' }[] }).items;
+      const items = (
+        r.data as {
+          items: {
+            instance_name: string;
+            at: string;
+            status: string;
+            operational_state: string | null;
+            source: 'rest' | 'stomp' | 'mcp';
+          }[];
+        }
+      ).items;
       setOlder(
         items.map((h) => ({
           instanceName: h.instance_name,
@@ -68,7 +78,12 @@ export function AgentView({ name }: { name: string }) {
     return older.concat(live.filter((b) => !seen.has(b.at)));
   }, [older, live]);
   const agentLogs = useUi(
-    useShallow((s) => s.logs.filter((l) => l.instance_name === name).slice(-50).reverse()),
+    useShallow((s) =>
+      s.logs
+        .filter((l) => l.instance_name === name)
+        .slice(-50)
+        .reverse(),
+    ),
   );
 
   if (!agent && !proc)
@@ -86,11 +101,21 @@ export function AgentView({ name }: { name: string }) {
     ['Type', agent?.agent_type ?? 'program'],
     ['Process', <ProcessBadge key="p" state={proc?.state} />],
     ['Liveness', <LivenessBadge key="l" liveness={agent?.liveness} />],
-    ['Last heartbeat', <span key="h" data-testid="agent-heartbeat-age">{ageSince(agent?.last_heartbeat, now)} ago</span>],
+    [
+      'Last heartbeat',
+      <span key="h" data-testid="agent-heartbeat-age">
+        {ageSince(agent?.last_heartbeat, now)} ago
+      </span>,
+    ],
     ['Status', agent ? <StatusBadge key="s" status={agent.status} /> : '—'],
     ['Operational state', agent?.operational_state ?? '—'],
     ['PID', proc?.pid ?? agent?.pid ?? '—'],
-    ['Uptime', proc?.state === 'RUNNING' && proc.startedAt ? formatAge(now - Date.parse(proc.startedAt)) : '—'],
+    [
+      'Uptime',
+      proc?.state === 'RUNNING' && proc.startedAt
+        ? formatAge(now - Date.parse(proc.startedAt))
+        : '—',
+    ],
     ['Restarts', proc?.restarts ?? '—'],
     ['CPU', proc?.cpuPercent != null ? `${proc.cpuPercent.toFixed(0)}%` : '—'],
     ['RSS', formatBytes(proc?.rssBytes)],
@@ -155,7 +180,8 @@ export function AgentView({ name }: { name: string }) {
                 .reverse()
                 .map((h, i) => (
                   <li key={i}>
-                    <span className="ts">{formatTime(h.at)}</span> <ProcessBadge state={h.state as never} />{' '}
+                    <span className="ts">{formatTime(h.at)}</span>{' '}
+                    <ProcessBadge state={h.state as never} />{' '}
                     <span className="muted">{h.detail}</span>
                   </li>
                 ))}
@@ -178,7 +204,17 @@ export function AgentView({ name }: { name: string }) {
                 <tr key={l.id}>
                   <td className="ts">{formatTime(l.timestamp)}</td>
                   <td>
-                    <StatusBadge status={l.levelname === 'INFO' ? 'OK' : l.levelname === 'WARNING' ? 'WARNING' : l.levelname === 'DEBUG' ? 'UNKNOWN' : 'ERROR'} />{' '}
+                    <StatusBadge
+                      status={
+                        l.levelname === 'INFO'
+                          ? 'OK'
+                          : l.levelname === 'WARNING'
+                            ? 'WARNING'
+                            : l.levelname === 'DEBUG'
+                              ? 'UNKNOWN'
+                              : 'ERROR'
+                      }
+                    />{' '}
                     {l.levelname}
                   </td>
                   <td>{l.message}</td>

@@ -137,7 +137,11 @@ export function FleetView() {
         />
         <label>
           Type{' '}
-          <select value={type} onChange={(e) => setType(e.target.value)} aria-label="Filter by type">
+          <select
+            value={type}
+            onChange={(e) => setType(e.target.value)}
+            aria-label="Filter by type"
+          >
             <option value="">all</option>
             {types.map((t) => (
               <option key={t}>{t}</option>

@@ -50,7 +50,11 @@ export function HeartbeatsView({ agent: initialAgent }: { agent?: string }) {
         />
         <label>
           Type{' '}
-          <select value={type} onChange={(e) => setType(e.target.value)} aria-label="Filter by type">
+          <select
+            value={type}
+            onChange={(e) => setType(e.target.value)}
+            aria-label="Filter by type"
+          >
             <option value="">all</option>
             {types.map((t) => (
               <option key={t}>{t}</option>
@@ -59,7 +63,11 @@ export function HeartbeatsView({ agent: initialAgent }: { agent?: string }) {
         </label>
         <label>
           Status{' '}
-          <select value={status} onChange={(e) => setStatus(e.target.value)} aria-label="Filter by status">
+          <select
+            value={status}
+            onChange={(e) => setStatus(e.target.value)}
+            aria-label="Filter by status"
+          >
             <option value="">all</option>
             {['OK', 'WARNING', 'ERROR', 'EXITED', 'UNKNOWN'].map((s) => (
               <option key={s}>{s}</option>
@@ -86,7 +94,12 @@ export function HeartbeatsView({ agent: initialAgent }: { agent?: string }) {
                   className="virtual-row"
                   style={{ transform: `translateY(${index * 28}px)`, height: 28 }}
                 >
-                  <div className="grid-row" role="row" style={{ gridTemplateColumns: COLUMNS }} data-hb-agent={h.instanceName}>
+                  <div
+                    className="grid-row"
+                    role="row"
+                    style={{ gridTemplateColumns: COLUMNS }}
+                    data-hb-agent={h.instanceName}
+                  >
                     <div role="cell" className="ts">
                       {formatTime(h.at)}
                     </div>

@@ -16,7 +16,11 @@ export function mcpConfigs(url: string, token: string) {
       title: 'Claude Desktop',
       where: 'claude_desktop_config.json (stdio bridge; reads the token itself)',
       text: JSON.stringify(
-        { mcpServers: { 'swf-control-center': { command: 'npx', args: ['swf-control-center', 'mcp'] } } },
+        {
+          mcpServers: {
+            'swf-control-center': { command: 'npx', args: ['swf-control-center', 'mcp'] },
+          },
+        },
         null,
         2,
       ),
@@ -32,7 +36,15 @@ export function mcpConfigs(url: string, token: string) {
       title: 'VS Code',
       where: '.vscode/mcp.json',
       text: JSON.stringify(
-        { servers: { 'swf-control-center': { type: 'http', url, headers: { Authorization: `Bearer ${token}` } } } },
+        {
+          servers: {
+            'swf-control-center': {
+              type: 'http',
+              url,
+              headers: { Authorization: `Bearer ${token}` },
+            },
+          },
+        },
         null,
         2,
       ),
@@ -42,7 +54,11 @@ export function mcpConfigs(url: string, token: string) {
       title: 'Cursor',
       where: '.cursor/mcp.json',
       text: JSON.stringify(
-        { mcpServers: { 'swf-control-center': { url, headers: { Authorization: `Bearer ${token}` } } } },
+        {
+          mcpServers: {
+            'swf-control-center': { url, headers: { Authorization: `Bearer ${token}` } },
+          },
+        },
         null,
         2,
       ),
@@ -67,7 +83,10 @@ export function McpView() {
       else setNote(r.error ?? 'unavailable');
     });
     void sendCommand('mcp.clients', {}).then((r) => {
-      if (r.ok) useUi.setState({ mcpClients: (r.data as { clients: NonNullable<typeof clients> }).clients });
+      if (r.ok)
+        useUi.setState({
+          mcpClients: (r.data as { clients: NonNullable<typeof clients> }).clients,
+        });
     });
   }, [synced]);
 
@@ -99,7 +118,12 @@ export function McpView() {
               className="small"
               onClick={() =>
                 void copyText(real[i]!.text).then(
-                  () => pushToast('info', 'Copied', `${c.title} configuration copied to the clipboard.`),
+                  () =>
+                    pushToast(
+                      'info',
+                      'Copied',
+                      `${c.title} configuration copied to the clipboard.`,
+                    ),
                   (err: unknown) => pushToast('error', 'Copy failed', (err as Error).message),
                 )
               }
@@ -131,7 +155,11 @@ export function McpView() {
       </div>
       <div className="card grow">
         <h2>Tool calls</h2>
-        {note && audit.length === 0 && <p className="empty" role="status">Audit history: {note}</p>}
+        {note && audit.length === 0 && (
+          <p className="empty" role="status">
+            Audit history: {note}
+          </p>
+        )}
         {audit.length === 0 ? (
           <p className="empty">No tool calls yet.</p>
         ) : (
@@ -152,8 +180,12 @@ export function McpView() {
                     <td className="ts">{formatTime(a.at)}</td>
                     <td>{a.client}</td>
                     <td className="mono">{a.tool}</td>
-                    <td className="mono truncate">{a.arguments === undefined ? '' : JSON.stringify(a.arguments)}</td>
-                    <td className={a.outcome === 'ok' ? '' : 'bad-text'}>{a.outcome === 'ok' ? 'ok' : `error: ${a.error ?? ''}`}</td>
+                    <td className="mono truncate">
+                      {a.arguments === undefined ? '' : JSON.stringify(a.arguments)}
+                    </td>
+                    <td className={a.outcome === 'ok' ? '' : 'bad-text'}>
+                      {a.outcome === 'ok' ? 'ok' : `error: ${a.error ?? ''}`}
+                    </td>
                   </tr>
                 ))}
               </tbody>

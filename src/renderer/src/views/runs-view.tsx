@@ -97,7 +97,9 @@ export function RunsView({ run }: { run?: number }) {
                     <td>
                       <a href={href({ view: 'runs', run: r.run_number })}>{r.run_number}</a>
                     </td>
-                    <td>{progress[r.run_number]?.state ?? r.state ?? (r.end_time ? 'ended' : '—')}</td>
+                    <td>
+                      {progress[r.run_number]?.state ?? r.state ?? (r.end_time ? 'ended' : '—')}
+                    </td>
                     <td>{formatDateTime(r.start_time)}</td>
                     <td>{formatDateTime(r.end_time)}</td>
                   </tr>
@@ -121,7 +123,8 @@ function RunDetail({ run }: { run: number }) {
     if (!synced) return;
     let cancelled = false;
     void sendCommand('messages.query', { runId: String(run), limit: 5000 }).then((r) => {
-      if (!cancelled && r.ok) setStored((r.data as { items: WorkflowMessage[] }).items.slice().reverse());
+      if (!cancelled && r.ok)
+        setStored((r.data as { items: WorkflowMessage[] }).items.slice().reverse());
     });
     return () => {
       cancelled = true;
@@ -148,7 +151,14 @@ function RunDetail({ run }: { run: number }) {
                 {done}
                 {of ? ` / ${of}` : ''} STF
               </div>
-              <div className="bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(pct)} aria-label={`${stage.label} progress`}>
+              <div
+                className="bar"
+                role="progressbar"
+                aria-valuemin={0}
+                aria-valuemax={100}
+                aria-valuenow={Math.round(pct)}
+                aria-label={`${stage.label} progress`}
+              >
                 <span style={{ width: `${pct}%` }} />
               </div>
             </li>
@@ -176,7 +186,9 @@ function RunDetail({ run }: { run: number }) {
                   <td>{m.message_type}</td>
                   <td>{m.sender_agent ?? '—'}</td>
                   <td className="mono">
-                    {String(content(m).filename ?? content(m).tf_filename ?? content(m).state ?? '')}
+                    {String(
+                      content(m).filename ?? content(m).tf_filename ?? content(m).state ?? '',
+                    )}
                   </td>
                 </tr>
               ))}

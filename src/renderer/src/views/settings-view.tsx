@@ -20,7 +20,12 @@ function formOf(s: SettingsResult): Form {
     broker: { mode: 'embedded' | 'external'; port: number; url?: string };
     liveness: { aliveSeconds: number; exitedAfterSeconds: number };
   };
-  const saved = s.saved as { namespace?: string; port?: number; broker?: Record<string, unknown>; liveness?: Record<string, unknown> };
+  const saved = s.saved as {
+    namespace?: string;
+    port?: number;
+    broker?: Record<string, unknown>;
+    liveness?: Record<string, unknown>;
+  };
   const pick = <T,>(v: unknown, d: T) => (v === undefined ? d : (v as T));
   return {
     namespace: pick(saved.namespace, e.namespace),
@@ -29,7 +34,9 @@ function formOf(s: SettingsResult): Form {
     brokerPort: String(pick(saved.broker?.port, e.broker.port)),
     brokerUrl: pick(saved.broker?.url, e.broker.url ?? ''),
     aliveSeconds: String(pick(saved.liveness?.aliveSeconds, e.liveness.aliveSeconds)),
-    exitedAfterSeconds: String(pick(saved.liveness?.exitedAfterSeconds, e.liveness.exitedAfterSeconds)),
+    exitedAfterSeconds: String(
+      pick(saved.liveness?.exitedAfterSeconds, e.liveness.exitedAfterSeconds),
+    ),
   };
 }
 
@@ -59,7 +66,13 @@ export function SettingsView() {
     return (
       <section className="view">
         <h1>Settings</h1>
-        {error ? <p className="command-error" role="alert">{error}</p> : <p className="empty">Loading…</p>}
+        {error ? (
+          <p className="command-error" role="alert">
+            {error}
+          </p>
+        ) : (
+          <p className="empty">Loading…</p>
+        )}
       </section>
     );
 
@@ -76,7 +89,10 @@ export function SettingsView() {
         namespace: form.namespace,
         port: num(form.port),
         broker: { mode: form.brokerMode, port: num(form.brokerPort), url: form.brokerUrl },
-        liveness: { aliveSeconds: num(form.aliveSeconds), exitedAfterSeconds: num(form.exitedAfterSeconds) },
+        liveness: {
+          aliveSeconds: num(form.aliveSeconds),
+          exitedAfterSeconds: num(form.exitedAfterSeconds),
+        },
       },
     });
     setBusy(false);
@@ -136,7 +152,11 @@ export function SettingsView() {
           </label>
           <label>
             Mark EXITED after silent for (s)
-            <input inputMode="decimal" value={form.exitedAfterSeconds} onChange={set('exitedAfterSeconds')} />
+            <input
+              inputMode="decimal"
+              value={form.exitedAfterSeconds}
+              onChange={set('exitedAfterSeconds')}
+            />
           </label>
         </fieldset>
         {error && (
@@ -149,7 +169,9 @@ export function SettingsView() {
             Saved. Restart SWF Control Center to apply: {result.restartRequired.join(', ')}.
           </p>
         )}
-        {saved && result.restartRequired.length === 0 && <p role="status">Saved; nothing needs a restart.</p>}
+        {saved && result.restartRequired.length === 0 && (
+          <p role="status">Saved; nothing needs a restart.</p>
+        )}
         <div className="dialog-buttons">
           <button type="submit" className="primary" disabled={busy}>
             {busy ? 'Saving…' : 'Save'}

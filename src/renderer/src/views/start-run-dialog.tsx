@@ -33,18 +33,42 @@ export function StartRunDialog({ onClose }: { onClose: () => void }) {
         <h2 id="start-run-title">Start run</h2>
         <label>
           STFs per physics period
-          <input type="number" min={1} max={1000000} required value={stfCount} onChange={(e) => setStfCount(Number(e.target.value))} />
+          <input
+            type="number"
+            min={1}
+            max={1000000}
+            required
+            value={stfCount}
+            onChange={(e) => setStfCount(Number(e.target.value))}
+          />
         </label>
         <label>
           Physics periods
-          <input type="number" min={0} max={1000} required value={periods} onChange={(e) => setPeriods(Number(e.target.value))} />
+          <input
+            type="number"
+            min={0}
+            max={1000}
+            required
+            value={periods}
+            onChange={(e) => setPeriods(Number(e.target.value))}
+          />
         </label>
         <label>
           Period length (s)
-          <input type="number" min={1} required value={periodSeconds} onChange={(e) => setPeriodSeconds(Number(e.target.value))} />
+          <input
+            type="number"
+            min={1}
+            required
+            value={periodSeconds}
+            onChange={(e) => setPeriodSeconds(Number(e.target.value))}
+          />
         </label>
         <label className="check">
-          <input type="checkbox" checked={realtime} onChange={(e) => setRealtime(e.target.checked)} />
+          <input
+            type="checkbox"
+            checked={realtime}
+            onChange={(e) => setRealtime(e.target.checked)}
+          />
           Real time (otherwise as fast as possible)
         </label>
         {error && (
