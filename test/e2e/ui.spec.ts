@@ -222,3 +222,130 @@ test('the UI says when the core is gone and resynchronises when it is back', asy
   await expect(row(page, 'after-restart')).toBeVisible();
   await expect(row(page, 'daq-sim-1')).toBeVisible();
 });
+
+// The supervisor and the recorder are built elsewhere; their events are fed renderer-side in
+// bench/test mode (`?bench=1`) through the same validated path the socket uses.
+test.describe('events from backends not in this build', () => {
+  const emit = (page: Page, name: string, payload: unknown) =>
+    page.evaluate(
+      ([n, p]) =>
+        (
+          window as unknown as { __swfBench: { emit(n: string, p: unknown): void } }
+        ).__swfBench.emit(n, p),
+      [name, payload] as const,
+    );
+
+  test('process state and metrics fill the fleet; FATAL notifies', async ({ page }) => {
+    await page.goto(`${core.url}?bench=1#token=${core.token}`);
+    await beat('processing-agent-1', 'processing');
+    await expect(row(page, 'processing-agent-1')).toBeVisible();
+    const startedAt = new Date(Date.now() - 65_000).toISOString();
+    await emit(page, 'process.state', {
+      name: 'processing-agent-1',
+      state: 'RUNNING',
+      pid: 5151,
+      startedAt,
+      restarts: 2,
+    });
+    await emit(page, 'process.metrics', {
+      name: 'processing-agent-1',
+      cpuPercent: 12.4,
+      rssBytes: 50 * 1024 * 1024,
+    });
+    const r = row(page, 'processing-agent-1');
+    await expect(r).toContainText('RUNNING');
+    await expect(r).toContainText('5151');
+    await expect(r).toContainText(/1m \d+s/);
+    await expect(r).toContainText('12%');
+    await expect(r).toContainText('50.0 MiB');
+    await emit(page, 'process.state', {
+      name: 'processing-agent-1',
+      state: 'FATAL',
+      reason: 'exited too quickly 3 times',
+    });
+    await expect(
+      page.locator('.toast').filter({ hasText: 'processing-agent-1 is FATAL' }),
+    ).toContainText('exited too quickly 3 times');
+    await r.getByRole('link', { name: 'processing-agent-1' }).click();
+    await expect(page.locator('.history')).toContainText('FATAL');
+    await expect(page.locator('.history')).toContainText('RUNNING');
+  });
+
+  test('output tail: follow, pause, search and stream filter over 100,000 lines', async ({
+    page,
+  }) => {
+    await page.goto(`${core.url}?bench=1#token=${core.token}`);
+    await beat('data-agent-1', 'data');
+    await page.goto(`${core.url}?bench=1#/agent/data-agent-1`);
+    await expect(page.getByRole('heading', { name: 'data-agent-1' })).toBeVisible();
+    await page.evaluate(() =>
+      (
+        window as unknown as { __swfBench: { feedOutput(n: string, c: number): void } }
+      ).__swfBench.feedOutput('data-agent-1', 100_000),
+    );
+    await expect(page.getByTestId('output-count')).toHaveText('100,000 lines');
+    // Following: the last line is on screen.
+    await expect(page.locator('.out-line').last()).toContainText('line 100000:');
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByLabel('Stream').selectOption('stderr');
+    await expect(page.getByTestId('output-count')).toHaveText('14,285 of 100,000 lines');
+    await page.getByLabel('Stream').selectOption('all');
+    await page.getByLabel('Search output').fill('line 4242:');
+    await expect(page.getByTestId('output-count')).toHaveText('1 of 100,000 lines');
+    await expect(page.locator('.out-line')).toHaveCount(1);
+  });
+
+  test('a run shows its pipeline and message timeline', async ({ page }, info) => {
+    const res = await fetch(`${core.url}api/runs/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Token ${core.token}` },
+      body: JSON.stringify({ run_number: 100123, start_time: new Date().toISOString() }),
+    });
+    expect(res.status).toBe(201);
+    await page.goto(`${core.url}?bench=1#token=${core.token}`);
+    await page.getByRole('link', { name: 'Runs' }).click();
+    await expect(page.getByRole('link', { name: '100123' })).toBeVisible();
+    let id = 0;
+    const msg = (type: string, sender: string, content: Record<string, unknown>) =>
+      emit(page, 'workflow.message', {
+        message: {
+          id: ++id,
+          message_id: `m${id}`,
+          message_type: type,
+          sender_agent: sender,
+          recipient_agent: null,
+          namespace: 'e2e',
+          execution_id: 'stf_datataking-e2e-0001',
+          run_id: '100123',
+          queue_name: '/topic/epictopic',
+          message_content: { msg_type: type, run_id: 100123, ...content },
+          sent_at: new Date().toISOString(),
+        },
+      });
+    await msg('run_imminent', 'daq-sim-1', { state: 'beam' });
+    await msg('start_run', 'daq-sim-1', { state: 'run' });
+    const stf = (n: number) => `swf.100123.${String(n).padStart(6, '0')}.stf`;
+    for (let n = 1; n <= 5; n++)
+      await msg('stf_gen', 'daq-sim-1', { filename: stf(n), sequence: n });
+    for (let n = 1; n <= 4; n++) await msg('stf_ready', 'data-agent-1', { filename: stf(n) });
+    for (let n = 1; n <= 3; n++)
+      await msg('processing_complete', 'processing-agent-1', { filename: stf(n) });
+    for (let n = 1; n <= 2; n++)
+      await msg('tf_file_registered', 'fastmon-agent-1', {
+        stf_filename: stf(n),
+        tf_filename: `${stf(n)}_tf_001.tf`,
+      });
+    await msg('end_run', 'daq-sim-1', { total_stf_files: 5 });
+    const stages = page.locator('.pipeline .stage');
+    await expect(stages.nth(0)).toContainText('5 / 5 STF');
+    await expect(stages.nth(1)).toContainText('4 / 5 STF');
+    await expect(stages.nth(2)).toContainText('3 / 5 STF');
+    await expect(stages.nth(3)).toContainText('2 / 5 STF');
+    await expect(page.getByRole('progressbar', { name: 'Data progress' })).toHaveAttribute(
+      'aria-valuenow',
+      '80',
+    );
+    await expect(page.locator('table.dense').last()).toContainText('processing_complete');
+    await shoot(page, info, 'runs');
+  });
+});

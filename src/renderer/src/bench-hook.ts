@@ -2,9 +2,10 @@ import type { OutputLine } from '../../shared/ui-protocol';
 import { applyEvents, useUi } from './store/ui-store';
 
 /**
- * Bench mode only (`?bench=1` in the URL): lets `bench/ui.ts` feed output lines as if the
- * supervisor had sent them, through the same event path (`process.output`), while no supervisor
- * exists in this build. Never installed otherwise.
+ * Bench/test mode only (`?bench=1` in the URL): lets `bench/ui.ts` and the e2e suite feed events
+ * that no backend of this build produces yet (supervisor output and states, recorder messages),
+ * through the same path server events take (`applyEvents`, with per-name payload validation).
+ * Never installed otherwise.
  */
 export function installBenchHook() {
   if (!new URLSearchParams(window.location.search).has('bench')) return;
@@ -25,6 +26,9 @@ export function installBenchHook() {
         }
         applyEvents([{ name: 'process.output', payload: { name, lines } }]);
       }
+    },
+    emit(name: string, payload: unknown) {
+      applyEvents([{ name, payload }]);
     },
     state: () => useUi.getState(),
   };

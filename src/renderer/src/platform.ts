@@ -4,7 +4,7 @@ import { pushToast, setNotifier } from './store/ui-store';
 /** Copies through the Electron bridge when present, else the Clipboard API. */
 export async function copyText(text: string): Promise<void> {
   const b = bridge();
-  if (b) return b.copyToClipboard(text);
+  if (typeof b?.copyToClipboard === 'function') return b.copyToClipboard(text);
   await navigator.clipboard.writeText(text);
 }
 
@@ -12,6 +12,8 @@ export async function copyText(text: string): Promise<void> {
 export function installNotifier() {
   setNotifier((title, body) => {
     pushToast('alert', title, body);
-    bridge()?.notify(title, body);
+    const b = bridge();
+    // An older preload may expose only the URL and token.
+    if (typeof b?.notify === 'function') b.notify(title, body);
   });
 }
