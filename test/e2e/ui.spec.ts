@@ -346,6 +346,7 @@ test.describe('events from backends not in this build', () => {
       '80',
     );
     await expect(page.locator('table.dense').last()).toContainText('processing_complete');
+    await expect(page.locator('table.selectable')).toContainText('ended');
     await shoot(page, info, 'runs');
   });
 });

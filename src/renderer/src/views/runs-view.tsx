@@ -45,8 +45,26 @@ export function stageCounts(messages: WorkflowMessage[]) {
   return { counts, total };
 }
 
+const LIFECYCLE: Record<string, string> = {
+  run_imminent: 'imminent',
+  start_run: 'running',
+  pause_run: 'paused',
+  resume_run: 'running',
+  end_run: 'ended',
+};
+
 export function RunsView({ run }: { run?: number }) {
   const runs = useUi((s) => s.runs);
+  const messages = useUi((s) => s.messages);
+  // The latest lifecycle message per run says where it is, until the recorder reports state.
+  const lifecycle = useMemo(() => {
+    const out: Record<string, string> = {};
+    for (const m of messages) {
+      const state = LIFECYCLE[m.message_type];
+      if (state && m.run_id) out[m.run_id] = state;
+    }
+    return out;
+  }, [messages]);
   const progress = useUi((s) => s.runProgress);
   const [dialog, setDialog] = useState(false);
   const stopPending = useUi((s) => s.pending['run.stop'] === true);
@@ -98,7 +116,10 @@ export function RunsView({ run }: { run?: number }) {
                       <a href={href({ view: 'runs', run: r.run_number })}>{r.run_number}</a>
                     </td>
                     <td>
-                      {progress[r.run_number]?.state ?? r.state ?? (r.end_time ? 'ended' : '—')}
+                      {progress[r.run_number]?.state ??
+                        (r.state || undefined) ??
+                        lifecycle[String(r.run_number)] ??
+                        (r.end_time ? 'ended' : '—')}
                     </td>
                     <td>{formatDateTime(r.start_time)}</td>
                     <td>{formatDateTime(r.end_time)}</td>
