@@ -37,7 +37,7 @@ const isExited = (r: FleetRow) =>
   r.agent?.status === 'EXITED' || r.agent?.operational_state === 'EXITED';
 
 const COLUMNS =
-  'minmax(140px,2fr) minmax(80px,1fr) 84px 72px 68px 70px 84px 56px 64px 56px 46px 66px minmax(200px,2fr)';
+  'minmax(140px,2fr) minmax(80px,1fr) 84px 72px 76px 70px 84px 56px 64px 64px 46px 66px minmax(196px,2fr)';
 
 export function FleetView() {
   const agents = useUi((s) => s.agents);
