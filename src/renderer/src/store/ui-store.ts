@@ -309,7 +309,16 @@ export function applyEvents(events: { name: string; payload: unknown }[]) {
     if (bad) next.badEvents = s.badEvents + bad;
     return next;
   });
-  for (const alert of alerts) notifier(alert.title, alert.body);
+  // A mass failure (the broker went down, a laptop woke up) is one notification, not hundreds.
+  if (alerts.length > 3)
+    notifier(
+      `${alerts.length} agents need attention`,
+      alerts
+        .slice(0, 5)
+        .map((a) => a.title)
+        .join('; ') + (alerts.length > 5 ? '; …' : ''),
+    );
+  else for (const alert of alerts) notifier(alert.title, alert.body);
 }
 
 /** The buffer for one program's output, created on first use (mutated in place, see `outputVersion`). */
