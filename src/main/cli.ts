@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, defaultDataDir, loadConfig, type ConfigInput } from './core/config.js';
 import { coreInfoPath, startControlCenter } from './core/control-center.js';
@@ -7,6 +7,7 @@ import { runStdioBridge } from './core/mcp/stdio-bridge.js';
 import { createLogger } from './core/logger.js';
 import { importSupervisord, SupervisordImportError } from './core/supervisor/supervisord-import.js';
 import { readToken } from './core/token.js';
+import { settingsFilePath } from './core/ui/settings-file.js';
 import { findRendererDir } from './static-dir.js';
 
 const USAGE = `usage: swf-control-center <command> [options]
@@ -52,9 +53,14 @@ async function serve(argv: string[]) {
     dataDir: values['data-dir'],
     broker: { port: intFlag(values['broker-port'], '--broker-port') },
   };
+  // Without --config, the file the settings view writes (<dataDir>/config.toml) is used when present.
+  const savedSettings = settingsFilePath(
+    values['data-dir'] || process.env.SWF_CC_DATA_DIR || defaultDataDir(),
+  );
+  const file = values.config ?? (existsSync(savedSettings) ? savedSettings : undefined);
   let config;
   try {
-    config = loadConfig({ file: values.config, flags });
+    config = loadConfig({ file, flags });
   } catch (err) {
     if (err instanceof ConfigError) fail(err.message, 2);
     throw err;

@@ -24,6 +24,9 @@ import { defaultAgentResolver } from './supervisor/agent-resolver.js';
 import type { AgentResolver } from './supervisor/launch.js';
 import { createSupervisor, type Supervisor } from './supervisor/supervisor.js';
 import { loadOrCreateToken } from './token.js';
+import { createSettings } from './ui/settings-file.js';
+import { registerUiBackend } from './ui/ui-backend.js';
+import { createUiChannel, type UiChannel } from './ui/ui-channel.js';
 
 export interface ControlCenterOptions {
   config: Config;
@@ -58,6 +61,8 @@ export interface ControlCenter {
   broker?: EmbeddedBroker;
   supervisor: Supervisor;
   mcp: McpServerFactory;
+  /** `/ws/ui`: register command handlers here (supervisor, runs, MCP) when they exist. */
+  ui: UiChannel;
   startedAt: string;
   /** Runs one retention pass now (also scheduled); resolves with the rows deleted per table. */
   pruneNow(): Promise<{ table: string; deleted: number }[]>;
@@ -224,6 +229,12 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
     });
     cleanups.push(() => http.close());
 
+    const ui = createUiChannel({ bus, store, config, http, startedAt, log: log.child('ui') });
+    const settings = createSettings(config);
+    ui.registerCommand('settings.get', () => settings.get());
+    ui.registerCommand('settings.set', (a) => settings.set(a.values));
+    cleanups.push(() => ui.close());
+
     const url = `http://127.0.0.1:${http.port}/`;
     // With `--broker-port 0` only the started broker knows its port; agents need the real one.
     const brokerAddr = brokerEndpoint({
@@ -258,6 +269,14 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
     cleanups.push(() => sup.close());
     addProcessRoutes(router, sup);
 
+    // The core's own messages (workflow control from MCP and the UI) go through its broker.
+    const publish = (destination: string, body: string): Promise<void> => {
+      const target = broker ?? brokerClient;
+      if (!target) return Promise.reject(new Error('no broker in this configuration'));
+      return target.send(destination, body);
+    };
+    registerUiBackend(ui, { supervisor: sup, store, config, send: publish });
+
     const mcp = createMcpServerFactory({
       store,
       bus,
@@ -265,16 +284,7 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
       liveness,
       config,
       processControl: opts.mcp?.processControl ?? processControlFor(sup, store),
-      messageSender:
-        opts.mcp?.messageSender ??
-        messageSenderFor(
-          (destination, body) => {
-            const target = broker ?? brokerClient;
-            if (!target) return Promise.reject(new Error('no broker in this configuration'));
-            return target.send(destination, body);
-          },
-          () => brokerState,
-        ),
+      messageSender: opts.mcp?.messageSender ?? messageSenderFor(publish, () => brokerState),
       logger: log.child('mcp'),
     });
     const mcpEndpoints = mcp.attach(http);
@@ -308,6 +318,7 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
       broker,
       supervisor: sup,
       mcp,
+      ui,
       startedAt,
       pruneNow,
       stop() {

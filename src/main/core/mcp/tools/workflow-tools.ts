@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Config } from '../../config.js';
 import type { Store } from '../../store/index.js';
 import type { MessageSender } from '../ports.js';
+import { runWorkflowMessage, stopWorkflowMessage } from '../../workflow-control.js';
 import { defineTool, ToolInputError, type AnyToolDef } from '../tool-kit.js';
 
 const sent = z.object({ destination: z.string(), message: z.record(z.string(), z.unknown()) });
@@ -42,26 +43,20 @@ export function workflowTools(sender: MessageSender, config: Config, store: Stor
     output: sent,
     annotations: { ...ACT, destructiveHint: false },
     async run(args) {
-      const namespace = args.namespace ?? config.namespace;
-      const params: Record<string, unknown> = { namespace };
-      for (const key of [
-        'stf_count',
-        'physics_period_count',
-        'physics_period_duration',
-        'stf_interval',
-      ] as const)
-        if (args[key] !== undefined) params[key] = args[key];
-      const message: Record<string, unknown> = {
-        msg_type: 'run_workflow',
-        namespace,
-        workflow_name: args.workflow_name,
-        ...(args.config !== undefined && { config: args.config }),
+      const message = runWorkflowMessage({
+        namespace: args.namespace ?? config.namespace,
+        workflowName: args.workflow_name,
+        config: args.config,
         realtime: args.realtime,
         duration: args.duration,
-        params,
-        timestamp: new Date().toISOString(),
+        params: {
+          stf_count: args.stf_count,
+          physics_period_count: args.physics_period_count,
+          physics_period_duration: args.physics_period_duration,
+          stf_interval: args.stf_interval,
+        },
         source: 'mcp',
-      };
+      });
       await sender.send(config.workflowControlQueue, message);
       return { destination: config.workflowControlQueue, message };
     },
@@ -87,13 +82,11 @@ export function workflowTools(sender: MessageSender, config: Config, store: Stor
             `Execution ${args.execution_id} is ${String(exec.status)}, not running; nothing to stop.`,
           );
       }
-      const message: Record<string, unknown> = {
-        msg_type: 'stop_workflow',
-        ...(args.execution_id !== undefined && { execution_id: args.execution_id }),
+      const message = stopWorkflowMessage({
         namespace: args.namespace ?? config.namespace,
-        timestamp: new Date().toISOString(),
+        executionId: args.execution_id,
         source: 'mcp',
-      };
+      });
       await sender.send(config.workflowControlQueue, message);
       return { destination: config.workflowControlQueue, message };
     },
