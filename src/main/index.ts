@@ -3,7 +3,7 @@
 import { app, BrowserWindow, dialog, shell } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from './core/config.js';
+import { loadConfig, type Config } from './core/config.js';
 import { startControlCenter, type ControlCenter } from './core/control-center.js';
 import { createLogger } from './core/logger.js';
 import { configFlagsFromArgv } from './electron/app-args.js';
@@ -29,20 +29,21 @@ let win: BrowserWindow | undefined;
 async function main(): Promise<void> {
   const userData = app.getPath('userData');
   const args = configFlagsFromArgv(process.argv.slice(1));
-  const config = loadConfig({
-    file: args.configFile,
-    flags: { dataDir: process.env.SWF_CC_DATA_DIR ?? userData, ...args.flags },
-  });
-  const nativeBinding = resolveNativeBinding({
-    env: process.env,
-    isPackaged: app.isPackaged,
-    resourcesPath: process.resourcesPath,
-    appPath: app.getAppPath(),
-    electronVersion: process.versions.electron ?? '',
-    abi: process.versions.modules,
-  });
+  let config: Config;
   let core: ControlCenter;
   try {
+    config = loadConfig({
+      file: args.configFile,
+      flags: { dataDir: process.env.SWF_CC_DATA_DIR ?? userData, ...args.flags },
+    });
+    const nativeBinding = resolveNativeBinding({
+      env: process.env,
+      isPackaged: app.isPackaged,
+      resourcesPath: process.resourcesPath,
+      appPath: app.getAppPath(),
+      electronVersion: process.versions.electron ?? '',
+      abi: process.versions.modules,
+    });
     core = await startControlCenter({
       config,
       staticDir: findRendererDir(),
@@ -50,7 +51,9 @@ async function main(): Promise<void> {
       logger: log,
     });
   } catch (err) {
-    // A window-less app with no explanation is the worst outcome: say why, then leave.
+    // A window-less app with no explanation is the worst outcome (a bad config file, the port
+    // taken by a headless core): say why, then leave.
+    log.error('start failed', err);
     dialog.showErrorBox('SWF Control Center could not start', (err as Error).message);
     app.exit(1);
     return;

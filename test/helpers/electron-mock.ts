@@ -202,6 +202,7 @@ export const electronMock = {
   openPathResult: '',
   messageBoxAnswer: { response: 0, checkboxChecked: false },
   messageBoxes: [] as Record<string, unknown>[],
+  errorBoxes: [] as { title: string; content: string }[],
   applicationMenu: undefined as { template: unknown[] } | undefined,
   exposed: new Map<string, unknown>(),
   rendererSent: [] as { channel: string; args: unknown[] }[],
@@ -231,6 +232,7 @@ export function resetElectronMock() {
   electronMock.openPathResult = '';
   electronMock.messageBoxAnswer = { response: 0, checkboxChecked: false };
   electronMock.messageBoxes.length = 0;
+  electronMock.errorBoxes.length = 0;
   electronMock.applicationMenu = undefined;
   electronMock.exposed.clear();
   electronMock.rendererSent.length = 0;
@@ -270,7 +272,9 @@ export const dialog = {
     electronMock.messageBoxes.push(args[args.length - 1] as Record<string, unknown>);
     return electronMock.messageBoxAnswer;
   },
-  showErrorBox() {},
+  showErrorBox(title: string, content: string) {
+    electronMock.errorBoxes.push({ title, content });
+  },
 };
 export const screen = {
   getAllDisplays: () => electronMock.displays,

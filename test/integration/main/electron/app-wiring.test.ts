@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { IPC } from '../../../../src/shared/preload-api.js';
@@ -114,6 +115,26 @@ describe('Electron entry', () => {
     expect(win.close().defaultPrevented).toBe(true);
     await vi.waitFor(() => expect(app.quitted).toBe(true), { timeout: 20_000 });
     expect(existsSync(join(dir.path, 'core.json'))).toBe(false);
+  });
+
+  it('a core that cannot start is explained in a dialog, then the app exits', async () => {
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    try {
+      const port = (taken.address() as AddressInfo).port;
+      process.argv = [argv[0]!, root, '--port', String(port), '--broker-port', '0'];
+      await import('../../../../src/main/index.js');
+      await vi.waitFor(() => expect(app.exitCode).toBe(1), { timeout: 20_000 });
+      expect(electronMock.errorBoxes).toEqual([
+        {
+          title: 'SWF Control Center could not start',
+          content: expect.stringContaining(`port ${port} is already in use`),
+        },
+      ]);
+      expect(BrowserWindow.instances).toHaveLength(0);
+    } finally {
+      taken.close();
+    }
   });
 
   it('without the single-instance lock it quits at once and starts nothing', async () => {
