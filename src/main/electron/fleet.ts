@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { ControlCenter } from '../core/control-center.js';
 import type { EventBus } from '../core/events.js';
 
@@ -29,44 +28,6 @@ export interface FleetControl {
 }
 
 /**
- * The supervisor's surface as the shell uses it. The supervisor module is built in parallel;
- * the integrator maps its real methods here (see docs/packaging.md, "Wiring").
- */
-export interface SupervisorLike {
-  startAll(): Promise<unknown>;
-  stopAll(): Promise<unknown>;
-  runningCount(): number;
-}
-
-/** Events announced by modules the shell does not import, matched by name and shape. */
-export const processStateSchema = z.looseObject({
-  name: z.string().optional(),
-  program: z.string().optional(),
-  state: z.string(),
-});
-export type ProcessStateEvent = z.infer<typeof processStateSchema>;
-
-/**
- * Subscribes to an event that may not be in CoreEventMap yet (`process.state` comes from the
- * supervisor branch). The payload is parsed, not trusted: a different shape is ignored.
- */
-export function onEventByName<S extends z.ZodType>(
-  bus: EventBus,
-  name: string,
-  schema: S,
-  listener: (payload: z.infer<S>) => void,
-): () => void {
-  const on = bus.on.bind(bus) as unknown as (
-    event: string,
-    listener: (payload: unknown) => void,
-  ) => () => void;
-  return on(name, (payload) => {
-    const parsed = schema.safeParse(payload);
-    if (parsed.success) listener(parsed.data);
-  });
-}
-
-/**
  * How agents ended, as seen on the bus while this app runs: the agent's own last heartbeat said
  * EXITED (it stopped on purpose), or the stale-agent sweeper marked it EXITED (it went silent).
  */
@@ -91,7 +52,7 @@ export function createExitTracker(bus: EventBus) {
 }
 
 export function fleetFromCore(core: ControlCenter): FleetControl {
-  const supervisor = (core as ControlCenter & { supervisor?: SupervisorLike }).supervisor;
+  const { supervisor } = core;
   const exits = createExitTracker(core.bus);
   return {
     summary() {
@@ -105,19 +66,22 @@ export function fleetFromCore(core: ControlCenter): FleetControl {
       return { running, dead };
     },
     close: () => exits.close(),
-    runningProcesses: () => supervisor?.runningCount() ?? 0,
-    canControl: () => supervisor !== undefined,
+    runningProcesses: () =>
+      supervisor
+        .list()
+        .filter((p) => p.state !== 'STOPPED' && p.state !== 'EXITED' && p.state !== 'FATAL').length,
+    canControl: () => supervisor.list().length > 0,
     async startAll() {
-      await supervisor?.startAll();
+      await supervisor.start('all');
     },
     async stopAll() {
-      await supervisor?.stopAll();
+      await supervisor.stop('all');
     },
     onChange(listener) {
       const offs = [
         core.bus.on('agent.changed', listener),
         core.bus.on('agent.liveness', listener),
-        onEventByName(core.bus, 'process.state', processStateSchema, listener),
+        core.bus.on('process.state', listener),
       ];
       return () => offs.forEach((off) => off());
     },

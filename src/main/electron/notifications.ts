@@ -1,6 +1,6 @@
 import { Notification } from 'electron';
 import type { EventBus } from '../core/events.js';
-import { createExitTracker, onEventByName, processStateSchema } from './fleet.js';
+import { createExitTracker } from './fleet.js';
 
 export interface NotificationSpec {
   /** Same key within the quiet period = one notification (an agent flapping is one alert). */
@@ -44,13 +44,13 @@ export function wireNotifications(
         body: 'No heartbeat within the liveness window. Open SWF Control Center for its logs.',
       });
     }),
-    onEventByName(bus, 'process.state', processStateSchema, (e) => {
-      if (e.state !== 'FATAL') return;
-      const name = e.name ?? e.program ?? 'a program';
+    bus.on('process.state', (e) => {
+      if (e.to !== 'FATAL') return;
+      const name = e.name;
       send({
         key: `fatal:${name}`,
         title: `${name} could not be started`,
-        body: 'The supervisor gave up after repeated failures (FATAL). See its log in SWF Control Center.',
+        body: `${e.reason ?? 'The supervisor gave up after repeated failures'} (FATAL). See its log in SWF Control Center.`,
       });
     }),
   ];

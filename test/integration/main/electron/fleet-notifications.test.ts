@@ -2,6 +2,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EventBus } from '../../../../src/main/core/events.js';
 import { electronMock, resetElectronMock } from '../../../helpers/electron-mock.js';
 import { startTestCore, type TestCore } from '../../../helpers/core.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { nodeProgram } from '../../../helpers/supervisor.js';
+import { tempDir } from '../../../helpers/temp-dir.js';
 
 vi.mock('electron', () => import('../../../helpers/electron-mock.js'));
 const { wireNotifications, showNativeNotification } =
@@ -71,23 +75,37 @@ describe('notifications from core events', () => {
     expect(sent.map((s) => s.key)).toEqual(['dead:a', 'dead:a', 'dead:c']);
   });
 
-  it('a FATAL process state notifies; other states and other shapes do not', () => {
+  it('a process turning FATAL notifies with the supervisor reason; other transitions do not', () => {
     const bus = new EventBus();
     const sent: Spec[] = [];
     const off = wireNotifications(bus, (s) => sent.push(s));
-    // The supervisor's event is not in this branch's CoreEventMap: emit it by name.
-    const emit = bus.emit.bind(bus) as unknown as (name: string, payload: unknown) => void;
-    emit('process.state', { name: 'daqsim', state: 'RUNNING' });
-    emit('process.state', { name: 'daqsim', state: 'FATAL', exitCode: 1 });
-    emit('process.state', { program: 'processing', state: 'FATAL' });
-    emit('process.state', 'FATAL');
-    emit('process.state', { state: 7 });
+    const transition = (name: string, to: string, reason: string | null = null) =>
+      bus.emit('process.state', {
+        name,
+        program: name,
+        pid: null,
+        from: 'STARTING',
+        to,
+        exitCode: 1,
+        signal: null,
+        reason,
+        at: new Date().toISOString(),
+      });
+    transition('daqsim', 'RUNNING');
+    transition(
+      'daqsim',
+      'FATAL',
+      'daqsim: exited too quickly (exit code 1); gave up after 3 failed starts',
+    );
+    transition('processing', 'BACKOFF');
+    transition('processing', 'FATAL');
     expect(sent.map((s) => s.title)).toEqual([
       'daqsim could not be started',
       'processing could not be started',
     ]);
+    expect(sent[0]!.body).toContain('gave up after 3 failed starts');
     off();
-    emit('process.state', { name: 'x', state: 'FATAL' });
+    transition('x', 'FATAL');
     expect(sent).toHaveLength(2);
   });
 
@@ -114,26 +132,33 @@ describe('fleet summary and tray', () => {
     heartbeat('a2');
     expect(fleet.summary()).toEqual({ running: 1, dead: 1 });
     fleet.close();
-    // Without a supervisor the shell can show the fleet but not start or stop it.
+    // With an empty fleet file the shell can show the fleet but has nothing to start or stop.
     expect(fleet.canControl()).toBe(false);
     expect(fleet.runningProcesses()).toBe(0);
   });
 
-  it('uses the supervisor when the core has one', async () => {
-    const calls: string[] = [];
-    const core = Object.assign(Object.create(t.core) as typeof t.core, {
-      supervisor: {
-        startAll: async () => void calls.push('start'),
-        stopAll: async () => void calls.push('stop'),
-        runningCount: () => 3,
-      },
-    });
-    const fleet = fleetFromCore(core);
-    expect(fleet.canControl()).toBe(true);
-    expect(fleet.runningProcesses()).toBe(3);
-    await fleet.startAll();
-    await fleet.stopAll();
-    expect(calls).toEqual(['start', 'stop']);
+  it('starts and stops the fleet through the core supervisor', async () => {
+    const dir = tempDir();
+    const fleetFile = join(dir.path, 'fleet.toml');
+    writeFileSync(
+      fleetFile,
+      `[programs.idle]\n${nodeProgram('sleep.js')}\nautostart = false\nstartsecs = 0.2\n`,
+    );
+    const withFleet = await startTestCore({ fleetFile });
+    try {
+      const fleet = fleetFromCore(withFleet.core);
+      expect(fleet.canControl()).toBe(true);
+      expect(fleet.runningProcesses()).toBe(0);
+      await fleet.startAll();
+      expect(withFleet.core.supervisor.get('idle')?.state).toBe('RUNNING');
+      expect(fleet.runningProcesses()).toBe(1);
+      await fleet.stopAll();
+      expect(fleet.runningProcesses()).toBe(0);
+      fleet.close();
+    } finally {
+      await withFleet.close();
+      dir.remove();
+    }
   });
 
   it('the tray shows the summary and refreshes once per burst of changes', async () => {
