@@ -77,7 +77,7 @@ startsecs = 0.2
 [programs.loop]
 ${nodeProgram('exit.js', '1')}
 autostart = false
-startsecs = 1
+startsecs = 5
 startretries = 2
 restart_delay = 0.05
 `);
@@ -186,7 +186,7 @@ startsecs = 5
 [programs.flappy]
 ${nodeProgram('exit.js', '1')}
 autostart = false
-startsecs = 1
+startsecs = 5
 startretries = 5
 restart_delay = 2
 `);
