@@ -150,6 +150,19 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
         maxAgeDays: config.retention.logMaxAgeDays,
         maxRows: config.retention.logMaxRows,
       },
+      // Supervisor history: output is also capped per process by its store module.
+      {
+        table: 'process_output',
+        timeColumn: 'at',
+        maxAgeDays: config.retention.logMaxAgeDays,
+        maxRows: config.retention.logMaxRows,
+      },
+      {
+        table: 'process_transitions',
+        timeColumn: 'at',
+        maxAgeDays: config.retention.logMaxAgeDays,
+        maxRows: config.retention.logMaxRows,
+      },
       {
         table: 'workflow_messages',
         timeColumn: 'sent_at',

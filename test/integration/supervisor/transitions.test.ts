@@ -101,6 +101,33 @@ restart_delay = 0.05
     await expect(t.sup.start('loop')).rejects.toThrow(/FATAL|gave up/);
   });
 
+  it('restart delay grows x1.5 across crashes from RUNNING and resets after the process stayed up', async () => {
+    const fleet = `
+[programs.crashy]
+${nodeProgram('exit.js', '1', '300')}
+autostart = false
+autorestart = true
+startsecs = 0.1
+restart_delay = 0.05
+`;
+    const delays = async (resetMs: number) => {
+      t = await startTestSupervisor(fleet, { backoffResetMs: resetMs });
+      await t.sup.start('crashy');
+      await t.states.until(() => t!.states.events.filter((e) => e.to === 'EXITED').length >= 4);
+      await t.sup.stop('crashy');
+      const out = t.states.events
+        .filter((e) => e.to === 'EXITED')
+        .slice(0, 4)
+        .map((e) => /restarting in ([\d.]+)s/.exec(e.reason ?? '')?.[1]);
+      await t.close();
+      t = undefined;
+      return out;
+    };
+    // Up ~0.3 s each time: under a 30 s reset the delay grows; under a 0.2 s reset it never does.
+    expect(await delays(30_000)).toEqual(['0.05', '0.07', '0.11', '0.17']);
+    expect(await delays(200)).toEqual(['0.05', '0.05', '0.05', '0.05']);
+  }, 30_000);
+
   it('immediate exit with startsecs=0 is RUNNING then EXITED (no failed start)', async () => {
     t = await startTestSupervisor(`
 [programs.quick]

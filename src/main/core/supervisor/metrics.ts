@@ -24,20 +24,28 @@ export function startMetrics(
     busy = true;
     try {
       const list = running();
-      const results = await Promise.allSettled(list.map((p) => pidusage(p.pid)));
+      // One call for all PIDs: pidusage then reads the clock tick and uptime once (per-PID
+      // calls would each spawn `getconf` on the first round) and, on macOS, runs one `ps`.
+      // A PID that vanished in between is left out of the answer, not an error.
+      const stats = list.length
+        ? await pidusage(list.map((p) => p.pid)).catch(
+            () => ({}) as Record<string, pidusage.Status>,
+          )
+        : {};
       const processes: ProcessMetrics[] = [];
       latest.clear();
-      results.forEach((r, i) => {
-        if (r.status !== 'fulfilled') return;
+      for (const p of list) {
+        const st = (stats as Record<string, pidusage.Status | undefined>)[String(p.pid)];
+        if (!st) continue;
         const m = {
-          name: list[i]!.name,
-          pid: list[i]!.pid,
-          cpuPercent: Math.round(r.value.cpu * 10) / 10,
-          rssBytes: r.value.memory,
+          name: p.name,
+          pid: p.pid,
+          cpuPercent: Math.round(st.cpu * 10) / 10,
+          rssBytes: st.memory,
         };
         latest.set(m.name, m);
         processes.push(m);
-      });
+      }
       if (!stopped && processes.length) emit({ at: new Date().toISOString(), processes });
     } finally {
       busy = false;

@@ -227,7 +227,29 @@ export class ProcessSlot {
     child.on('error', () => undefined);
     this.capture(child.stdout!, 'stdout');
     this.capture(child.stderr!, 'stderr');
-    child.once('exit', (code, signal) => this.onExit(child, code, signal));
+    child.once('exit', (code, signal) => {
+      const exitedAt = Date.now();
+      // It can no longer become RUNNING while its pipes drain.
+      if (this.child === child && this.state === 'STARTING' && this.timer) {
+        clearTimeout(this.timer);
+        this.timer = undefined;
+      }
+      // Anything left in the group (a grandchild) would be an orphan: end it with its leader.
+      // That also closes the pipes it inherited, so 'close' follows.
+      killGroup(child.pid!, 'SIGKILL');
+      // The state changes on 'close' (exit + both pipes drained), so the last output, partial
+      // line included, is captured before EXITED/STOPPED is announced. A process that left the
+      // group (setsid) may hold the pipes: stop waiting for them after a second.
+      const drain = setTimeout(() => {
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        this.onExit(child, code, signal, exitedAt);
+      }, 1000);
+      child.once('close', () => {
+        clearTimeout(drain);
+        this.onExit(child, code, signal, exitedAt);
+      });
+    });
     const startsecs = this.spec.config.startsecs;
     this.transition('STARTING', {
       reason: this.failures ? `retry ${this.failures} of ${this.spec.config.startretries}` : null,
@@ -246,8 +268,14 @@ export class ProcessSlot {
   private capture(stream: NodeJS.ReadableStream, name: OutputStream) {
     const splitter = new LineSplitter((line) => this.deps.onOutput(this.name, name, line));
     stream.on('data', (chunk: Buffer) => splitter.push(chunk));
-    stream.on('end', () => splitter.end());
-    stream.on('error', () => splitter.end());
+    let ended = false;
+    const end = () => {
+      if (!ended) splitter.end();
+      ended = true;
+    };
+    stream.on('end', end);
+    stream.on('error', end);
+    stream.on('close', end);
   }
 
   private signalStop() {
@@ -269,16 +297,19 @@ export class ProcessSlot {
     }, this.spec.config.stopwaitsecs * 1000);
   }
 
-  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null) {
+  private onExit(
+    child: ChildProcess,
+    code: number | null,
+    signal: NodeJS.Signals | null,
+    exitedAt: number,
+  ) {
     if (this.child !== child) return;
     this.child = undefined;
     const pid = child.pid!;
-    // Anything left in the group (a grandchild) would be an orphan: end it with its leader.
-    killGroup(pid, 'SIGKILL');
     this.deps.onReap(this.name, pid);
     if (this.killTimer) clearTimeout(this.killTimer);
     this.killTimer = undefined;
-    const uptime = Date.now() - (this.spawnedAt ?? Date.now());
+    const uptime = exitedAt - (this.spawnedAt ?? exitedAt);
     this.exitCode = code;
     this.exitSignal = signal;
     const how = signal ? `killed by ${signal}` : `exit code ${code}`;

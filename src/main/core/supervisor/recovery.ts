@@ -71,7 +71,7 @@ export async function recoverLeftovers(
       continue;
     }
     let outcome: RecoveredProcess['outcome'] = 'already-gone';
-    let ours = false;
+    let ours: boolean;
     if (alive(row.pid)) {
       const start = await startedAt(row.pid);
       ours = start !== undefined && Math.abs(start - row.started_ms) < 5_000;

@@ -124,6 +124,12 @@ function bytes(value: string): number {
   return Number(m[1]) * mult;
 }
 
+const num = (v: string) => {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n)) throw new Error(`not a number: "${v}"`);
+  return n;
+};
+
 const bool = (v: string) => {
   const s = v.toLowerCase();
   if (['true', 'yes', 'on', '1'].includes(s)) return true;
@@ -204,13 +210,13 @@ export function importSupervisord(text: string, file: string): ImportResult {
             p.autorestart = value.toLowerCase() === 'unexpected' ? 'unexpected' : bool(value);
             break;
           case 'exitcodes':
-            p.exitcodes = value.split(',').map((s) => Number(s.trim()));
+            p.exitcodes = value.split(',').map((s) => num(s.trim()));
             break;
           case 'startsecs':
           case 'startretries':
           case 'stopwaitsecs':
           case 'numprocs':
-            p[key] = Number(value);
+            p[key] = num(value);
             break;
           case 'stopsignal':
             p.stopsignal = value.toUpperCase();
@@ -219,7 +225,7 @@ export function importSupervisord(text: string, file: string): ImportResult {
             p.log_max_bytes = bytes(value);
             break;
           case 'stdout_logfile_backups':
-            p.log_backups = Number(value);
+            p.log_backups = num(value);
             break;
           default:
             if (IGNORED.has(key)) ignoredKeys.add(key);
