@@ -316,7 +316,7 @@ describe('workflow recorder (SQLite on disk)', () => {
   });
 
   it('stores in batches: one transaction per tick, not per message', async () => {
-    const n = 20_000;
+    const n = 10_000;
     const bodies = runMessages({ runNumber: 555, stfPerPeriod: 1000, tfPerStf: 1 }).map(asMessage);
     for (let i = 0; i < n; i++) {
       recorder.ingest(bodies[i % bodies.length]!);
