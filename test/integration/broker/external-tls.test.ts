@@ -21,6 +21,7 @@ describe('external broker client over TLS (ActiveMQ stomp+ssl)', { timeout: 90_0
     tls = makeTlsMaterial(dir.path);
     amq = await startActiveMq({
       tls: { keyStore: tls.keyStore, keyStorePassword: tls.keyStorePassword },
+      users: [{ username: 'admin', password: 'admin' }],
       startTimeoutMs: 90_000,
     });
   }, 150_000);
@@ -31,12 +32,12 @@ describe('external broker client over TLS (ActiveMQ stomp+ssl)', { timeout: 90_0
     dir.remove();
   }, 60_000);
 
-  function client(caFile: string | undefined, url = amq.sslUrl!) {
+  function client(caFile: string | undefined, url = amq.sslUrl!, passcode = 'admin') {
     const states: BrokerState[] = [];
     const c = createExternalBrokerClient({
       url,
       login: 'admin',
-      passcode: 'admin',
+      passcode,
       caFile,
       subscriptions: ['/topic/epictopic'],
       reconnectInitialMs: 50,
@@ -87,6 +88,16 @@ describe('external broker client over TLS (ActiveMQ stomp+ssl)', { timeout: 90_0
     c.start();
     await waitFor('failed', () => c.state().state === 'failed', 60_000);
     expect(c.state().detail).toMatch(/not signed by the system's trusted CAs/);
+  });
+
+  it('reports a login the broker refuses as a permanent failure with the broker reason', async () => {
+    const { c, states } = client(tls.caFile, amq.sslUrl, 'wrong-passcode');
+    c.start();
+    await waitFor('failed', () => c.state().state === 'failed', 60_000);
+    expect(c.state().detail).toMatch(
+      /^the broker refused the connection: .*(password|credentials|invalid)/i,
+    );
+    expect(states.filter((s) => s.state === 'failed')).toHaveLength(1);
   });
 
   it('reports an unreadable CA file as a permanent failure', async () => {
