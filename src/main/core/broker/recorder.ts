@@ -351,6 +351,8 @@ export function createRecorder(opts: RecorderOptions): Recorder {
         log.error(`storing a batch of ${batch.length} messages failed ${attempts} times; dropped`);
         for (let i = 0; i < batch.length; i++) problems.add('store_failed', (err as Error).message);
         attempts = 0;
+        if (queue.length) schedule();
+        else settle();
       }
       return;
     }
@@ -424,6 +426,11 @@ export function createRecorder(opts: RecorderOptions): Recorder {
       flush();
       stopped = true;
       clearTimers();
+      // Only a batch SQLite just refused can still be here: say so rather than lose it silently.
+      for (const item of queue) {
+        problems.add('store_failed', `still queued at stop: ${item.msg.destination}`);
+      }
+      queue = [];
       settle();
     },
   };

@@ -356,6 +356,21 @@ describe('workflow recorder (SQLite on disk)', () => {
     expect(listeners.size).toBe(0);
   });
 
+  it('retries a batch SQLite refuses, then drops and counts it, and records again once SQLite accepts', async () => {
+    store.db.pragma('query_only = ON'); // every write now fails with SQLITE_READONLY
+    recorder.ingest(msg('/topic/epictopic', { msg_type: 'announcement', n: 1 }));
+    recorder.ingest(msg('/topic/epictopic', { msg_type: 'announcement', n: 2 }));
+    await recorder.idle();
+    expect(recorder.stats().problems).toEqual({ store_failed: 2 });
+    expect(logLines.some((l) => /failed 3 times; dropped/.test(l))).toBe(true);
+    store.db.pragma('query_only = OFF');
+    recorder.ingest(msg('/topic/epictopic', { msg_type: 'announcement', n: 3 }));
+    await recorder.idle();
+    expect(store.workflowMessages.query().items.map((m) => m.message_content)).toEqual([
+      { msg_type: 'announcement', n: 3 },
+    ]);
+  });
+
   it('stores what is queued on stop and counts later arrivals', () => {
     recorder.ingest(msg('/topic/epictopic', { msg_type: 'announcement' }));
     recorder.stop();
