@@ -29,6 +29,8 @@ export interface ActiveMqTls {
 export interface ActiveMqOptions {
   /** Adds a `stomp+ssl` connector with this keystore. */
   tls?: ActiveMqTls;
+  /** Require these logins (simpleAuthenticationPlugin); anyone may connect without it. */
+  users?: { username: string; password: string }[];
   startTimeoutMs?: number;
 }
 
@@ -80,9 +82,18 @@ export async function startActiveMq(opts: ActiveMqOptions = {}): Promise<ActiveM
         opts.tls.keyStorePassword
       }" keyStoreType="${opts.tls.keyStoreType ?? 'jks'}"/></sslContext>`;
     }
+    const plugins = opts.users
+      ? `<plugins><simpleAuthenticationPlugin><users>${opts.users
+          .map(
+            (u) =>
+              `<authenticationUser username="${u.username}" password="${u.password}" groups="users"/>`,
+          )
+          .join('')}</users></simpleAuthenticationPlugin></plugins>`
+      : '';
     const xml = readFileSync(join(FIXTURES, 'activemq.xml'), 'utf8')
       .replace('@@DATA@@', join(base, 'data'))
       .replace('@@SSL_CONTEXT@@', sslContext)
+      .replace('@@PLUGINS@@', plugins)
       .replace('@@CONNECTORS@@', connectors.join('\n      '));
     writeFileSync(join(base, 'conf', 'activemq.xml'), xml);
   }

@@ -81,6 +81,14 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
   const log = opts.logger ?? createLogger('core');
   const bus = new EventBus((err, event) => log.error(`listener for ${event} failed`, err));
   bus.emit('core.state', { state: 'starting' });
+  // Whatever the broker mode, its state reaches status and the UI through `broker.state`;
+  // tracked from the start so no module's first report is missed.
+  let brokerState: BrokerState = {
+    mode: config.broker.mode,
+    state: 'stopped',
+    detail: 'not started',
+  };
+  bus.on('broker.state', (s) => (brokerState = s));
 
   const token = loadOrCreateToken(config.dataDir);
   const store = openStore(join(config.dataDir, 'swf-control-center.sqlite'), {
@@ -93,14 +101,6 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
     const heartbeats = createHeartbeatService(store, bus, (name) => liveness.sawHeartbeat(name));
     liveness.start();
     cleanups.push(() => liveness.stop());
-
-    // Whatever the broker mode, its state reaches status and the UI through `broker.state`.
-    let brokerState: BrokerState = {
-      mode: config.broker.mode,
-      state: 'stopped',
-      detail: 'not started',
-    };
-    bus.on('broker.state', (s) => (brokerState = s));
 
     const recorder = createRecorder({
       store,

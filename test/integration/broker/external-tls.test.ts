@@ -11,7 +11,7 @@ import { makeTlsMaterial, type TlsMaterial } from '../../helpers/tls-material.js
 import { waitFor } from '../../helpers/wait-for.js';
 
 /** External mode over TLS against a real ActiveMQ with a stomp+ssl connector and a test CA. */
-describe('external broker client over TLS (ActiveMQ stomp+ssl)', () => {
+describe('external broker client over TLS (ActiveMQ stomp+ssl)', { timeout: 90_000 }, () => {
   const dir = tempDir('swf-cc-tls-');
   let tls: TlsMaterial;
   let amq: ActiveMq;
@@ -21,21 +21,23 @@ describe('external broker client over TLS (ActiveMQ stomp+ssl)', () => {
     tls = makeTlsMaterial(dir.path);
     amq = await startActiveMq({
       tls: { keyStore: tls.keyStore, keyStorePassword: tls.keyStorePassword },
+      users: [{ username: 'admin', password: 'admin' }],
+      startTimeoutMs: 90_000,
     });
-  });
+  }, 150_000);
 
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.stop()));
     await amq?.stop();
     dir.remove();
-  });
+  }, 60_000);
 
-  function client(caFile: string | undefined, url = amq.sslUrl!) {
+  function client(caFile: string | undefined, url = amq.sslUrl!, passcode = 'admin') {
     const states: BrokerState[] = [];
     const c = createExternalBrokerClient({
       url,
       login: 'admin',
-      passcode: 'admin',
+      passcode,
       caFile,
       subscriptions: ['/topic/epictopic'],
       reconnectInitialMs: 50,
@@ -51,13 +53,13 @@ describe('external broker client over TLS (ActiveMQ stomp+ssl)', () => {
     const got: BrokerMessage[] = [];
     c.observe((m) => got.push(m));
     c.start();
-    await waitFor('connected', () => c.state().state === 'connected');
+    await waitFor('connected', () => c.state().state === 'connected', 60_000);
     expect(states[0]).toMatchObject({ mode: 'external', state: 'reconnecting' });
     expect(c.state()).toMatchObject({ url: amq.sslUrl });
 
     const body = JSON.stringify({ msg_type: 'announcement', namespace: 'tls-ns', n: 1 });
     await c.send('/topic/epictopic', body);
-    const m = await waitFor('the message back over TLS', () => got[0]);
+    const m = await waitFor('the message back over TLS', () => got[0], 60_000);
     expect(m.destination).toBe('/topic/epictopic');
     expect(JSON.parse(m.body as string)).toEqual({
       msg_type: 'announcement',
@@ -69,7 +71,7 @@ describe('external broker client over TLS (ActiveMQ stomp+ssl)', () => {
   it('refuses a broker whose certificate the configured CA did not sign, naming the CA problem', async () => {
     const { c, states } = client(tls.wrongCaFile);
     c.start();
-    await waitFor('failed', () => c.state().state === 'failed');
+    await waitFor('failed', () => c.state().state === 'failed', 60_000);
     const detail = c.state().detail ?? '';
     expect(detail).toContain("the broker's certificate is not signed by the CA in");
     expect(detail).toContain(tls.wrongCaFile);
@@ -84,14 +86,24 @@ describe('external broker client over TLS (ActiveMQ stomp+ssl)', () => {
   it('without a CA file, checks against the system CAs and refuses the test CA', async () => {
     const { c } = client(undefined);
     c.start();
-    await waitFor('failed', () => c.state().state === 'failed');
+    await waitFor('failed', () => c.state().state === 'failed', 60_000);
     expect(c.state().detail).toMatch(/not signed by the system's trusted CAs/);
+  });
+
+  it('reports a login the broker refuses as a permanent failure with the broker reason', async () => {
+    const { c, states } = client(tls.caFile, amq.sslUrl, 'wrong-passcode');
+    c.start();
+    await waitFor('failed', () => c.state().state === 'failed', 60_000);
+    expect(c.state().detail).toMatch(
+      /^the broker refused the connection: .*(password|credentials|invalid)/i,
+    );
+    expect(states.filter((s) => s.state === 'failed')).toHaveLength(1);
   });
 
   it('reports an unreadable CA file as a permanent failure', async () => {
     const { c } = client(`${dir.path}/no-such-ca.pem`);
     c.start();
-    await waitFor('failed', () => c.state().state === 'failed');
+    await waitFor('failed', () => c.state().state === 'failed', 60_000);
     expect(c.state().detail).toMatch(/cannot read the CA file .*no-such-ca\.pem: ENOENT/);
   });
 });

@@ -144,6 +144,19 @@ export function createRecorder(opts: RecorderOptions): Recorder {
   const stats = { received: 0, stored: 0, heartbeats: 0, batches: 0, maxBatchMs: 0 };
   let lastBatch: RecorderStats['lastBatch'] = null;
 
+  // Receive times at millisecond resolution; formatting one ISO string per millisecond rather
+  // than per message matters at tens of thousands of messages a second.
+  let isoMs = -1;
+  let iso = '';
+  const receivedAt = () => {
+    const ms = Date.now();
+    if (ms !== isoMs) {
+      isoMs = ms;
+      iso = new Date(ms).toISOString();
+    }
+    return iso;
+  };
+
   /** Classifies and stores one message inside the batch transaction. */
   function handle(item: Queued, out: BatchResult): void {
     const { destination, body } = item.msg;
@@ -338,6 +351,8 @@ export function createRecorder(opts: RecorderOptions): Recorder {
         log.error(`storing a batch of ${batch.length} messages failed ${attempts} times; dropped`);
         for (let i = 0; i < batch.length; i++) problems.add('store_failed', (err as Error).message);
         attempts = 0;
+        if (queue.length) schedule();
+        else settle();
       }
       return;
     }
@@ -387,7 +402,7 @@ export function createRecorder(opts: RecorderOptions): Recorder {
         problems.add('after_stop', `${msg.destination}: body ${preview(msg.body)}`);
         return;
       }
-      queue.push({ msg, at: nowIso() });
+      queue.push({ msg, at: receivedAt() });
       // A producer that never yields (a synchronous burst) gets its own work done inline, so
       // the queue stays bounded instead of growing until the process runs out of memory.
       if (queue.length >= maxBatch * 10) flush();
@@ -411,6 +426,11 @@ export function createRecorder(opts: RecorderOptions): Recorder {
       flush();
       stopped = true;
       clearTimers();
+      // Only a batch SQLite just refused can still be here: say so rather than lose it silently.
+      for (const item of queue) {
+        problems.add('store_failed', `still queued at stop: ${item.msg.destination}`);
+      }
+      queue = [];
       settle();
     },
   };

@@ -316,7 +316,7 @@ describe('workflow recorder (SQLite on disk)', () => {
   });
 
   it('stores in batches: one transaction per tick, not per message', async () => {
-    const n = 20_000;
+    const n = 10_000;
     const bodies = runMessages({ runNumber: 555, stfPerPeriod: 1000, tfPerStf: 1 }).map(asMessage);
     for (let i = 0; i < n; i++) {
       recorder.ingest(bodies[i % bodies.length]!);
@@ -354,6 +354,21 @@ describe('workflow recorder (SQLite on disk)', () => {
     });
     unwire();
     expect(listeners.size).toBe(0);
+  });
+
+  it('retries a batch SQLite refuses, then drops and counts it, and records again once SQLite accepts', async () => {
+    store.db.pragma('query_only = ON'); // every write now fails with SQLITE_READONLY
+    recorder.ingest(msg('/topic/epictopic', { msg_type: 'announcement', n: 1 }));
+    recorder.ingest(msg('/topic/epictopic', { msg_type: 'announcement', n: 2 }));
+    await recorder.idle();
+    expect(recorder.stats().problems).toEqual({ store_failed: 2 });
+    expect(logLines.some((l) => /failed 3 times; dropped/.test(l))).toBe(true);
+    store.db.pragma('query_only = OFF');
+    recorder.ingest(msg('/topic/epictopic', { msg_type: 'announcement', n: 3 }));
+    await recorder.idle();
+    expect(store.workflowMessages.query().items.map((m) => m.message_content)).toEqual([
+      { msg_type: 'announcement', n: 3 },
+    ]);
   });
 
   it('stores what is queued on stop and counts later arrivals', () => {
