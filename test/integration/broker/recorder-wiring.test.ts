@@ -25,10 +25,11 @@ describe('recorder wiring in the core (embedded mode contract)', () => {
         broker: { mode: string; state: string };
         recorder: { stored: number };
       };
+    // The core's own embedded broker is listening from the start.
     expect((await status()).broker).toEqual({
       mode: 'embedded',
-      state: 'stopped',
-      detail: 'not started',
+      state: 'listening',
+      detail: `127.0.0.1:${t.core.broker!.port}`,
     });
 
     const listeners = new Set<MessageListener>();

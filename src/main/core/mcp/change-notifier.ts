@@ -47,6 +47,7 @@ export function createChangeNotifier(bus: EventBus, debounceMs: number): ChangeN
       touch(FLEET_URI);
       touch(agentUri(instanceName));
     }),
+    bus.on('run.progress', ({ runNumber }) => touch(runUri(runNumber))),
   ];
 
   return {

@@ -111,9 +111,11 @@ describe('/ws/ui', () => {
     expect(snap.heartbeats.at(-1)?.instanceName).toBe('agent-a');
     expect(snap.config.namespace).toBe('test-ns');
     expect(snap.config.mcpUrl).toBe(`http://127.0.0.1:${t.core.port}/mcp`);
-    expect(snap.processes).toBeNull();
+    // The core's supervisor is attached (with an empty fleet): its programs and commands are there.
+    expect(snap.processes).toEqual([]);
     expect(snap.commands).toContain('settings.set');
-    expect(snap.commands).not.toContain('process.start');
+    expect(snap.commands).toContain('process.start');
+    expect(snap.commands).not.toContain('mcp.clients');
   });
 
   it('forwards bus events as they happen, batched', async () => {
@@ -150,11 +152,19 @@ describe('/ws/ui', () => {
       'agent-c',
     );
 
+    // A supervisor command for a name the fleet file does not have fails with the reason.
     const start = await c.command('process.start', { target: 'agent-c' });
     expect(start).toMatchObject({ ok: false });
-    expect(start.error).toMatch(/process\.start is not available in this build/);
+    expect(start.error).toMatch(/no process, program or group named "agent-c"/);
+    // run.start publishes run_workflow through the embedded broker.
     const run = await c.command('run.start', { stfCount: 5 });
-    expect(run.error).toMatch(/run\.start is not available in this build/);
+    expect(run).toMatchObject({
+      ok: true,
+      data: { msg_type: 'run_workflow', params: { stf_count: 5 } },
+    });
+    // A command with no backend in this build says so.
+    const clients = await c.command('mcp.clients', {});
+    expect(clients.error).toMatch(/mcp\.clients is not available in this build/);
 
     expect((await c.command('no.such')).error).toBe('unknown command "no.such"');
     const bad = await c.command('heartbeats.query', { limit: -1 });
