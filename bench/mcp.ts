@@ -4,7 +4,7 @@
  * official SDK client on loopback. Prints p50/p99 and calls/s. Target: p50 < 2 ms over WebSocket.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   Client,
@@ -22,7 +22,14 @@ const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
 
 const dir = mkdtempSync(join(tmpdir(), 'swf-cc-bench-'));
 const core = await startControlCenter({
-  config: parseConfig({ port: 0, dataDir: dir, namespace: 'bench', broker: { port: 0 } }),
+  // Agents heartbeat once here; keep them from being swept to EXITED during a long run.
+  config: parseConfig({
+    port: 0,
+    dataDir: dir,
+    namespace: 'bench',
+    broker: { port: 0 },
+    liveness: { aliveSeconds: 86_400, exitedAfterSeconds: 86_400 },
+  }),
   logger: silentLogger,
 });
 for (let i = 0; i < AGENTS; i++)
@@ -75,7 +82,11 @@ const http = () =>
     requestInit: { headers: { Authorization: `Bearer ${core.token}` } },
   });
 
-console.log(`swf_list_agents over loopback, ${AGENTS} agents stored, Node ${process.version}`);
+console.log(
+  `swf_list_agents over loopback, ${AGENTS} agents stored, Node ${process.version}, load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
 try {
   const wsLegacy = await bench('WebSocket 2025-11-25', ws(), 'legacy');
   const wsModern = await bench('WebSocket 2026-07-28', ws(), 'modern');

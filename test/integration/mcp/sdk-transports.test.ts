@@ -215,6 +215,7 @@ describe.each(cases)('MCP over %s, %s protocol era', (wire, era) => {
       expect(ok.durationMs).toBeGreaterThanOrEqual(0);
       const rejected = rows.find((r) => r.tool === 'swf_list_runs')!;
       expect(rejected.arguments).toEqual({ limit: -1 });
+      expect(rejected.clientName).toBe(`audit-${wire}-${era}`);
       expect(rejected.error).toMatch(/>=\s*1|too small|greater/i);
       expect(events).toEqual(['swf_get_agent_liveness:ok', 'swf_list_runs:invalid_arguments']);
     } finally {

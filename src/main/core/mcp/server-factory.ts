@@ -41,6 +41,8 @@ interface BuildOptions {
   /** Long-lived connections (WebSocket, stdio) get resource-change pushes. */
   push: boolean;
   userAgent?: string;
+  /** The client a long-lived connection has announced (covers calls rejected before they run). */
+  connectionClient?: () => { name: string; version?: string } | undefined;
 }
 
 export interface McpServerFactory {
@@ -62,7 +64,7 @@ export function createMcpServerFactory(deps: McpDeps): McpServerFactory {
     ...(deps.messageSender ? workflowTools(deps.messageSender, deps.config, deps.store) : []),
   ];
 
-  function clientOf(server: McpServer, ctx: ServerContext | undefined, userAgent?: string) {
+  function clientOf(server: McpServer, ctx: ServerContext | undefined, opts: BuildOptions) {
     const fromEnvelope = clientInfoSchema.safeParse(
       (ctx?.mcpReq.envelope as Record<string, unknown> | undefined)?.[
         'io.modelcontextprotocol/clientInfo'
@@ -71,8 +73,10 @@ export function createMcpServerFactory(deps: McpDeps): McpServerFactory {
     if (fromEnvelope.success) return fromEnvelope.data;
     const fromInit = server.server.getClientVersion();
     if (fromInit) return { name: fromInit.name, version: fromInit.version };
-    return userAgent
-      ? { name: `user-agent: ${userAgent.slice(0, 100)}`, version: undefined }
+    const fromConnection = opts.connectionClient?.();
+    if (fromConnection) return fromConnection;
+    return opts.userAgent
+      ? { name: `user-agent: ${opts.userAgent.slice(0, 100)}`, version: undefined }
       : null;
   }
 
@@ -87,7 +91,7 @@ export function createMcpServerFactory(deps: McpDeps): McpServerFactory {
     );
     const record = (entry: ToolCallRecord) => {
       try {
-        const client = clientOf(server, entry.ctx, opts.userAgent);
+        const client = clientOf(server, entry.ctx, opts);
         const row = deps.store.mcpAudit.append({
           at: new Date().toISOString(),
           clientName: client?.name ?? null,
@@ -150,7 +154,7 @@ export function createMcpServerFactory(deps: McpDeps): McpServerFactory {
       maxMessageBytes: maxBytes,
       v1,
       log,
-      factoryFor(req: IncomingMessage) {
+      factoryFor(req: IncomingMessage, wsTransport) {
         const url = new URL(req.url ?? '/', 'http://127.0.0.1');
         const transport: McpTransportName =
           url.searchParams.get('via') === 'stdio' ? 'stdio' : 'ws';
@@ -162,6 +166,7 @@ export function createMcpServerFactory(deps: McpDeps): McpServerFactory {
               era: ctx.era,
               push: true,
               userAgent: req.headers['user-agent'],
+              connectionClient: () => wsTransport.client,
             });
             disposers.push(built.dispose);
             return built.server;

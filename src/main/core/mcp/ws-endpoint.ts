@@ -11,7 +11,10 @@ export interface WsEndpointOptions {
   path: string;
   maxMessageBytes: number;
   /** Builds the JSON-RPC side for one connection (both protocol eras, via the SDK's serving entry). */
-  factoryFor(req: IncomingMessage): { factory: McpServerFactory; dispose(): void };
+  factoryFor(
+    req: IncomingMessage,
+    transport: WebSocketServerTransport,
+  ): { factory: McpServerFactory; dispose(): void };
   /** The seed's v1.0 envelope: one frame in, at most one frame out. */
   v1: (text: string) => string | undefined;
   log: Logger;
@@ -81,7 +84,7 @@ export function attachWsEndpoint(http: HttpServer, opts: WsEndpointOptions) {
         if (looksLikeV1(value)) mode = { kind: 'v1' };
         else {
           const transport = new WebSocketServerTransport(ws);
-          const { factory, dispose } = opts.factoryFor(req);
+          const { factory, dispose } = opts.factoryFor(req, transport);
           const handle = serveStdio(factory, {
             transport,
             onerror: (err) => opts.log.debug('mcp connection', err.message),

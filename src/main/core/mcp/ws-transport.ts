@@ -15,6 +15,8 @@ export class WebSocketServerTransport implements Transport {
   onerror?: (error: Error) => void;
   onmessage?: <T extends JSONRPCMessage>(message: T) => void;
 
+  /** Who is on the other end, from `initialize` (2025) or any request's `_meta` envelope (2026). */
+  client?: { name: string; version?: string };
   private started = false;
   private closed = false;
   private readonly early: string[] = [];
@@ -60,7 +62,29 @@ export class WebSocketServerTransport implements Transport {
       );
       return;
     }
+    this.noteClient(message);
     this.onmessage?.(message);
+  }
+
+  private noteClient(message: JSONRPCMessage) {
+    if (!('method' in message) || typeof message.params !== 'object' || message.params === null)
+      return;
+    const params = message.params as Record<string, unknown>;
+    const meta = params._meta as Record<string, unknown> | undefined;
+    const info =
+      (message.method === 'initialize' ? params.clientInfo : undefined) ??
+      meta?.['io.modelcontextprotocol/clientInfo'];
+    if (
+      typeof info === 'object' &&
+      info !== null &&
+      typeof (info as { name?: unknown }).name === 'string'
+    ) {
+      const { name, version } = info as { name: string; version?: unknown };
+      this.client = {
+        name: name.slice(0, 200),
+        ...(typeof version === 'string' && { version: version.slice(0, 100) }),
+      };
+    }
   }
 
   private reply(code: number, message: string, id: string | number | null = null) {
