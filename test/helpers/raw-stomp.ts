@@ -33,7 +33,8 @@ export async function rawConnect(port: number): Promise<RawStomp> {
     write: (d) => void socket.write(d),
     waitFor: (text, timeoutMs = 10_000, count = 1) =>
       waitUntil(() => occurrences(text) >= count, timeoutMs, `${JSON.stringify(text)} x${count}`),
-    waitClosed: (timeoutMs = 10_000) => waitUntil(() => isClosed, timeoutMs, 'the broker to close the connection'),
+    waitClosed: (timeoutMs = 10_000) =>
+      waitUntil(() => isClosed, timeoutMs, 'the broker to close the connection'),
     destroy: () => socket.destroy(),
   };
 }

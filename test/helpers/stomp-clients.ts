@@ -4,7 +4,12 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { Client as StompJsClient, type IMessage, type IStompSocket, Versions } from '@stomp/stompjs';
+import {
+  Client as StompJsClient,
+  type IMessage,
+  type IStompSocket,
+  Versions,
+} from '@stomp/stompjs';
 import stompit from 'stompit';
 
 /**
@@ -42,9 +47,17 @@ export interface ConnectOptions {
 export interface StompTestClient {
   readonly kind: ClientKind;
   readonly version: string;
-  subscribe(destination: string, opts?: { ack?: AckMode; id?: string }): Promise<ClientSubscription>;
+  subscribe(
+    destination: string,
+    opts?: { ack?: AckMode; id?: string },
+  ): Promise<ClientSubscription>;
   unsubscribe(sub: ClientSubscription): Promise<void>;
-  send(destination: string, body: string | Buffer, headers?: Record<string, string>, transaction?: string): Promise<void>;
+  send(
+    destination: string,
+    body: string | Buffer,
+    headers?: Record<string, string>,
+    transaction?: string,
+  ): Promise<void>;
   ack(sub: ClientSubscription, message: ReceivedMessage, transaction?: string): Promise<void>;
   nack(sub: ClientSubscription, message: ReceivedMessage, transaction?: string): Promise<void>;
   begin(transaction: string): Promise<void>;
@@ -70,7 +83,8 @@ export function waitUntil(
     const started = Date.now();
     const tick = () => {
       if (check()) return resolve();
-      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${what}`));
+      if (Date.now() - started > timeoutMs)
+        return reject(new Error(`timed out waiting for ${what}`));
       setTimeout(tick, intervalMs);
     };
     tick();
@@ -90,7 +104,10 @@ function makeSubscription(id: string, destination: string): ClientSubscription {
   };
 }
 
-export async function connectClient(kind: ClientKind, opts: ConnectOptions): Promise<StompTestClient> {
+export async function connectClient(
+  kind: ClientKind,
+  opts: ConnectOptions,
+): Promise<StompTestClient> {
   if (kind === 'stompit') return connectStompit(opts);
   if (kind === 'stompjs') return connectStompJs(opts);
   return connectPython(opts);
@@ -120,9 +137,15 @@ async function connectStompit(opts: ConnectOptions): Promise<StompTestClient> {
     pending.on('error', () => undefined);
   });
   client.on('error', (err: Error) => errors.push(err.message));
+  // stompit writes a frame as several small writes and enables TCP_NODELAY only when
+  // heart-beating; without it, Nagle + delayed ACK cost ~40 ms per large frame on loopback.
+  (client.getTransportSocket() as Socket).setNoDelay(true);
   const receipt = (command: string, headers: Record<string, string>, body?: Buffer) =>
     new Promise<void>((resolve, reject) => {
-      const frame = client.sendFrame(command, headers, { onReceipt: () => resolve(), onError: reject });
+      const frame = client.sendFrame(command, headers, {
+        onReceipt: () => resolve(),
+        onError: reject,
+      });
       frame.end(body);
     });
   const subs = new Map<string, ClientSubscription>();
@@ -220,7 +243,10 @@ class TcpStompSocket implements IStompSocket {
       this.onopen?.();
     });
     this.socket.on('data', (chunk: Buffer) => {
-      const data = chunk.buffer.slice(chunk.byteOffset, chunk.byteOffset + chunk.length) as ArrayBuffer;
+      const data = chunk.buffer.slice(
+        chunk.byteOffset,
+        chunk.byteOffset + chunk.length,
+      ) as ArrayBuffer;
       this.onmessage?.({ data });
     });
     this.socket.on('error', (err) => this.onerror?.(err));
@@ -232,7 +258,8 @@ class TcpStompSocket implements IStompSocket {
 
   send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
     if (typeof data === 'string') this.socket.write(data);
-    else if (ArrayBuffer.isView(data)) this.socket.write(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+    else if (ArrayBuffer.isView(data))
+      this.socket.write(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
     else if (data instanceof ArrayBuffer) this.socket.write(Buffer.from(data));
   }
 
@@ -283,8 +310,13 @@ async function connectStompJs(opts: ConnectOptions): Promise<StompTestClient> {
   // stompjs has no receipt option on BEGIN/COMMIT/ABORT/ACK: a SEND with a receipt right after
   // proves the broker processed the earlier frame (frames are handled in order).
   const barrier = () =>
-    withReceipt((receipt) => client.publish({ destination: BARRIER, body: '', headers: { receipt } }));
-  const stompjsSubs = new Map<string, { unsubscribe(): void; messages: Map<ReceivedMessage, IMessage> }>();
+    withReceipt((receipt) =>
+      client.publish({ destination: BARRIER, body: '', headers: { receipt } }),
+    );
+  const stompjsSubs = new Map<
+    string,
+    { unsubscribe(): void; messages: Map<ReceivedMessage, IMessage> }
+  >();
   let nextId = 1;
   return {
     kind: 'stompjs',
@@ -298,7 +330,10 @@ async function connectStompJs(opts: ConnectOptions): Promise<StompTestClient> {
         const handle = client.subscribe(
           destination,
           (message) => {
-            const received = { headers: { ...message.headers }, body: Buffer.from(message.binaryBody) };
+            const received = {
+              headers: { ...message.headers },
+              body: Buffer.from(message.binaryBody),
+            };
             originals.set(received, message);
             sub.messages.push(received);
           },
@@ -367,7 +402,13 @@ async function connectStompJs(opts: ConnectOptions): Promise<StompTestClient> {
 
 // --- Python stomp.py ------------------------------------------------------------------------
 
-const DRIVER = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'python', 'stomp_driver.py');
+const DRIVER = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'fixtures',
+  'python',
+  'stomp_driver.py',
+);
 export const PYTHON = process.env.SWF_TEST_PYTHON ?? '/usr/bin/python3';
 
 interface DriverReply {
@@ -420,7 +461,8 @@ async function connectPython(opts: ConnectOptions): Promise<StompTestClient> {
       version,
       heartbeats: opts.heartbeat ?? [0, 0],
     });
-    if (!(reply as { connected?: boolean }).connected) throw new Error(`not connected: ${errors.join('; ')}`);
+    if (!(reply as { connected?: boolean }).connected)
+      throw new Error(`not connected: ${errors.join('; ')}`);
   } catch (err) {
     child.kill();
     await exited;

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EmbeddedBroker, startEmbeddedBroker } from '../../../src/main/core/broker/embedded-broker.js';
+import {
+  type EmbeddedBroker,
+  startEmbeddedBroker,
+} from '../../../src/main/core/broker/embedded-broker.js';
 import { type ActiveMq, activeMqAvailable, startActiveMq } from '../../helpers/activemq.js';
 import { rawConnect, rawConnected } from '../../helpers/raw-stomp.js';
 import {
@@ -27,7 +30,10 @@ interface Target {
 
 const bodies = (messages: ReceivedMessage[]) => messages.map((m) => m.body.toString('utf8'));
 
-function conformance(name: BrokerName, start: () => Promise<{ port: number; stop(): Promise<void> }>) {
+function conformance(
+  name: BrokerName,
+  start: () => Promise<{ port: number; stop(): Promise<void> }>,
+) {
   describe(`STOMP conformance: ${name}`, () => {
     const target: Target = { port: 0 };
     let stop: (() => Promise<void>) | undefined;
@@ -45,7 +51,12 @@ function conformance(name: BrokerName, start: () => Promise<{ port: number; stop
     });
 
     const client = async (kind: ClientKind, opts: Partial<ConnectOptions> = {}) => {
-      const c = await connectClient(kind, { port: target.port, login: 'admin', passcode: 'admin', ...opts });
+      const c = await connectClient(kind, {
+        port: target.port,
+        login: 'admin',
+        passcode: 'admin',
+        ...opts,
+      });
       open.push(c);
       return c;
     };
@@ -66,25 +77,30 @@ function conformance(name: BrokerName, start: () => Promise<{ port: number; stop
       }
     });
 
-    it.each(CLIENT_KINDS)('keeps queue messages until a consumer comes, then round-robins (%s)', async (kind) => {
-      const queue = `/queue/${uniqueName('rr')}`;
-      const producer = await client('stompit');
-      for (let i = 0; i < 4; i++) await producer.send(queue, `early-${i}`);
-      const first = await client(kind);
-      const sub1 = await first.subscribe(queue);
-      await sub1.waitFor(4);
-      expect(bodies(sub1.messages)).toEqual(['early-0', 'early-1', 'early-2', 'early-3']);
-      const second = await client(kind === 'stomp.py' ? 'stompit' : 'stomp.py');
-      const sub2 = await second.subscribe(queue);
-      for (let i = 0; i < 10; i++) await producer.send(queue, `late-${i}`);
-      await waitTotal([sub1, sub2], 14);
-      const late1 = bodies(sub1.messages).filter((b) => b.startsWith('late'));
-      const late2 = bodies(sub2.messages).filter((b) => b.startsWith('late'));
-      expect([...late1, ...late2].sort()).toEqual(Array.from({ length: 10 }, (_, i) => `late-${i}`).sort());
-      // Load-balanced: both consumers got part of the stream.
-      expect(late1.length).toBeGreaterThan(0);
-      expect(late2.length).toBeGreaterThan(0);
-    });
+    it.each(CLIENT_KINDS)(
+      'keeps queue messages until a consumer comes, then round-robins (%s)',
+      async (kind) => {
+        const queue = `/queue/${uniqueName('rr')}`;
+        const producer = await client('stompit');
+        for (let i = 0; i < 4; i++) await producer.send(queue, `early-${i}`);
+        const first = await client(kind);
+        const sub1 = await first.subscribe(queue);
+        await sub1.waitFor(4);
+        expect(bodies(sub1.messages)).toEqual(['early-0', 'early-1', 'early-2', 'early-3']);
+        const second = await client(kind === 'stomp.py' ? 'stompit' : 'stomp.py');
+        const sub2 = await second.subscribe(queue);
+        for (let i = 0; i < 10; i++) await producer.send(queue, `late-${i}`);
+        await waitTotal([sub1, sub2], 14);
+        const late1 = bodies(sub1.messages).filter((b) => b.startsWith('late'));
+        const late2 = bodies(sub2.messages).filter((b) => b.startsWith('late'));
+        expect([...late1, ...late2].sort()).toEqual(
+          Array.from({ length: 10 }, (_, i) => `late-${i}`).sort(),
+        );
+        // Load-balanced: both consumers got part of the stream.
+        expect(late1.length).toBeGreaterThan(0);
+        expect(late2.length).toBeGreaterThan(0);
+      },
+    );
 
     it.each(CLIENT_KINDS)(
       'redelivers unacknowledged client-individual messages when the consumer dies (%s)',
@@ -126,42 +142,48 @@ function conformance(name: BrokerName, start: () => Promise<{ port: number; stop
       expect(bodies(sub2.messages)).toEqual(['m3', 'sentinel']);
     });
 
-    it.each(CLIENT_KINDS)('discards a NACKed message, as ActiveMQ does for non-persistent ones (%s)', async (kind) => {
-      const queue = `/queue/${uniqueName('nack')}`;
-      const producer = await client('stompit');
-      const consumer = await client(kind);
-      const sub = await consumer.subscribe(queue, { ack: 'client-individual' });
-      for (const b of ['m1', 'm2']) await producer.send(queue, b);
-      await sub.waitFor(2);
-      await consumer.nack(sub, sub.messages[0]!);
-      await consumer.kill();
-      const other = await client('stompit');
-      const sub2 = await other.subscribe(queue);
-      await sub2.waitFor(1);
-      await producer.send(queue, 'sentinel');
-      await sub2.waitFor(2);
-      expect(bodies(sub2.messages)).toEqual(['m2', 'sentinel']);
-    });
+    it.each(CLIENT_KINDS)(
+      'discards a NACKed message, as ActiveMQ does for non-persistent ones (%s)',
+      async (kind) => {
+        const queue = `/queue/${uniqueName('nack')}`;
+        const producer = await client('stompit');
+        const consumer = await client(kind);
+        const sub = await consumer.subscribe(queue, { ack: 'client-individual' });
+        for (const b of ['m1', 'm2']) await producer.send(queue, b);
+        await sub.waitFor(2);
+        await consumer.nack(sub, sub.messages[0]!);
+        await consumer.kill();
+        const other = await client('stompit');
+        const sub2 = await other.subscribe(queue);
+        await sub2.waitFor(1);
+        await producer.send(queue, 'sentinel');
+        await sub2.waitFor(2);
+        expect(bodies(sub2.messages)).toEqual(['m2', 'sentinel']);
+      },
+    );
 
-    it.each(CLIENT_KINDS)('delivers transactional SENDs on COMMIT only, never on ABORT (%s)', async (kind) => {
-      const topic = `/topic/${uniqueName('tx')}`;
-      const consumer = await client('stompit');
-      const sub = await consumer.subscribe(topic);
-      const producer = await client(kind);
-      await producer.begin('tx-a');
-      await producer.send(topic, 'aborted', {}, 'tx-a');
-      await producer.abort('tx-a');
-      await producer.begin('tx-b');
-      await producer.send(topic, 'committed', {}, 'tx-b');
-      await producer.send(topic, 'outside');
-      await sub.waitFor(1);
-      expect(bodies(sub.messages)).toEqual(['outside']);
-      await producer.commit('tx-b');
-      await sub.waitFor(2);
-      await producer.send(topic, 'sentinel');
-      await sub.waitFor(3);
-      expect(bodies(sub.messages)).toEqual(['outside', 'committed', 'sentinel']);
-    });
+    it.each(CLIENT_KINDS)(
+      'delivers transactional SENDs on COMMIT only, never on ABORT (%s)',
+      async (kind) => {
+        const topic = `/topic/${uniqueName('tx')}`;
+        const consumer = await client('stompit');
+        const sub = await consumer.subscribe(topic);
+        const producer = await client(kind);
+        await producer.begin('tx-a');
+        await producer.send(topic, 'aborted', {}, 'tx-a');
+        await producer.abort('tx-a');
+        await producer.begin('tx-b');
+        await producer.send(topic, 'committed', {}, 'tx-b');
+        await producer.send(topic, 'outside');
+        await sub.waitFor(1);
+        expect(bodies(sub.messages)).toEqual(['outside']);
+        await producer.commit('tx-b');
+        await sub.waitFor(2);
+        await producer.send(topic, 'sentinel');
+        await sub.waitFor(3);
+        expect(bodies(sub.messages)).toEqual(['outside', 'committed', 'sentinel']);
+      },
+    );
 
     it.each(CLIENT_KINDS)('applies a transactional ACK on COMMIT (%s)', async (kind) => {
       const queue = `/queue/${uniqueName('txack')}`;
@@ -193,13 +215,11 @@ function conformance(name: BrokerName, start: () => Promise<{ port: number; stop
           // 1.0 has no escaping: a raw newline cannot travel, so 1.0 gets the colon only.
           // stompjs 7.5 unescapes `\c` before `\\`, so it reads an escaped backslash followed
           // by `c` as `\:` (a client bug, same on both brokers); its value avoids that pair.
-          const value =
-            version === '1.0' ? 'a:b' : kind === 'stompjs' ? 'a:b\\d\ne' : 'a:b\\c\nd';
+          const value = version === '1.0' ? 'a:b' : kind === 'stompjs' ? 'a:b\\d\ne' : 'a:b\\c\nd';
           await producer.send(topic, 'escaped', { 'x-special': value });
           const [msg] = await sub.waitFor(1);
           // stompjs unescapes header values only under 1.2; under 1.1 it hands over the wire form.
-          const expected =
-            kind === 'stompjs' && version === '1.1' ? 'a\\cb\\\\d\\ne' : value;
+          const expected = kind === 'stompjs' && version === '1.1' ? 'a\\cb\\\\d\\ne' : value;
           expect(msg!.headers['x-special']).toBe(expected);
           expect(msg!.body.toString()).toBe('escaped');
           await consumer.disconnect();
@@ -279,11 +299,18 @@ function conformance(name: BrokerName, start: () => Promise<{ port: number; stop
       expect(bodies(sub.messages).slice(0, 5)).toEqual(['n0', 'n1', 'n2', 'n3', 'n4']);
     });
 
-    it('refuses frames before CONNECT with ERROR and closes', async () => {
+    it('refuses frames before CONNECT with ERROR', async () => {
       const raw = await rawConnect(target.port);
       raw.write('SEND\ndestination:/topic/x\n\nhello\0');
       await raw.waitFor('ERROR');
-      await raw.waitClosed();
+      // Differs on purpose: the embedded broker then closes the connection, as STOMP 1.2 says a
+      // server must after ERROR; ActiveMQ 5.17 keeps it open waiting for a CONNECT.
+      if (name === 'embedded') await raw.waitClosed();
+      else {
+        raw.write('CONNECT\naccept-version:1.2\nhost:x\nlogin:admin\npasscode:admin\n\n\0');
+        await raw.waitFor('CONNECTED');
+      }
+      raw.destroy();
     });
 
     it(`routes a bare destination name ${name === 'embedded' ? 'to the topic of that name' : 'to a queue (ActiveMQ 5 rule)'}`, async () => {
@@ -292,7 +319,9 @@ function conformance(name: BrokerName, start: () => Promise<{ port: number; stop
       // treats a bare name as a queue.
       const bare = uniqueName('epictopic');
       const consumer = await client('stompit');
-      const sub = await consumer.subscribe(name === 'embedded' ? `/topic/${bare}` : `/queue/${bare}`);
+      const sub = await consumer.subscribe(
+        name === 'embedded' ? `/topic/${bare}` : `/queue/${bare}`,
+      );
       const oldAgent = await client('stomp.py');
       await oldAgent.send(bare, 'from an old agent');
       const [msg] = await sub.waitFor(1);
@@ -303,10 +332,19 @@ function conformance(name: BrokerName, start: () => Promise<{ port: number; stop
 
 async function waitTotal(subs: { messages: unknown[] }[], n: number) {
   const { waitUntil } = await import('../../helpers/stomp-clients.js');
-  await waitUntil(() => subs.reduce((t, s) => t + s.messages.length, 0) >= n, 10_000, `${n} messages in total`);
+  await waitUntil(
+    () => subs.reduce((t, s) => t + s.messages.length, 0) >= n,
+    10_000,
+    `${n} messages in total`,
+  );
 }
 
-async function waitForEols(raw: { received(): string }, from: number, count: number, timeoutMs: number) {
+async function waitForEols(
+  raw: { received(): string },
+  from: number,
+  count: number,
+  timeoutMs: number,
+) {
   const { waitUntil } = await import('../../helpers/stomp-clients.js');
   await waitUntil(
     () => (raw.received().slice(from).match(/\n/g) ?? []).length >= count,
