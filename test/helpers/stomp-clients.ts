@@ -466,7 +466,7 @@ async function connectPython(opts: ConnectOptions): Promise<StompTestClient> {
   } catch (err) {
     child.kill();
     await exited;
-    throw new Error(`${(err as Error).message} ${errors.join('; ')}`.trim());
+    throw new Error(`${(err as Error).message} ${errors.join('; ')}`.trim(), { cause: err });
   }
   let nextId = 1;
   const stop = async () => {
