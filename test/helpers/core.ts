@@ -14,7 +14,13 @@ export interface TestCore {
 /** An in-process core on a random port with its own data folder. */
 export async function startTestCore(overrides: ConfigInput = {}): Promise<TestCore> {
   const dir = tempDir();
-  const config = parseConfig({ port: 0, dataDir: dir.path, namespace: 'test-ns', broker: { port: 0 }, ...overrides });
+  const config = parseConfig({
+    port: 0,
+    dataDir: dir.path,
+    namespace: 'test-ns',
+    broker: { port: 0 },
+    ...overrides,
+  });
   const core = await startControlCenter({ config, logger: silentLogger });
   return {
     core,

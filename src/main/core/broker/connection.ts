@@ -141,16 +141,23 @@ export class StompConnection implements SubscriptionSink {
   ): void {
     this.ctx.onDelivered();
     const v = this.version;
-    let head = 'MESSAGE\n';
-    if (sub.id !== undefined) head += `subscription:${escapeHeader(sub.id, v)}\n`;
-    head += `message-id:${message.id}\ndestination:${escapeHeader(sub.requestedDestination, v)}\n`;
-    if (ackId !== undefined && v === '1.2') head += `ack:${ackId}\n`;
-    if (redelivered) head += 'redelivered:true\n';
-    this.output.push(
-      Buffer.from(head, 'utf8'),
-      encodedTail(message, v),
-      sub.kind === 'topic' ? sub : undefined,
-    );
+    // The headers fixed per subscription are encoded once; message-id and everything after it
+    // is shared by all subscribers (encodedTail). A plain auto-ack delivery allocates nothing.
+    let prefix = sub.encodedPrefix;
+    if (!prefix) {
+      let text = 'MESSAGE\n';
+      if (sub.id !== undefined) text += `subscription:${escapeHeader(sub.id, v)}\n`;
+      text += `destination:${escapeHeader(sub.requestedDestination, v)}\n`;
+      prefix = sub.encodedPrefix = Buffer.from(text, 'utf8');
+    }
+    let head = prefix;
+    if ((ackId !== undefined && v === '1.2') || redelivered) {
+      let extra = '';
+      if (ackId !== undefined && v === '1.2') extra += `ack:${ackId}\n`;
+      if (redelivered) extra += 'redelivered:true\n';
+      head = Buffer.concat([prefix, Buffer.from(extra, 'utf8')]);
+    }
+    this.output.push(head, encodedTail(message, v), sub.kind === 'topic' ? sub : undefined);
   }
 
   // --- frame input -------------------------------------------------------------------------
@@ -181,13 +188,14 @@ export class StompConnection implements SubscriptionSink {
       if (this.closing) return;
       const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
       try {
-        this.handleFrame(frame.command, stringHeaders(frame.headers), body);
+        // stompit's headers are strings except content-length (a number; only compared here).
+        this.handleFrame(frame.command, frame.headers as Record<string, string>, body);
       } catch (err) {
         this.protocolError(`internal error: ${(err as Error).message}`);
         return;
       }
-      // Next frame on a fresh stack: a large batch in one chunk must not recurse deeply.
-      if (!this.closing) process.nextTick(() => this.readNextFrame());
+      // stompit emits 'end' from its own tick, so reading on from here cannot recurse deeply.
+      if (!this.closing) this.readNextFrame();
     });
   }
 
@@ -531,12 +539,6 @@ export class StompConnection implements SubscriptionSink {
   }
 }
 
-function stringHeaders(headers: Record<string, string | number>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const key in headers) out[key] = String(headers[key]);
-  return out;
-}
-
 function sameSecret(given: string | undefined, expected: string): boolean {
   if (given === undefined) return false;
   const a = Buffer.from(given);
@@ -553,7 +555,7 @@ function encodedTail(message: BrokerMessage, version: StompVersion): Buffer {
   const index = VERSION_INDEX[version];
   const cached = cache[index];
   if (cached) return cached;
-  let head = '';
+  let head = `message-id:${message.id}\n`;
   for (const key in message.headers)
     head += `${escapeHeader(key, version)}:${escapeHeader(message.headers[key]!, version)}\n`;
   if (message.contentLength) head += `content-length:${message.body.length}\n`;
