@@ -1,10 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, defaultDataDir, loadConfig, type ConfigInput } from './core/config.js';
 import { coreInfoPath, startControlCenter } from './core/control-center.js';
 import { PortInUseError } from './core/http/server.js';
+import { runStdioBridge } from './core/mcp/stdio-bridge.js';
 import { createLogger } from './core/logger.js';
+import { importSupervisord, SupervisordImportError } from './core/supervisor/supervisord-import.js';
 import { readToken } from './core/token.js';
+import { settingsFilePath } from './core/ui/settings-file.js';
 import { findRendererDir } from './static-dir.js';
 
 const USAGE = `usage: swf-control-center <command> [options]
@@ -14,6 +17,11 @@ commands:
            [--port N] [--broker-port N] [--data-dir DIR] [--config FILE]
   status   print the fleet of a running core as a table
            [--data-dir DIR] [--all]
+  import-supervisord <conf> [-o fleet.toml]
+           turn the [program:x]/[group:x] sections of a supervisord config into a fleet file
+           (to stdout without -o)
+  mcp      bridge an MCP client's stdio to the running core (for Claude Desktop and other
+           clients that launch a process) [--data-dir DIR]
   help     this text`;
 
 function fail(message: string, code = 1): never {
@@ -45,9 +53,14 @@ async function serve(argv: string[]) {
     dataDir: values['data-dir'],
     broker: { port: intFlag(values['broker-port'], '--broker-port') },
   };
+  // Without --config, the file the settings view writes (<dataDir>/config.toml) is used when present.
+  const savedSettings = settingsFilePath(
+    values['data-dir'] || process.env.SWF_CC_DATA_DIR || defaultDataDir(),
+  );
+  const file = values.config ?? (existsSync(savedSettings) ? savedSettings : undefined);
   let config;
   try {
-    config = loadConfig({ file: values.config, flags });
+    config = loadConfig({ file, flags });
   } catch (err) {
     if (err instanceof ConfigError) fail(err.message, 2);
     throw err;
@@ -98,6 +111,31 @@ interface StatusAgent {
   pid: number | null;
 }
 
+interface StatusBroker {
+  mode: string;
+  state: string;
+  detail?: string;
+  url?: string;
+}
+
+interface StatusRecorder {
+  stored: number;
+  heartbeats: number;
+  problems: Record<string, number>;
+}
+
+/** e.g. `broker: external connected stomp+ssl://mq.example:61612 (subscribed to /topic/epictopic)` */
+function formatBrokerLine(b: StatusBroker): string {
+  return `broker: ${b.mode} ${b.state}${b.url ? ` ${b.url}` : ''}${b.detail ? ` (${b.detail})` : ''}`;
+}
+
+function formatRecorderLine(r: StatusRecorder): string {
+  const problems = Object.entries(r.problems);
+  const total = problems.reduce((n, [, c]) => n + c, 0);
+  const list = problems.map(([k, c]) => `${k} ${c}`).join(', ');
+  return `recorder: ${r.stored} messages stored, ${r.heartbeats} STOMP heartbeats, ${total} problems${total ? ` (${list})` : ''}`;
+}
+
 function ago(iso: string | null): string {
   if (!iso) return 'never';
   const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
@@ -134,16 +172,23 @@ async function status(argv: string[]) {
       `no running core found in ${dataDir} (start one with \`swf-control-center serve\`, or pass --data-dir)`,
     );
   }
-  let body: { agents: StatusAgent[] };
+  let body: {
+    agents: StatusAgent[];
+    broker?: StatusBroker;
+    recorder?: StatusRecorder;
+    processes?: StatusProcess[];
+  };
   try {
     const res = await fetch(`${info.url}api/cc/status/${values.all ? '?all=true' : ''}`, {
       headers: { Authorization: `Bearer ${token}` },
     });
     if (!res.ok) fail(`the core at ${info.url} answered ${res.status}`);
-    body = (await res.json()) as { agents: StatusAgent[] };
+    body = (await res.json()) as typeof body;
   } catch (err) {
     fail(`cannot reach the core at ${info.url}: ${(err as Error).message}`);
   }
+  if (body.broker) process.stdout.write(`${formatBrokerLine(body.broker)}\n`);
+  if (body.recorder) process.stdout.write(`${formatRecorderLine(body.recorder)}\n`);
   const rows = body.agents.map((a) => [
     a.instance_name,
     a.agent_type,
@@ -157,6 +202,78 @@ async function status(argv: string[]) {
     `${formatTable(['AGENT', 'TYPE', 'STATUS', 'STATE', 'LIVENESS', 'HEARTBEAT', 'PID'], rows)}\n`,
   );
   if (rows.length === 0) process.stdout.write('(no agents)\n');
+  const procs = body.processes ?? [];
+  if (procs.length) {
+    const prow = procs.map((p) => [
+      p.name,
+      p.state,
+      p.pid === null ? '-' : String(p.pid),
+      p.uptimeSeconds === null
+        ? '-'
+        : ago(new Date(Date.now() - p.uptimeSeconds * 1000).toISOString()).replace(' ago', ''),
+      p.cpuPercent === null ? '-' : `${p.cpuPercent.toFixed(1)}%`,
+      p.rssBytes === null ? '-' : `${(p.rssBytes / 1024 / 1024).toFixed(1)} MB`,
+      p.reason ?? '',
+    ]);
+    process.stdout.write(
+      `\n${formatTable(['PROCESS', 'STATE', 'PID', 'UPTIME', 'CPU', 'RSS', 'INFO'], prow)}\n`,
+    );
+  }
+}
+
+interface StatusProcess {
+  name: string;
+  state: string;
+  pid: number | null;
+  uptimeSeconds: number | null;
+  cpuPercent: number | null;
+  rssBytes: number | null;
+  reason: string | null;
+}
+
+function importSupervisordCommand(argv: string[]) {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { output: { type: 'string', short: 'o' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  const conf = positionals[0];
+  if (!conf || positionals.length > 1) fail('usage: import-supervisord <conf> [-o fleet.toml]', 2);
+  let text: string;
+  try {
+    text = readFileSync(conf, 'utf8');
+  } catch (err) {
+    fail(`cannot read ${conf}: ${(err as Error).message}`);
+  }
+  let result;
+  try {
+    result = importSupervisord(text, conf);
+  } catch (err) {
+    if (err instanceof SupervisordImportError || (err as Error).name === 'FleetError')
+      fail((err as Error).message);
+    throw err;
+  }
+  if (values.output) {
+    writeFileSync(values.output, result.toml);
+    process.stderr.write(
+      `wrote ${values.output}: ${result.programs.length} programs, ${result.groups.length} groups\n`,
+    );
+  } else process.stdout.write(result.toml);
+  for (const n of result.notes) process.stderr.write(`note: ${n}\n`);
+}
+
+async function mcp(argv: string[]) {
+  const { values } = parseArgs({ args: argv, options: { 'data-dir': { type: 'string' } } });
+  const dataDir = values['data-dir'] ?? process.env.SWF_CC_DATA_DIR ?? defaultDataDir();
+  const code = await runStdioBridge({
+    dataDir,
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+  });
+  // stdin may still hold the event loop open after the core went away: exit once stdout is flushed.
+  process.stdout.write('', () => process.exit(code));
 }
 
 async function main(argv: string[]) {
@@ -166,6 +283,10 @@ async function main(argv: string[]) {
       return serve(rest);
     case 'status':
       return status(rest);
+    case 'import-supervisord':
+      return importSupervisordCommand(rest);
+    case 'mcp':
+      return mcp(rest);
     case undefined:
     case 'help':
     case '--help':

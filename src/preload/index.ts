@@ -1,10 +1,7 @@
-// The renderer's only window on the outside: where the core is and the token to reach it.
-import { contextBridge } from 'electron';
+// The renderer's only window on the outside: where the core is, the token to reach it, and four
+// native helpers. Sandboxed: only `electron`'s renderer modules are available here, so nothing
+// else is imported at run time (the shared file contributes types and channel names only).
+import { contextBridge, ipcRenderer } from 'electron';
+import { createBridge } from './bridge.js';
 
-const arg = (name: string) =>
-  process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-
-contextBridge.exposeInMainWorld('swfControlCenter', {
-  controlUrl: arg('swf-cc-url') ?? '',
-  token: arg('swf-cc-token') ?? '',
-});
+contextBridge.exposeInMainWorld('swfControlCenter', createBridge(ipcRenderer));

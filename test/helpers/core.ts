@@ -1,5 +1,9 @@
 import { parseConfig, type ConfigInput } from '../../src/main/core/config.js';
-import { startControlCenter, type ControlCenter } from '../../src/main/core/control-center.js';
+import {
+  startControlCenter,
+  type ControlCenter,
+  type ControlCenterOptions,
+} from '../../src/main/core/control-center.js';
 import { silentLogger } from '../../src/main/core/logger.js';
 import { tempDir } from './temp-dir.js';
 
@@ -12,7 +16,10 @@ export interface TestCore {
 }
 
 /** An in-process core on a random port with its own data folder. */
-export async function startTestCore(overrides: ConfigInput = {}): Promise<TestCore> {
+export async function startTestCore(
+  overrides: ConfigInput = {},
+  options: Omit<ControlCenterOptions, 'config'> = {},
+): Promise<TestCore> {
   const dir = tempDir();
   const config = parseConfig({
     port: 0,
@@ -21,7 +28,7 @@ export async function startTestCore(overrides: ConfigInput = {}): Promise<TestCo
     broker: { port: 0 },
     ...overrides,
   });
-  const core = await startControlCenter({ config, logger: silentLogger });
+  const core = await startControlCenter({ logger: silentLogger, ...options, config });
   return {
     core,
     dataDir: dir.path,

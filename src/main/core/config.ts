@@ -3,6 +3,7 @@ import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { z } from 'zod';
+import { BrokerUrlError, parseBrokerUrl } from './broker/broker-url.js';
 
 /**
  * Every default lives here (DESIGN §2). Precedence: built-in defaults < config file < environment
@@ -24,12 +25,31 @@ export const configSchema = z
         login: z.string().default('admin'),
         passcode: z.string().default('admin'),
         caFile: z.string().optional(),
+        /** External client: first reconnect delay and its cap (exponential back-off with jitter). */
+        reconnectInitialMs: z.number().int().positive().default(500),
+        reconnectMaxMs: z.number().int().positive().default(30_000),
       })
       .strict()
-      .default({ mode: 'embedded', port: 61612, login: 'admin', passcode: 'admin' }),
+      .default({
+        mode: 'embedded',
+        port: 61612,
+        login: 'admin',
+        passcode: 'admin',
+        reconnectInitialMs: 500,
+        reconnectMaxMs: 30_000,
+      }),
     workflowTopic: z.string().startsWith('/topic/').default('/topic/epictopic'),
     heartbeatTopic: z.string().startsWith('/topic/').default('/topic/swf.heartbeat'),
     workflowControlQueue: z.string().startsWith('/queue/').default('/queue/workflow_control'),
+    recorder: z
+      .object({
+        /** Incoming messages are stored in one transaction per tick of this length... */
+        flushIntervalMs: z.number().int().positive().default(20),
+        /** ...or as soon as this many are waiting. */
+        maxBatch: z.number().int().positive().default(5_000),
+      })
+      .strict()
+      .default({ flushIntervalMs: 20, maxBatch: 5_000 }),
     liveness: z
       .object({
         aliveSeconds: z.number().positive().default(300),
@@ -60,7 +80,31 @@ export const configSchema = z
         pruneIntervalSeconds: 60,
         pruneBatchRows: 5_000,
       }),
+    mcp: z
+      .object({
+        /** Resource-change notifications for one URI are coalesced over this window. */
+        notifyDebounceMs: z.number().int().min(0).max(60_000).default(250),
+        /** A WebSocket frame (or a /mcp body) above this closes the frame's connection (1009) or gets 413. */
+        maxMessageBytes: z
+          .number()
+          .int()
+          .positive()
+          .default(4 * 1024 * 1024),
+        /** 2025-era Streamable HTTP sessions kept at once (least recently used goes first). */
+        maxHttpSessions: z.number().int().min(1).max(10_000).default(64),
+        /** A 2025-era HTTP session unused this long is closed. */
+        httpSessionIdleSeconds: z.number().positive().default(3600),
+      })
+      .strict()
+      .default({
+        notifyDebounceMs: 250,
+        maxMessageBytes: 4 * 1024 * 1024,
+        maxHttpSessions: 64,
+        httpSessionIdleSeconds: 3600,
+      }),
     fleetFile: z.string().optional(),
+    /** How often the supervisor samples CPU % and RSS of its processes. */
+    processMetricsSeconds: z.number().positive().max(3600).default(5),
     maxBodyBytes: z
       .number()
       .int()
@@ -145,6 +189,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConfigInput
       port: envNumber(env, 'SWF_CC_BROKER_PORT', 'broker.port'),
       url: env.SWF_CC_BROKER_URL || undefined,
       mode: env.SWF_CC_BROKER_URL ? 'external' : undefined,
+      login: env.SWF_CC_BROKER_LOGIN || undefined,
+      passcode: env.SWF_CC_BROKER_PASSCODE || undefined,
+      caFile: env.SWF_CC_BROKER_CA_FILE || undefined,
     },
   });
 }
@@ -174,6 +221,15 @@ export function parseConfig(input: ConfigInput, source = 'config'): Config {
     throw new ConfigError(
       `invalid ${source}: "broker.url" is required when broker.mode is external`,
     );
+  }
+  if (cfg.broker.url !== undefined) {
+    try {
+      parseBrokerUrl(cfg.broker.url);
+    } catch (err) {
+      if (err instanceof BrokerUrlError)
+        throw new ConfigError(`invalid ${source}: "broker.url": ${err.message}`);
+      throw err;
+    }
   }
   return cfg;
 }

@@ -1,6 +1,9 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { BrokerState } from '../../shared/broker-state.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
+import { createExternalBrokerClient, type ExternalBrokerClient } from './broker/external-client.js';
+import { createRecorder, wireRecorder, type Recorder } from './broker/recorder.js';
 import type { Config } from './config.js';
 import { EventBus } from './events.js';
 import { Router } from './http/router.js';
@@ -8,11 +11,22 @@ import { addControlCenterRoutes } from './http/routes/control-center-api.js';
 import { addMonitorApiRoutes } from './http/routes/monitor-api.js';
 import { type HttpServer, startHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
+import { messageSenderFor, processControlFor } from './mcp/supervisor-ports.js';
+import { createMcpServerFactory, type McpServerFactory } from './mcp/server-factory.js';
+import type { MessageSender, ProcessControl } from './mcp/ports.js';
 import { createHeartbeatService, type HeartbeatService } from './monitor/heartbeat-service.js';
 import { createLivenessTracker, type LivenessTracker } from './monitor/liveness.js';
 import { openStore, type Store } from './store/index.js';
 import { prune, type RetentionRule } from './store/retention.js';
+import { addProcessRoutes } from './http/routes/processes.js';
+import { brokerEndpoint, buildAgentEnv } from './supervisor/agent-env.js';
+import { defaultAgentResolver } from './supervisor/agent-resolver.js';
+import type { AgentResolver } from './supervisor/launch.js';
+import { createSupervisor, type Supervisor } from './supervisor/supervisor.js';
 import { loadOrCreateToken } from './token.js';
+import { createSettings } from './ui/settings-file.js';
+import { registerUiBackend } from './ui/ui-backend.js';
+import { createUiChannel, type UiChannel } from './ui/ui-channel.js';
 
 export interface ControlCenterOptions {
   config: Config;
@@ -21,6 +35,10 @@ export interface ControlCenterOptions {
   logger?: Logger;
   /** Electron's build of better-sqlite3, when running inside Electron. */
   nativeBinding?: string;
+  /** Where the built-in agents' scripts are (default: the built `agents/` folder). */
+  resolveAgent?: AgentResolver;
+  /** Seams the MCP process and workflow tools steer through (until the supervisor and broker own them). */
+  mcp?: { processControl?: ProcessControl; messageSender?: MessageSender };
 }
 
 export interface ControlCenter {
@@ -32,9 +50,19 @@ export interface ControlCenter {
   store: Store;
   heartbeats: HeartbeatService;
   liveness: LivenessTracker;
+  /** Heartbeat listener + workflow recorder; fed by the broker (see `wireRecorder`). */
+  recorder: Recorder;
+  /** The external broker's client (external mode only). */
+  brokerClient: ExternalBrokerClient | undefined;
+  /** The broker's last reported state (from `broker.state` events). */
+  brokerState(): BrokerState;
   http: HttpServer;
   /** The embedded STOMP broker (absent when `broker.mode` is external). */
   broker?: EmbeddedBroker;
+  supervisor: Supervisor;
+  mcp: McpServerFactory;
+  /** `/ws/ui`: register command handlers here (supervisor, runs, MCP) when they exist. */
+  ui: UiChannel;
   startedAt: string;
   /** Runs one retention pass now (also scheduled); resolves with the rows deleted per table. */
   pruneNow(): Promise<{ table: string; deleted: number }[]>;
@@ -66,6 +94,49 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
     liveness.start();
     cleanups.push(() => liveness.stop());
 
+    // Whatever the broker mode, its state reaches status and the UI through `broker.state`.
+    let brokerState: BrokerState = {
+      mode: config.broker.mode,
+      state: 'stopped',
+      detail: 'not started',
+    };
+    bus.on('broker.state', (s) => (brokerState = s));
+
+    const recorder = createRecorder({
+      store,
+      heartbeats,
+      bus,
+      logger: log.child('recorder'),
+      flushIntervalMs: config.recorder.flushIntervalMs,
+      maxBatch: config.recorder.maxBatch,
+    });
+    // Stops after the broker (cleanups run in reverse): what is queued is stored before the store closes.
+    cleanups.push(() => recorder.stop());
+
+    let brokerClient: ExternalBrokerClient | undefined;
+    if (config.broker.mode === 'external') {
+      brokerClient = createExternalBrokerClient({
+        url: config.broker.url!,
+        login: config.broker.login,
+        passcode: config.broker.passcode,
+        caFile: config.broker.caFile,
+        subscriptions: [...new Set([config.workflowTopic, config.heartbeatTopic])],
+        reconnectInitialMs: config.broker.reconnectInitialMs,
+        reconnectMaxMs: config.broker.reconnectMaxMs,
+        clientId: `swf-control-center-${config.namespace}`,
+        onState: (s) => bus.emit('broker.state', s),
+        logger: log.child('broker'),
+      });
+      const unwire = wireRecorder(recorder, brokerClient);
+      const client = brokerClient;
+      cleanups.push(async () => {
+        await client.stop();
+        unwire();
+      });
+      // Not awaited: the core serves even while the broker is down; the client keeps retrying.
+      brokerClient.start();
+    }
+
     const retention: RetentionRule[] = [
       {
         table: 'heartbeats',
@@ -84,6 +155,12 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
         timeColumn: 'sent_at',
         maxAgeDays: config.retention.messageMaxAgeDays,
         maxRows: config.retention.messageMaxRows,
+      },
+      {
+        table: 'mcp_audit',
+        timeColumn: 'at',
+        maxAgeDays: config.retention.logMaxAgeDays,
+        maxRows: config.retention.logMaxRows,
       },
     ];
     let pruning: Promise<{ table: string; deleted: number }[]> | undefined;
@@ -121,12 +198,25 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
         await embedded.close();
         bus.emit('broker.state', { mode: 'embedded', state: 'stopped', detail: '' });
       });
+      // The recorder observes every routed message (queues included) without taking any.
+      cleanups.push(wireRecorder(recorder, embedded));
     }
 
     const startedAt = new Date().toISOString();
     const router = new Router();
     addMonitorApiRoutes(router, store, heartbeats, bus);
-    addControlCenterRoutes(router, { store, liveness, config, startedAt });
+    // The supervisor is created once the port is known (agents get the URL); until then the
+    // status lists no processes and its routes do not exist yet.
+    const late: { supervisor?: Supervisor } = {};
+    addControlCenterRoutes(router, {
+      store,
+      liveness,
+      config,
+      startedAt,
+      brokerState: () => brokerState,
+      recorderStats: () => recorder.stats(),
+      processes: () => late.supervisor?.list() ?? [],
+    });
 
     const http = await startHttpServer({
       host: config.host,
@@ -139,7 +229,70 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
     });
     cleanups.push(() => http.close());
 
+    const ui = createUiChannel({ bus, store, config, http, startedAt, log: log.child('ui') });
+    const settings = createSettings(config);
+    ui.registerCommand('settings.get', () => settings.get());
+    ui.registerCommand('settings.set', (a) => settings.set(a.values));
+    cleanups.push(() => ui.close());
+
     const url = `http://127.0.0.1:${http.port}/`;
+    // With `--broker-port 0` only the started broker knows its port; agents need the real one.
+    const brokerAddr = brokerEndpoint({
+      ...config.broker,
+      port: broker?.port ?? config.broker.port,
+    });
+    const sup = await createSupervisor({
+      store,
+      bus,
+      logger: log.child('supervisor'),
+      resolveAgent: opts.resolveAgent ?? defaultAgentResolver,
+      config: {
+        dataDir: config.dataDir,
+        fleetFile: config.fleetFile ?? join(config.dataDir, 'fleet.toml'),
+        fleetFileRequired: config.fleetFile !== undefined,
+        metricsIntervalSeconds: config.processMetricsSeconds,
+      },
+      env: buildAgentEnv({
+        brokerHost: brokerAddr.host,
+        brokerPort: brokerAddr.port,
+        brokerUser: config.broker.login,
+        brokerPassword: config.broker.passcode,
+        brokerUseSsl: brokerAddr.useSsl,
+        brokerCaFile: config.broker.caFile,
+        monitorUrl: url.slice(0, -1),
+        token,
+        namespace: config.namespace,
+        dataDir: config.dataDir,
+      }),
+    });
+    late.supervisor = sup;
+    cleanups.push(() => sup.close());
+    addProcessRoutes(router, sup);
+
+    // The core's own messages (workflow control from MCP and the UI) go through its broker.
+    const publish = (destination: string, body: string): Promise<void> => {
+      const target = broker ?? brokerClient;
+      if (!target) return Promise.reject(new Error('no broker in this configuration'));
+      return target.send(destination, body);
+    };
+    registerUiBackend(ui, { supervisor: sup, store, config, send: publish });
+
+    const mcp = createMcpServerFactory({
+      store,
+      bus,
+      heartbeats,
+      liveness,
+      config,
+      processControl: opts.mcp?.processControl ?? processControlFor(sup, store),
+      messageSender: opts.mcp?.messageSender ?? messageSenderFor(publish, () => brokerState),
+      logger: log.child('mcp'),
+    });
+    const mcpEndpoints = mcp.attach(http);
+    cleanups.push(async () => {
+      await mcpEndpoints.close();
+      mcp.close();
+    });
+
     writeFileSync(
       coreInfoPath(config.dataDir),
       JSON.stringify({ pid: process.pid, port: http.port, url, startedAt }),
@@ -158,8 +311,14 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
       store,
       heartbeats,
       liveness,
+      recorder,
+      brokerClient,
+      brokerState: () => brokerState,
       http,
       broker,
+      supervisor: sup,
+      mcp,
+      ui,
       startedAt,
       pruneNow,
       stop() {

@@ -1,6 +1,9 @@
 import { EventEmitter } from 'node:events';
 import type { AgentRecord, HeartbeatSource, Liveness } from '../../shared/agent.js';
 import type { AppLogRecord } from '../../shared/app-log.js';
+import type { BrokerState } from '../../shared/broker-state.js';
+import type { RunProgress, StoredWorkflowMessage } from '../../shared/workflow-messages.js';
+import type { McpAuditRecord } from './store/mcp-audit.js';
 
 /**
  * Every event the core emits, by name. The UI channel and MCP notifications subscribe here;
@@ -21,12 +24,38 @@ export interface CoreEventMap {
   'agent.liveness': { instanceName: string; liveness: Liveness; markedExited: boolean };
   /** An application log record was stored. */
   'log.appended': { log: AppLogRecord };
-  /** The STOMP broker's state (embedded: listening/stopped; external client: connected/reconnecting/failed). */
-  'broker.state': {
-    mode: 'embedded' | 'external';
-    state: 'listening' | 'connected' | 'reconnecting' | 'failed' | 'stopped';
-    detail: string;
+  /** The broker (embedded server or external client) changed connection state. */
+  'broker.state': BrokerState;
+  /** The recorder stored one workflow message (after its batch committed). */
+  'workflow.message': { message: StoredWorkflowMessage };
+  /** A run's state or STF pipeline counts changed (at most once per run per recorder batch). */
+  'run.progress': RunProgress;
+  /** A supervised process changed state (every transition, as stored). */
+  'process.state': {
+    name: string;
+    program: string;
+    pid: number | null;
+    from: string;
+    to: string;
+    exitCode: number | null;
+    signal: string | null;
+    reason: string | null;
+    at: string;
   };
+  /** Captured output of one process, batched (one event per flush, not per line). */
+  'process.output': {
+    name: string;
+    lines: { at: string; stream: 'stdout' | 'stderr'; line: string }[];
+    /** Lines in this batch left out of the event (still stored) to keep events small. */
+    omitted: number;
+  };
+  /** CPU and memory of every running process, sampled every few seconds. */
+  'process.metrics': {
+    at: string;
+    processes: { name: string; pid: number; cpuPercent: number; rssBytes: number }[];
+  };
+  /** An MCP client called a tool (stored in mcp_audit first; `record.id` is the row). */
+  'mcp.activity': { record: McpAuditRecord };
   /** The core started or is stopping. */
   'core.state': { state: 'starting' | 'running' | 'stopping' | 'stopped' };
 }
@@ -73,5 +102,11 @@ export const ALL_EVENTS: CoreEventName[] = [
   'agent.liveness',
   'log.appended',
   'broker.state',
+  'workflow.message',
+  'run.progress',
+  'mcp.activity',
   'core.state',
+  'process.state',
+  'process.output',
+  'process.metrics',
 ];

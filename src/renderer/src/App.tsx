@@ -1,79 +1,73 @@
-import { useEffect, useState } from 'react';
-import { resolveConnection } from './connection';
+import { ConnectionBanner } from './components/connection-banner';
+import { Toasts } from './components/toasts';
+import { href, type Route, useRoute } from './route';
+import { useUi } from './store/ui-store';
+import { AgentView } from './views/agent-view';
+import { FleetView } from './views/fleet-view';
+import { HeartbeatsView } from './views/heartbeats-view';
+import { McpView } from './views/mcp-view';
+import { RunsView } from './views/runs-view';
+import { SettingsView } from './views/settings-view';
 
-interface FleetAgent {
-  instance_name: string;
-  agent_type: string;
-  status: string;
-  operational_state: string;
-  liveness: string;
-  last_heartbeat: string | null;
+const NAV: { route: Route; label: string }[] = [
+  { route: { view: 'fleet' }, label: 'Fleet' },
+  { route: { view: 'heartbeats' }, label: 'Heartbeats' },
+  { route: { view: 'runs' }, label: 'Runs' },
+  { route: { view: 'mcp' }, label: 'MCP' },
+  { route: { view: 'settings' }, label: 'Settings' },
+];
+
+function CoreStatus() {
+  const connection = useUi((s) => s.connection);
+  const synced = useUi((s) => s.synced);
+  const namespace = useUi((s) => s.config?.namespace);
+  const broker = useUi((s) => s.broker);
+  const live = connection === 'open' && synced;
+  return (
+    <div className="core-status">
+      <span className={`badge ${live ? 'ok' : 'bad'}`} data-testid="core-connection">
+        <span className="dot" aria-hidden="true" />
+        {live ? 'live' : connection === 'lost' ? 'offline' : 'connecting'}
+      </span>
+      {namespace && <span className="muted">ns {namespace}</span>}
+      {broker && <span className="muted">broker {broker.state}</span>}
+    </div>
+  );
 }
 
-/** The first view: the fleet as the core stores it, refreshed every few seconds. */
 export function App() {
-  const [agents, setAgents] = useState<FleetAgent[]>([]);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    const { baseUrl, token } = resolveConnection();
-    let alive = true;
-    const load = async () => {
-      try {
-        const res = await fetch(`${baseUrl}api/cc/status/`, {
-          headers: { Authorization: `Bearer ${token}` },
-        });
-        if (!res.ok)
-          throw new Error(
-            res.status === 401
-              ? 'not authorised: open the URL with #token=… that the core printed'
-              : `core answered ${res.status}`,
-          );
-        const body = (await res.json()) as { agents: FleetAgent[] };
-        if (alive) {
-          setAgents(body.agents);
-          setError(null);
-        }
-      } catch (err) {
-        if (alive) setError((err as Error).message);
-      }
-    };
-    void load();
-    const timer = setInterval(() => void load(), 3000);
-    return () => {
-      alive = false;
-      clearInterval(timer);
-    };
-  }, []);
-
+  const route = useRoute();
+  const current = route.view === 'agent' ? 'fleet' : route.view;
   return (
-    <main>
-      <h1>SWF Control Center</h1>
-      {error && <p role="alert">{error}</p>}
-      <table>
-        <thead>
-          <tr>
-            <th>Agent</th>
-            <th>Type</th>
-            <th>Status</th>
-            <th>State</th>
-            <th>Liveness</th>
-            <th>Last heartbeat</th>
-          </tr>
-        </thead>
-        <tbody>
-          {agents.map((a) => (
-            <tr key={a.instance_name}>
-              <td>{a.instance_name}</td>
-              <td>{a.agent_type}</td>
-              <td>{a.status}</td>
-              <td>{a.operational_state}</td>
-              <td>{a.liveness}</td>
-              <td>{a.last_heartbeat ?? 'never'}</td>
-            </tr>
+    <div className="app">
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <nav className="sidebar" aria-label="Views">
+        <div className="brand">SWF Control Center</div>
+        <ul>
+          {NAV.map((n) => (
+            <li key={n.label}>
+              <a href={href(n.route)} aria-current={current === n.route.view ? 'page' : undefined}>
+                {n.label}
+              </a>
+            </li>
           ))}
-        </tbody>
-      </table>
-    </main>
+        </ul>
+        <CoreStatus />
+      </nav>
+      <main id="main" tabIndex={-1}>
+        <ConnectionBanner />
+        {route.view === 'fleet' && <FleetView />}
+        {route.view === 'agent' && <AgentView key={route.name} name={route.name} />}
+        {route.view === 'heartbeats' && (
+          <HeartbeatsView key={route.agent ?? ''} agent={route.agent} />
+        )}
+        {route.view === 'runs' && <RunsView run={route.run} />}
+        {route.view === 'mcp' && <McpView />}
+        {route.view === 'settings' && <SettingsView />}
+      </main>
+      <Toasts />
+    </div>
   );
 }

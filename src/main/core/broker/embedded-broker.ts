@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import { type BrokerContext, StompConnection } from './connection.js';
 import { type BrokerLimits, resolveLimits } from './limits.js';
 import { type BrokerMessage, Router, type RouterStats, type Subscription } from './router.js';
+import { parseDestination } from './destinations.js';
 
 /** One message as the broker routed it (a SEND, or a SEND inside a committed transaction). */
 export interface ObservedMessage {
@@ -47,6 +48,8 @@ export interface EmbeddedBroker {
   host: string;
   /** Every routed message, for in-process observers (the recorder); never takes queue messages. */
   observe(listener: BrokerObserver): () => void;
+  /** Publishes from inside the core (workflow control from MCP or the UI), as a client's SEND would. */
+  send(destination: string, body: string, headers?: Record<string, string>): Promise<void>;
   stats(): BrokerStats;
   close(): Promise<void>;
 }
@@ -148,6 +151,19 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   return {
     port,
     host,
+    send(destination, body, headers = {}) {
+      const parsed = parseDestination(destination);
+      if (!parsed) return Promise.reject(new Error(`not a destination: ${destination}`));
+      const refused = ctx.publish({
+        id: ctx.nextMessageId(),
+        destination: parsed.name,
+        kind: parsed.kind,
+        headers: { 'content-type': 'application/json', ...headers },
+        body: Buffer.from(body),
+        contentLength: false,
+      });
+      return refused === undefined ? Promise.resolve() : Promise.reject(new Error(refused));
+    },
     observe(listener) {
       observers.add(listener);
       return () => observers.delete(listener);

@@ -15,6 +15,8 @@ import type { Router } from './router.js';
 import { serveStatic } from './static-files.js';
 
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
+/** Serves one request itself (the MCP Streamable HTTP transport); runs after the Host/Origin/token guard. */
+export type RawHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
 export interface HttpServerOptions {
   host: string;
@@ -70,12 +72,15 @@ export interface HttpServer {
   server: Server;
   port: number;
   onUpgrade(path: string, handler: UpgradeHandler): void;
+  /** Hands every request for `path` (with or without a trailing slash) to `handler`, token required. */
+  onRaw(path: string, handler: RawHandler): void;
   close(): Promise<void>;
 }
 
 /** The single HTTP server of the core, bound to loopback only; every request passes the guard first. */
 export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServer> {
   const upgrades = new Map<string, UpgradeHandler>();
+  const raws = new Map<string, RawHandler>();
   let port = opts.port;
   const report = opts.onError ?? (() => {});
 
@@ -91,6 +96,21 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
     const path = canonicalPath(url.pathname);
     const method = req.method ?? 'GET';
+
+    const raw = raws.get(path.endsWith('/') && path.length > 1 ? path.slice(0, -1) : path);
+    if (raw) {
+      const given = tokenFromHeaders(req.headers);
+      if (!tokenMatches(given, opts.token)) {
+        res.setHeader('WWW-Authenticate', 'Bearer realm="swf-control-center"');
+        return sendJson(res, 401, {
+          detail:
+            given === undefined
+              ? 'Authentication credentials were not provided.'
+              : 'Invalid token.',
+        });
+      }
+      return await raw(req, res);
+    }
 
     if (!path.startsWith('/api/')) {
       if (
@@ -209,6 +229,9 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     port,
     onUpgrade(path, handler) {
       upgrades.set(path, handler);
+    },
+    onRaw(path, handler) {
+      raws.set(path.endsWith('/') && path.length > 1 ? path.slice(0, -1) : path, handler);
     },
     close: () =>
       new Promise<void>((resolve) => {

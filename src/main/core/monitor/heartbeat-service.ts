@@ -45,7 +45,61 @@ export function createHeartbeatService(
     onAlive(agent.instance_name);
   }
 
+  // Group commit: heartbeats that arrive in the same event-loop turn share one transaction. A commit
+  // is the expensive part (a WAL write); one per batch instead of one per heartbeat is what lets
+  // thousands of agents report at once. Callers are answered only after their batch committed.
+  interface Pending {
+    hb: HeartbeatInput;
+    source: HeartbeatSource;
+    resolve(r: { agent: AgentRecord; created: boolean }): void;
+    reject(err: unknown): void;
+  }
+  let queue: Pending[] = [];
+  const flushBatch = store.db.transaction((batch: Pending[], now: string) =>
+    batch.map((p) => {
+      const result = store.agents.upsertFromHeartbeat(p.hb, now);
+      store.heartbeats.append(
+        p.hb.instance_name,
+        now,
+        result.agent.status,
+        result.agent.operational_state,
+        p.source,
+      );
+      return result;
+    }),
+  );
+  function flush() {
+    const batch = queue;
+    queue = [];
+    let results: { agent: AgentRecord; created: boolean }[];
+    try {
+      results = flushBatch(batch, nowIso());
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+      return;
+    }
+    batch.forEach((p, i) => {
+      const r = results[i]!;
+      p.resolve(r);
+      announce(r.agent, r.created, p.source);
+    });
+  }
+
   return {
+    /**
+     * Validates at once (throws the zod error), then stores with the heartbeats of the same turn;
+     * resolves once durable.
+     */
+    submit(
+      body: unknown,
+      source: HeartbeatSource,
+    ): Promise<{ agent: AgentRecord; created: boolean }> {
+      const hb = heartbeatInputSchema.parse(body);
+      return new Promise((resolve, reject) => {
+        if (queue.push({ hb, source, resolve, reject }) === 1) setImmediate(flush);
+      });
+    },
+
     /** Validated upsert; throws the zod error for the caller to turn into its own error shape. */
     record(body: unknown, source: HeartbeatSource): { agent: AgentRecord; created: boolean } {
       const hb = heartbeatInputSchema.parse(body);

@@ -1,5 +1,6 @@
 import type { AgentRecord, HeartbeatInput } from '../../../shared/agent.js';
 import type { Db, Migration } from './db.js';
+import { selectPage, Where } from './query.js';
 
 export const agentMigrations: Migration[] = [
   {
@@ -145,33 +146,20 @@ export function createAgentsStore(db: Db) {
       limit = 10_000,
       offset = 0,
     ): { items: AgentRecord[]; total: number } {
-      const where: string[] = [];
-      const params: Record<string, string | number> = {};
-      if (filter.agentType) {
-        where.push('agent_type = @agentType');
-        params.agentType = filter.agentType;
-      }
-      if (filter.status) {
-        where.push('status = @status');
-        params.status = filter.status;
-      }
-      if (filter.namespace) {
-        where.push('namespace = @namespace');
-        params.namespace = filter.namespace;
-      }
-      if (!filter.includeExited && filter.status !== 'EXITED') {
-        where.push("status != 'EXITED' AND operational_state != 'EXITED'");
-      }
-      const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-      const total = (
-        db.prepare(`SELECT COUNT(*) AS n FROM agents ${clause}`).get(params) as { n: number }
-      ).n;
-      const rows = db
-        .prepare(
-          `SELECT * FROM agents ${clause} ORDER BY instance_name LIMIT @limit OFFSET @offset`,
-        )
-        .all({ ...params, limit, offset }) as AgentRow[];
-      return { items: rows.map(toRecord), total };
+      const where = new Where()
+        .when('agent_type = @agentType', 'agentType', filter.agentType)
+        .when('status = @status', 'status', filter.status)
+        .when('namespace = @namespace', 'namespace', filter.namespace);
+      if (!filter.includeExited && filter.status !== 'EXITED')
+        where.raw("status != 'EXITED' AND operational_state != 'EXITED'");
+      const { items, total } = selectPage<AgentRow>(db, {
+        table: 'agents',
+        where,
+        order: 'instance_name',
+        limit,
+        offset,
+      });
+      return { items: items.map(toRecord), total };
     },
 
     all(): AgentRecord[] {

@@ -1,5 +1,6 @@
 import type { AppLogInput, AppLogRecord } from '../../../shared/app-log.js';
 import type { Db, Migration } from './db.js';
+import { selectPage, Where } from './query.js';
 
 export const appLogMigrations: Migration[] = [
   {
@@ -111,32 +112,26 @@ export function createAppLogsStore(db: Db) {
 
     /** Newest first, as the monitor orders AppLog. */
     query(q: AppLogQuery = {}): { items: AppLogRecord[]; total: number } {
-      const where: string[] = [];
-      const params: Record<string, string | number> = {};
-      const add = (sql: string, key: string, value: string | number | undefined) => {
-        if (value === undefined || value === '') return;
-        where.push(sql);
-        params[key] = value;
-      };
-      add('app_name = @appName', 'appName', q.appName);
-      add('instance_name = @instanceName', 'instanceName', q.instanceName);
-      add('levelname = @levelname', 'levelname', q.levelname?.toUpperCase());
-      add('level >= @minLevel', 'minLevel', q.minLevel);
-      add(
-        "json_extract(extra_data, '$.execution_id') = @executionId",
-        'executionId',
-        q.executionId,
-      );
-      add('timestamp >= @since', 'since', q.since);
-      add('timestamp <= @until', 'until', q.until);
-      const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-      const total = (
-        db.prepare(`SELECT COUNT(*) AS n FROM app_logs ${clause}`).get(params) as { n: number }
-      ).n;
-      const rows = db
-        .prepare(`SELECT * FROM app_logs ${clause} ORDER BY id DESC LIMIT @limit OFFSET @offset`)
-        .all({ ...params, limit: q.limit ?? 100, offset: q.offset ?? 0 }) as AppLogRow[];
-      return { items: rows.map(toRecord), total };
+      const where = new Where()
+        .eq('app_name', q.appName)
+        .eq('instance_name', q.instanceName)
+        .eq('levelname', q.levelname?.toUpperCase())
+        .when('level >= @minLevel', 'minLevel', q.minLevel)
+        .when(
+          "json_extract(extra_data, '$.execution_id') = @executionId",
+          'executionId',
+          q.executionId,
+        )
+        .when('timestamp >= @since', 'since', q.since)
+        .when('timestamp <= @until', 'until', q.until);
+      const { items, total } = selectPage<AppLogRow>(db, {
+        table: 'app_logs',
+        where,
+        order: 'id DESC',
+        limit: q.limit ?? 100,
+        offset: q.offset,
+      });
+      return { items: items.map(toRecord), total };
     },
 
     /** `GET /api/logs/summary/`: error counts and the last five errors per app and instance. */

@@ -1,5 +1,6 @@
 import type { HeartbeatSource } from '../../../shared/agent.js';
 import type { Db, Migration } from './db.js';
+import { selectPage, Where } from './query.js';
 
 export const heartbeatMigrations: Migration[] = [
   {
@@ -54,32 +55,18 @@ export function createHeartbeatsStore(db: Db) {
 
     /** Newest first. */
     query(q: HeartbeatQuery = {}): { items: HeartbeatRow[]; total: number } {
-      const where: string[] = [];
-      const params: Record<string, string | number> = {};
-      if (q.instanceName) {
-        where.push('instance_name = @instanceName');
-        params.instanceName = q.instanceName;
-      }
-      if (q.since) {
-        where.push('at >= @since');
-        params.since = q.since;
-      }
-      if (q.until) {
-        where.push('at <= @until');
-        params.until = q.until;
-      }
-      if (q.status) {
-        where.push('status = @status');
-        params.status = q.status;
-      }
-      const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-      const total = (
-        db.prepare(`SELECT COUNT(*) AS n FROM heartbeats ${clause}`).get(params) as { n: number }
-      ).n;
-      const items = db
-        .prepare(`SELECT * FROM heartbeats ${clause} ORDER BY id DESC LIMIT @limit OFFSET @offset`)
-        .all({ ...params, limit: q.limit ?? 100, offset: q.offset ?? 0 }) as HeartbeatRow[];
-      return { items, total };
+      const where = new Where()
+        .eq('instance_name', q.instanceName)
+        .when('at >= @since', 'since', q.since)
+        .when('at <= @until', 'until', q.until)
+        .eq('status', q.status);
+      return selectPage<HeartbeatRow>(db, {
+        table: 'heartbeats',
+        where,
+        order: 'id DESC',
+        limit: q.limit ?? 100,
+        offset: q.offset,
+      });
     },
 
     count(): number {

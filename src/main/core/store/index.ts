@@ -3,7 +3,10 @@ import { appLogMigrations, createAppLogsStore } from './app-logs.js';
 import { counterMigrations, createCountersStore } from './counters.js';
 import { type Db, type Migration, migrate, openDb, type OpenDbOptions } from './db.js';
 import { heartbeatMigrations, createHeartbeatsStore } from './heartbeats.js';
+import { createMcpAuditStore, mcpAuditMigrations } from './mcp-audit.js';
 import { createNamespacesStore, namespaceMigrations } from './namespaces.js';
+import { createProcessOutputStore, processOutputMigrations } from './process-output.js';
+import { createProcessesStore, processMigrations } from './processes.js';
 import { createRunsStore, createRunStatesStore, runMigrations } from './runs.js';
 import {
   createFastmonFilesStore,
@@ -11,6 +14,7 @@ import {
   createTfSlicesStore,
   stfFileMigrations,
 } from './stf-files.js';
+import { createStfProgressStore, stfProgressMigrations } from './stf-progress.js';
 import { createSubscribersStore, subscriberMigrations } from './subscribers.js';
 import { createWorkflowMessagesStore, workflowMessageMigrations } from './workflow-messages.js';
 import {
@@ -33,6 +37,10 @@ export const ALL_MIGRATIONS: readonly Migration[] = [
   ...stfFileMigrations,
   ...workflowMigrations,
   ...workflowMessageMigrations,
+  ...stfProgressMigrations,
+  ...processMigrations,
+  ...processOutputMigrations,
+  ...mcpAuditMigrations,
 ];
 
 export type Store = ReturnType<typeof createStoreModules> & { db: Db; close(): void };
@@ -55,6 +63,10 @@ function createStoreModules(db: Db) {
     workflowStages: createWorkflowStagesStore(db),
     systemStateEvents: createSystemStateEventsStore(db),
     workflowMessages: createWorkflowMessagesStore(db),
+    stfProgress: createStfProgressStore(db),
+    processes: createProcessesStore(db),
+    processOutput: createProcessOutputStore(db),
+    mcpAudit: createMcpAuditStore(db),
   };
 }
 

@@ -52,9 +52,9 @@ const NOT_FOUND = { status: 404, body: { detail: 'No SystemAgent matches the giv
 
 export function addAgentRoutes(router: Router, agents: AgentsStore, heartbeats: HeartbeatService) {
   // Upsert keyed by instance_name: 201 on first registration, 200 afterwards (reference §2.2).
-  router.add('POST', '/api/systemagents/heartbeat/', (req) => {
+  router.add('POST', '/api/systemagents/heartbeat/', async (req) => {
     expectObject(req.body);
-    const { agent, created } = heartbeats.record(req.body, 'rest');
+    const { agent, created } = await heartbeats.submit(req.body, 'rest');
     return { status: created ? 201 : 200, body: agent };
   });
 

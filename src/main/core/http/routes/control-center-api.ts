@@ -1,3 +1,5 @@
+import type { BrokerState } from '../../../../shared/broker-state.js';
+import type { RecorderStats } from '../../broker/recorder.js';
 import type { Config } from '../../config.js';
 import type { LivenessTracker } from '../../monitor/liveness.js';
 import { livenessOf } from '../../monitor/liveness.js';
@@ -7,7 +9,16 @@ import type { Router } from '../router.js';
 /** Our own endpoints (not the monitor's): what `swf-control-center status` and the UI read. */
 export function addControlCenterRoutes(
   router: Router,
-  deps: { store: Store; liveness: LivenessTracker; config: Config; startedAt: string },
+  deps: {
+    store: Store;
+    liveness: LivenessTracker;
+    config: Config;
+    startedAt: string;
+    brokerState: () => BrokerState;
+    recorderStats: () => RecorderStats;
+    /** The supervised processes (state, pid, CPU, RSS); empty before the supervisor exists. */
+    processes?: () => unknown[];
+  },
 ) {
   router.add('GET', '/api/cc/status/', (req) => {
     const includeExited = req.query.get('all') === 'true';
@@ -18,6 +29,8 @@ export function addControlCenterRoutes(
       body: {
         startedAt: deps.startedAt,
         namespace: deps.config.namespace,
+        broker: deps.brokerState(),
+        recorder: deps.recorderStats(),
         agents: items.map((a) => ({
           instance_name: a.instance_name,
           agent_type: a.agent_type,
@@ -28,6 +41,7 @@ export function addControlCenterRoutes(
           pid: a.pid,
           namespace: a.namespace,
         })),
+        processes: deps.processes?.() ?? [],
       },
     };
   });

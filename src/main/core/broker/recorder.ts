@@ -1,0 +1,426 @@
+import { performance } from 'node:perf_hooks';
+import { z } from 'zod';
+import {
+  checkWorkflowMessage,
+  RUN_LIFECYCLE_TYPES,
+  runNumberOf,
+  seedHeartbeatSchema,
+  STF_STAGE_OF,
+  describeIssues,
+  type KnownWorkflowMessage,
+  type RunLifecycleType,
+  type RunProgress,
+  type StoredWorkflowMessage,
+} from '../../../shared/workflow-messages.js';
+import type { EventBus } from '../events.js';
+import { silentLogger, type Logger } from '../logger.js';
+import type { HeartbeatService } from '../monitor/heartbeat-service.js';
+import type { Store } from '../store/index.js';
+import type { StfStageInput } from '../store/stf-progress.js';
+import { nowIso } from '../time.js';
+import { createProblemCounter, type RecorderProblem } from './problem-counter.js';
+import { applyRunLifecycle, type LifecycleInput } from './run-lifecycle.js';
+
+/**
+ * The heartbeat listener + workflow recorder (DESIGN §1 "monitor", §3 "STOMP").
+ *
+ * Its input is a plain stream of delivered messages, so one recorder serves both broker modes:
+ * - embedded: the broker's `observe(listener)` hands it every SEND on every destination, queues
+ *   included, without taking a message away from any consumer;
+ * - external: the STOMP client subscribes to the workflow and heartbeat topics and hands it what
+ *   arrives, plus every message the control center itself sends (so its own workflow-control
+ *   commands are recorded). Queues of an external broker are NOT observed: a STOMP subscriber on a
+ *   queue competes with the real consumer and steals messages, and the ways around it are broker
+ *   configuration we do not own (ActiveMQ mirrored queues or advisories with message bodies,
+ *   Artemis diverts); ActiveMQ's `browser: true` only snapshots what is still waiting. Commands
+ *   that other tools put on `/queue/workflow_control` are therefore seen only in embedded mode.
+ *
+ * Rules per body (the monitor's `activemq_processor`, §5): `agent_name` + `status` without
+ * `msg_type` = seed heartbeat (touch, creating the agent as `Unknown`); `msg_type: "heartbeat"` = a
+ * TypeScript agent's full heartbeat; any other `msg_type` is stored in `workflow_messages` with
+ * the real destination. Run lifecycle messages advance `run_states`/`runs`, STF stage messages
+ * advance `stf_progress`. Everything else is counted per reason and logged; nothing stops it.
+ *
+ * Throughput: `ingest` only queues. The queue is stored in one SQLite transaction per tick
+ * (`flushIntervalMs`) or as soon as `maxBatch` messages wait; events go out after the commit.
+ */
+export interface BrokerMessage {
+  destination: string;
+  headers: Record<string, string>;
+  body: string | Buffer;
+}
+export type MessageListener = (msg: BrokerMessage) => void;
+
+/** Anything that can hand over delivered messages: the embedded broker, the external client. */
+export interface MessageSource {
+  observe(listener: MessageListener): () => void;
+}
+
+export interface RecorderOptions {
+  store: Store;
+  heartbeats: HeartbeatService;
+  bus: EventBus;
+  logger?: Logger;
+  flushIntervalMs?: number;
+  maxBatch?: number;
+}
+
+export interface RecorderStats {
+  received: number;
+  stored: number;
+  heartbeats: number;
+  problems: Partial<Record<RecorderProblem, number>>;
+  queued: number;
+  batches: number;
+  lastBatch: { size: number; ms: number } | null;
+  maxBatchMs: number;
+}
+
+export interface Recorder {
+  /** Queues one delivered message; never throws. */
+  ingest(msg: BrokerMessage): void;
+  /** Stores everything queued now, synchronously. */
+  flush(): void;
+  /** Resolves once the queue is empty and stored. */
+  idle(): Promise<void>;
+  stats(): RecorderStats;
+  /** Stores what is queued and stops; later messages are counted as `after_stop`. */
+  stop(): void;
+}
+
+interface Queued {
+  msg: BrokerMessage;
+  at: string;
+}
+
+type HeartbeatTask =
+  | { kind: 'seed'; name: string; status: string; destination: string }
+  | { kind: 'full'; body: Record<string, unknown>; destination: string };
+
+interface BatchResult {
+  stored: StoredWorkflowMessage[];
+  heartbeats: HeartbeatTask[];
+  runs: Set<number>;
+  problems: [RecorderProblem, string][];
+}
+
+const MAX_STORE_ATTEMPTS = 3;
+
+/** Connects a message source to the recorder; returns the disconnect. */
+export function wireRecorder(recorder: Recorder, source: MessageSource): () => void {
+  return source.observe((msg) => recorder.ingest(msg));
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A text column from a body field: strings as they are, numbers as text, anything else null. */
+function text(v: unknown): string | null {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  return null;
+}
+
+const LIFECYCLE = new Set<string>(RUN_LIFECYCLE_TYPES);
+
+function preview(body: string | Buffer): string {
+  const s = typeof body === 'string' ? body : body.toString('utf8');
+  return s.length > 120 ? `${JSON.stringify(s.slice(0, 120))}...` : JSON.stringify(s);
+}
+
+export function createRecorder(opts: RecorderOptions): Recorder {
+  const { store, heartbeats, bus } = opts;
+  const log = opts.logger ?? silentLogger;
+  const flushIntervalMs = opts.flushIntervalMs ?? 20;
+  const maxBatch = opts.maxBatch ?? 5_000;
+  const problems = createProblemCounter(log);
+
+  let queue: Queued[] = [];
+  let attempts = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let immediate: NodeJS.Immediate | undefined;
+  let stopped = false;
+  let waiters: (() => void)[] = [];
+  const stats = { received: 0, stored: 0, heartbeats: 0, batches: 0, maxBatchMs: 0 };
+  let lastBatch: RecorderStats['lastBatch'] = null;
+
+  /** Classifies and stores one message inside the batch transaction. */
+  function handle(item: Queued, out: BatchResult): void {
+    const { destination, body } = item.msg;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(typeof body === 'string' ? body : body.toString('utf8'));
+    } catch (err) {
+      out.problems.push([
+        'invalid_json',
+        `${destination}: ${(err as Error).message}; body ${preview(body)}`,
+      ]);
+      return;
+    }
+    if (!isObject(parsed)) {
+      out.problems.push(['not_an_object', `${destination}: body ${preview(body)}`]);
+      return;
+    }
+    const msgType = parsed.msg_type;
+    if (msgType === undefined || msgType === null) {
+      if ('agent_name' in parsed && 'status' in parsed) {
+        const hb = seedHeartbeatSchema.safeParse(parsed);
+        if (hb.success) {
+          out.heartbeats.push({
+            kind: 'seed',
+            name: hb.data.agent_name,
+            status: String(hb.data.status),
+            destination,
+          });
+        } else {
+          out.problems.push([
+            'invalid_heartbeat',
+            `${destination}: ${describeIssues(hb.error)}; body ${preview(body)}`,
+          ]);
+        }
+      } else {
+        out.problems.push(['no_msg_type', `${destination}: body ${preview(body)}`]);
+      }
+      return;
+    }
+    if (typeof msgType !== 'string' || msgType === '') {
+      out.problems.push(['invalid_msg_type', `${destination}: body ${preview(body)}`]);
+      return;
+    }
+    if (msgType === 'heartbeat') {
+      out.heartbeats.push({ kind: 'full', body: parsed, destination });
+      return;
+    }
+
+    const check = checkWorkflowMessage(parsed);
+    if (!check.ok) {
+      out.problems.push(['invalid_fields', `${msgType} on ${destination}: ${check.issues}`]);
+    }
+    const input = {
+      message_type: msgType,
+      sender_agent: text(parsed.sender),
+      recipient_agent: text(parsed.recipient),
+      namespace: text(parsed.namespace),
+      execution_id: text(parsed.execution_id),
+      run_id: text(parsed.run_id),
+      queue_name: destination,
+      message_content: parsed,
+    };
+    out.stored.push(store.workflowMessages.append(input, item.at));
+    if (check.ok && check.known) advance(check.message, item.at, destination, out);
+  }
+
+  /** Run state and STF stage bookkeeping for a valid known message. */
+  function advance(m: KnownWorkflowMessage, at: string, destination: string, out: BatchResult) {
+    const isLifecycle = LIFECYCLE.has(m.msg_type);
+    const stage = STF_STAGE_OF[m.msg_type];
+    if (!isLifecycle && !stage) return;
+    const runNumber = runNumberOf(m.run_id);
+    if (runNumber === null) {
+      out.problems.push([
+        'run_id_not_numeric',
+        `${m.msg_type} on ${destination}: run_id ${JSON.stringify(m.run_id)}`,
+      ]);
+      return;
+    }
+    if (isLifecycle) {
+      const lifecycle: LifecycleInput = {
+        msgType: m.msg_type as RunLifecycleType,
+        runNumber,
+        state: m.state,
+        substate: m.substate,
+        executionId: m.execution_id,
+        namespace: m.namespace,
+        runConditions:
+          m.msg_type === 'run_imminent' && isObject(m.run_conditions) ? m.run_conditions : null,
+      };
+      applyRunLifecycle(store, lifecycle, at);
+      out.runs.add(runNumber);
+      return;
+    }
+    let filename: string | null | undefined;
+    let sequence: number | null | undefined;
+    switch (m.msg_type) {
+      case 'stf_gen':
+        filename = m.filename;
+        sequence = m.sequence;
+        break;
+      case 'stf_ready':
+        // The once-per-run Rucio variant has no file name: nothing per STF to advance.
+        filename = m.filename;
+        sequence = m.sequence;
+        break;
+      case 'processing_complete':
+        filename = m.filename;
+        break;
+      case 'tf_file_registered':
+        filename = m.stf_filename;
+        break;
+    }
+    if (!filename || !stage) return;
+    const mark: StfStageInput = {
+      runNumber,
+      filename,
+      stage,
+      at,
+      namespace: m.namespace,
+      executionId: m.execution_id,
+      sequence,
+    };
+    store.stfProgress.markStage(mark);
+    out.runs.add(runNumber);
+  }
+
+  const storeBatch = store.db.transaction((batch: Queued[]): BatchResult => {
+    const out: BatchResult = { stored: [], heartbeats: [], runs: new Set(), problems: [] };
+    for (const item of batch) {
+      // A statement that fails only undoes itself; the rest of the batch still commits.
+      try {
+        handle(item, out);
+      } catch (err) {
+        if (isSqliteFatal(err)) throw err;
+        out.problems.push([
+          'invalid_fields',
+          `${item.msg.destination}: ${(err as Error).message}; body ${preview(item.msg.body)}`,
+        ]);
+      }
+    }
+    return out;
+  });
+
+  function progressOf(runNumber: number, at: string): RunProgress {
+    const rs = store.runStates.get(String(runNumber));
+    const c = store.stfProgress.countsForRun(runNumber);
+    const meta = rs && isObject(rs.metadata) ? rs.metadata : {};
+    return {
+      runNumber,
+      phase: (rs?.phase as string | undefined) ?? '',
+      state: (rs?.state as string | undefined) ?? '',
+      substate: (rs?.substate as string | undefined) ?? '',
+      executionId: typeof meta.execution_id === 'string' ? meta.execution_id : null,
+      stf: { generated: c.generated, ready: c.ready, processed: c.processed, fastmon: c.fastmon },
+      tfFiles: c.tfFiles,
+      at,
+    };
+  }
+
+  function runHeartbeat(task: HeartbeatTask) {
+    try {
+      if (task.kind === 'seed') {
+        heartbeats.touch(task.name, { status: task.status, createAs: 'Unknown' }, 'stomp');
+      } else {
+        heartbeats.record(task.body, 'stomp');
+      }
+      stats.heartbeats++;
+    } catch (err) {
+      const detail = err instanceof z.ZodError ? describeIssues(err) : (err as Error).message;
+      problems.add('invalid_heartbeat', `${task.destination}: ${detail}`);
+    }
+  }
+
+  function flush(): void {
+    clearTimers();
+    if (queue.length === 0) return settle();
+    const batch = queue;
+    queue = [];
+    const t0 = performance.now();
+    let result: BatchResult;
+    try {
+      result = storeBatch(batch);
+      attempts = 0;
+    } catch (err) {
+      attempts++;
+      if (attempts < MAX_STORE_ATTEMPTS) {
+        log.error(`storing a batch of ${batch.length} messages failed; retrying`, err);
+        queue = batch.concat(queue);
+        schedule();
+      } else {
+        log.error(`storing a batch of ${batch.length} messages failed ${attempts} times; dropped`);
+        for (let i = 0; i < batch.length; i++) problems.add('store_failed', (err as Error).message);
+        attempts = 0;
+      }
+      return;
+    }
+    const ms = performance.now() - t0;
+    stats.batches++;
+    stats.stored += result.stored.length;
+    lastBatch = { size: batch.length, ms };
+    if (ms > stats.maxBatchMs) stats.maxBatchMs = ms;
+    for (const [reason, detail] of result.problems) problems.add(reason, detail);
+    for (const task of result.heartbeats) runHeartbeat(task);
+    for (const message of result.stored) bus.emit('workflow.message', { message });
+    if (result.runs.size) {
+      const at = nowIso();
+      for (const run of result.runs) bus.emit('run.progress', progressOf(run, at));
+    }
+    if (queue.length) schedule();
+    else settle();
+  }
+
+  function settle() {
+    if (queue.length || waiters.length === 0) return;
+    const done = waiters;
+    waiters = [];
+    for (const w of done) w();
+  }
+
+  function clearTimers() {
+    if (timer) clearTimeout(timer);
+    if (immediate) clearImmediate(immediate);
+    timer = undefined;
+    immediate = undefined;
+  }
+
+  function schedule() {
+    if (stopped) return;
+    if (queue.length >= maxBatch) {
+      if (!immediate) immediate = setImmediate(flush);
+    } else if (!timer && !immediate) {
+      timer = setTimeout(flush, flushIntervalMs);
+    }
+  }
+
+  return {
+    ingest(msg) {
+      stats.received++;
+      if (stopped) {
+        problems.add('after_stop', `${msg.destination}: body ${preview(msg.body)}`);
+        return;
+      }
+      queue.push({ msg, at: nowIso() });
+      // A producer that never yields (a synchronous burst) gets its own work done inline, so
+      // the queue stays bounded instead of growing until the process runs out of memory.
+      if (queue.length >= maxBatch * 10) flush();
+      else schedule();
+    },
+    flush,
+    idle() {
+      if (queue.length === 0) return Promise.resolve();
+      return new Promise((resolve) => waiters.push(resolve));
+    },
+    stats() {
+      return {
+        ...stats,
+        problems: problems.counts(),
+        queued: queue.length,
+        lastBatch,
+      };
+    },
+    stop() {
+      if (stopped) return;
+      flush();
+      stopped = true;
+      clearTimers();
+      settle();
+    },
+  };
+}
+
+/** Errors after which the whole transaction is gone (disk full, I/O, busy): retry the batch. */
+function isSqliteFatal(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return (
+    typeof code === 'string' &&
+    /^SQLITE_(FULL|IOERR|BUSY|LOCKED|NOMEM|CORRUPT|READONLY|CANTOPEN|NOTADB)/.test(code)
+  );
+}

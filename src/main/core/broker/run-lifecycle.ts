@@ -1,0 +1,76 @@
+import type { RunLifecycleType } from '../../../shared/workflow-messages.js';
+import type { Store } from '../store/index.js';
+
+export interface LifecycleInput {
+  msgType: RunLifecycleType;
+  runNumber: number;
+  state?: string | null;
+  substate?: string | null;
+  executionId?: string | null;
+  namespace?: string | null;
+  runConditions?: Record<string, unknown> | null;
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Advances a run from one lifecycle message the way the monitor's `apply_run_lifecycle_message`
+ * does: a missing RunState row is created as initializing/imminent/preparing (agents may start
+ * mid-run); stamped state/substate are copied; `end_run` -> state `ended`, phase `completed`;
+ * start/pause/resume -> phase `physics`; the execution id is kept in metadata. The Run row gets its
+ * start time at `start_run`, its end time at `end_run` and the run conditions when a message has them.
+ * Goes through the runs module's typed functions only.
+ */
+export function applyRunLifecycle(store: Store, m: LifecycleInput, at: string): void {
+  const key = String(m.runNumber);
+  const existing = store.runStates.get(key);
+  const row =
+    existing ??
+    store.runStates.create(
+      {
+        run_number: key,
+        phase: 'initializing',
+        state: 'imminent',
+        substate: 'preparing',
+        state_changed_at: at,
+        metadata: {},
+      },
+      at,
+    );
+  let { phase, state, substate } = row as { phase: string; state: string; substate: string };
+  if (m.msgType === 'end_run') {
+    state = 'ended';
+    substate = '';
+    phase = 'completed';
+  } else {
+    if (m.state) state = m.state;
+    if (m.substate) substate = m.substate;
+    if (m.msgType !== 'run_imminent') phase = 'physics';
+  }
+  const metadata: Json = isObject(row.metadata) ? { ...row.metadata } : {};
+  if (m.executionId && !metadata.execution_id) metadata.execution_id = m.executionId;
+  if (m.namespace && !metadata.namespace) metadata.namespace = m.namespace;
+  store.runStates.patch(key, { phase, state, substate, state_changed_at: at, metadata }, at);
+
+  const run = store.runs.list({ run_number: m.runNumber }, 1).items[0];
+  const conditions = m.runConditions ?? undefined;
+  if (!run) {
+    store.runs.create(
+      {
+        run_number: m.runNumber,
+        start_time: m.msgType === 'start_run' ? at : null,
+        end_time: m.msgType === 'end_run' ? at : null,
+        run_conditions: conditions ?? null,
+      },
+      at,
+    );
+    return;
+  }
+  const patch: Json = {};
+  if (m.msgType === 'start_run' && !run.start_time) patch.start_time = at;
+  if (m.msgType === 'end_run') patch.end_time = at;
+  if (conditions && !run.run_conditions) patch.run_conditions = conditions;
+  if (Object.keys(patch).length) store.runs.patch(run.run_id as number, patch, at);
+}

@@ -1,0 +1,19 @@
+import type { Config } from '../config.js';
+import type { EventBus } from '../events.js';
+import type { Logger } from '../logger.js';
+import type { HeartbeatService } from '../monitor/heartbeat-service.js';
+import type { LivenessTracker } from '../monitor/liveness.js';
+import type { Store } from '../store/index.js';
+import type { MessageSender, ProcessControl } from './ports.js';
+
+/** What the MCP server reads and steers; the optional parts add their tools when present. */
+export interface McpDeps {
+  store: Store;
+  bus: EventBus;
+  heartbeats: HeartbeatService;
+  liveness: LivenessTracker;
+  config: Config;
+  processControl?: ProcessControl;
+  messageSender?: MessageSender;
+  logger?: Logger;
+}

@@ -1,0 +1,63 @@
+/**
+ * The seams through which MCP tools steer the testbed. The supervisor and the broker are built
+ * elsewhere; they hand the MCP factory an object of these shapes, and the process and workflow
+ * tools exist only when one is given (a tool that cannot work is not listed).
+ */
+
+/** One supervised program as the supervisor reports it (supervisord's state names). */
+export interface ProcessInfo {
+  name: string;
+  state: string;
+  pid: number | null;
+  /** When the current state was entered (ISO). */
+  since?: string | null;
+  exitCode?: number | null;
+  description?: string;
+}
+
+export interface ProcessOutputLine {
+  at: string;
+  stream: 'stdout' | 'stderr';
+  line: string;
+}
+
+export interface ProcessEvent {
+  at: string;
+  state: string;
+  pid?: number | null;
+  exitCode?: number | null;
+  detail?: string;
+}
+
+/**
+ * Process control over the programs the fleet file names, and nothing else: `start` and friends
+ * must reject a name that is not in `list()`. The MCP tools check names against `list()` first
+ * so that a model gets the list of valid names in its error.
+ */
+export interface ProcessControl {
+  list(): ProcessInfo[] | Promise<ProcessInfo[]>;
+  start(name: string): Promise<ProcessInfo>;
+  stop(name: string): Promise<ProcessInfo>;
+  restart(name: string): Promise<ProcessInfo>;
+  /** The last `lines` lines of captured output, oldest first. */
+  tail(name: string, lines: number): ProcessOutputLine[] | Promise<ProcessOutputLine[]>;
+  /** Captured lines containing `query` (case-insensitive), newest last, at most `limit`. */
+  search(
+    name: string,
+    query: string,
+    limit: number,
+  ): ProcessOutputLine[] | Promise<ProcessOutputLine[]>;
+  /** State changes of one program, newest first (optional: older supervisors may not keep them). */
+  history?(name: string, limit: number): ProcessEvent[] | Promise<ProcessEvent[]>;
+}
+
+export interface BrokerStatus {
+  state: 'up' | 'down' | 'unknown';
+  detail?: string;
+}
+
+/** Publishes one JSON message to a STOMP destination through the core's broker connection. */
+export interface MessageSender {
+  send(destination: string, body: Record<string, unknown>): Promise<void>;
+  status?(): BrokerStatus;
+}

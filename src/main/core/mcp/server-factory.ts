@@ -1,0 +1,188 @@
+import type { IncomingMessage } from 'node:http';
+import {
+  McpServer,
+  type McpRequestContext,
+  type ServerContext,
+} from '@modelcontextprotocol/server';
+import { z } from 'zod';
+import type { HttpServer } from '../http/server.js';
+import { silentLogger } from '../logger.js';
+import { createChangeNotifier, type ChangeNotifier } from './change-notifier.js';
+import type { McpDeps } from './deps.js';
+import { createHttpEndpoint } from './http-endpoint.js';
+import { createLegacyV1Handler } from './legacy-v1.js';
+import { registerPrompts } from './prompts.js';
+import { registerResources } from './resources.js';
+import { registerTool, type AnyToolDef, type ToolCallRecord } from './tool-kit.js';
+import { monitorTools } from './tools/monitor-tools.js';
+import { processTools } from './tools/process-tools.js';
+import { workflowTools } from './tools/workflow-tools.js';
+import { attachWsEndpoint } from './ws-endpoint.js';
+
+export const MCP_SERVER_NAME = 'swf-control-center';
+export const MCP_SERVER_VERSION = '0.1.0';
+export const MCP_HTTP_PATH = '/mcp';
+export const MCP_WS_PATH = '/ws/mcp/';
+
+const INSTRUCTIONS = `SWF Control Center runs the ePIC streaming workflow testbed on this machine: agents (DAQ simulator,
+data, processing, fast monitoring), the message broker and the monitor. Start with swf_get_testbed_status
+("am I ready to run?"), then swf_list_agents / swf_get_agent, swf_list_logs (level ERROR) and
+swf_list_messages. List tools return {items, total_count, has_more}; page with offset. Times are ISO 8601
+(UTC when no zone is given). Ask the user before starting, stopping or restarting agents or workflows.`;
+
+/** How a call arrived: the stdio bridge rides the WebSocket but is recorded as itself. */
+export type McpTransportName = 'ws' | 'http' | 'stdio';
+
+const clientInfoSchema = z.object({ name: z.string(), version: z.string().optional() });
+
+interface BuildOptions {
+  transport: McpTransportName;
+  era: McpRequestContext['era'];
+  /** Long-lived connections (WebSocket, stdio) get resource-change pushes. */
+  push: boolean;
+  userAgent?: string;
+}
+
+export interface McpServerFactory {
+  tools: string[];
+  changes: ChangeNotifier;
+  /** A fresh server instance with every tool, resource and prompt (used per request or connection). */
+  build(opts: BuildOptions): { server: McpServer; dispose(): void };
+  /** Serves `/mcp` (Streamable HTTP) and `/ws/mcp/` (WebSocket + v1.0) on the core's HTTP server. */
+  attach(http: HttpServer): { close(): Promise<void> };
+  close(): void;
+}
+
+export function createMcpServerFactory(deps: McpDeps): McpServerFactory {
+  const log = deps.logger ?? silentLogger;
+  const changes = createChangeNotifier(deps.bus, deps.config.mcp.notifyDebounceMs);
+  const tools: AnyToolDef[] = [
+    ...monitorTools(deps),
+    ...(deps.processControl ? processTools(deps.processControl) : []),
+    ...(deps.messageSender ? workflowTools(deps.messageSender, deps.config, deps.store) : []),
+  ];
+
+  function clientOf(server: McpServer, ctx: ServerContext | undefined, userAgent?: string) {
+    const fromEnvelope = clientInfoSchema.safeParse(
+      (ctx?.mcpReq.envelope as Record<string, unknown> | undefined)?.[
+        'io.modelcontextprotocol/clientInfo'
+      ],
+    );
+    if (fromEnvelope.success) return fromEnvelope.data;
+    const fromInit = server.server.getClientVersion();
+    if (fromInit) return { name: fromInit.name, version: fromInit.version };
+    return userAgent
+      ? { name: `user-agent: ${userAgent.slice(0, 100)}`, version: undefined }
+      : null;
+  }
+
+  function build(opts: BuildOptions) {
+    const subscribable = opts.push || opts.era === 'modern';
+    const server = new McpServer(
+      { name: MCP_SERVER_NAME, version: MCP_SERVER_VERSION },
+      {
+        instructions: INSTRUCTIONS,
+        capabilities: { resources: { subscribe: subscribable, listChanged: false } },
+      },
+    );
+    const record = (entry: ToolCallRecord) => {
+      try {
+        const client = clientOf(server, entry.ctx, opts.userAgent);
+        const row = deps.store.mcpAudit.append({
+          at: new Date().toISOString(),
+          clientName: client?.name ?? null,
+          clientVersion: client?.version ?? null,
+          transport: opts.transport,
+          tool: entry.tool,
+          arguments: entry.arguments,
+          outcome: entry.outcome,
+          error: entry.error,
+          durationMs: Math.round(entry.durationMs * 1000) / 1000,
+        });
+        deps.bus.emit('mcp.activity', { record: row });
+      } catch (err) {
+        log.error('could not record an MCP tool call', err);
+      }
+    };
+    for (const tool of tools) registerTool(server, tool, record);
+    registerResources(server, deps);
+    registerPrompts(server, deps);
+
+    let dispose = () => {};
+    if (opts.push) {
+      // 2025 clients ask per URI with resources/subscribe; 2026 clients open subscriptions/listen,
+      // which the SDK's serving entry filters itself, so every change is offered to it.
+      const subscribed = new Set<string>();
+      if (opts.era === 'legacy') {
+        server.server.setRequestHandler('resources/subscribe', (req) => {
+          subscribed.add(req.params.uri);
+          return {};
+        });
+        server.server.setRequestHandler('resources/unsubscribe', (req) => {
+          subscribed.delete(req.params.uri);
+          return {};
+        });
+      }
+      dispose = changes.subscribe((uri) => {
+        if (!server.isConnected()) return;
+        if (opts.era === 'legacy' && !subscribed.has(uri)) return;
+        server.server.sendResourceUpdated({ uri }).catch(() => undefined);
+      });
+    }
+    return { server, dispose };
+  }
+
+  function attach(http: HttpServer) {
+    const maxBytes = deps.config.mcp.maxMessageBytes;
+    const httpEndpoint = createHttpEndpoint({
+      build: (o) => build({ transport: 'http', ...o }),
+      changes,
+      maxBytes,
+      maxSessions: deps.config.mcp.maxHttpSessions,
+      sessionIdleMs: deps.config.mcp.httpSessionIdleSeconds * 1000,
+      log,
+    });
+    http.onRaw(MCP_HTTP_PATH, httpEndpoint.handle);
+
+    const v1 = createLegacyV1Handler(deps, log.child('mcp-v1'));
+    const ws = attachWsEndpoint(http, {
+      path: MCP_WS_PATH,
+      maxMessageBytes: maxBytes,
+      v1,
+      log,
+      factoryFor(req: IncomingMessage) {
+        const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+        const transport: McpTransportName =
+          url.searchParams.get('via') === 'stdio' ? 'stdio' : 'ws';
+        const disposers: (() => void)[] = [];
+        return {
+          factory: (ctx) => {
+            const built = build({
+              transport,
+              era: ctx.era,
+              push: true,
+              userAgent: req.headers['user-agent'],
+            });
+            disposers.push(built.dispose);
+            return built.server;
+          },
+          dispose: () => disposers.splice(0).forEach((d) => d()),
+        };
+      },
+    });
+    return {
+      async close() {
+        await ws.close();
+        await httpEndpoint.close();
+      },
+    };
+  }
+
+  return {
+    tools: tools.map((t) => t.name),
+    changes,
+    build,
+    attach,
+    close: () => changes.close(),
+  };
+}

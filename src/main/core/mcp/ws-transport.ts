@@ -1,0 +1,91 @@
+import {
+  parseJSONRPCMessage,
+  type JSONRPCMessage,
+  type Transport,
+} from '@modelcontextprotocol/server';
+import WebSocket from 'ws';
+
+/**
+ * MCP over one WebSocket: one JSON-RPC message per text frame, both directions (DESIGN §3).
+ * The endpoint reads the socket (it must see the first frame to pick the protocol) and hands
+ * each frame to `receive`; frames that arrive before `start()` wait in order.
+ */
+export class WebSocketServerTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: <T extends JSONRPCMessage>(message: T) => void;
+
+  private started = false;
+  private closed = false;
+  private readonly early: string[] = [];
+
+  constructor(private readonly ws: WebSocket) {
+    ws.on('close', () => this.finish());
+  }
+
+  start(): Promise<void> {
+    if (this.started) throw new Error('WebSocketServerTransport already started');
+    this.started = true;
+    for (const text of this.early.splice(0)) this.deliver(text);
+    return Promise.resolve();
+  }
+
+  /** One text frame from the client. */
+  receive(text: string): void {
+    if (!this.started) this.early.push(text);
+    else this.deliver(text);
+  }
+
+  private deliver(text: string) {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      this.reply(-32700, `Parse error: ${(err as Error).message}`);
+      this.onerror?.(new Error(`unparseable frame: ${(err as Error).message}`));
+      return;
+    }
+    let message: JSONRPCMessage;
+    try {
+      message = parseJSONRPCMessage(value);
+    } catch {
+      const id =
+        typeof value === 'object' && value !== null && 'id' in value
+          ? (value as { id: unknown }).id
+          : null;
+      this.reply(
+        -32600,
+        'Invalid Request: a frame must hold one JSON-RPC 2.0 message ({"jsonrpc":"2.0", "method", "id"?, "params"?})',
+        typeof id === 'string' || typeof id === 'number' ? id : null,
+      );
+      return;
+    }
+    this.onmessage?.(message);
+  }
+
+  private reply(code: number, message: string, id: string | number | null = null) {
+    if (this.ws.readyState === WebSocket.OPEN)
+      this.ws.send(JSON.stringify({ jsonrpc: '2.0', id, error: { code, message } }));
+  }
+
+  send(message: JSONRPCMessage): Promise<void> {
+    if (this.closed || this.ws.readyState !== WebSocket.OPEN)
+      return Promise.reject(new Error('WebSocket is closed'));
+    return new Promise((resolve, reject) =>
+      this.ws.send(JSON.stringify(message), (err) => (err ? reject(err) : resolve())),
+    );
+  }
+
+  close(): Promise<void> {
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING)
+      this.ws.close(1000);
+    this.finish();
+    return Promise.resolve();
+  }
+
+  private finish() {
+    if (this.closed) return;
+    this.closed = true;
+    this.onclose?.();
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * The control messages the workflow runner (the DAQ simulator) obeys on the workflow control queue
+ * (reference swf-monitor §7). Built in one place so MCP and the UI send exactly the same thing.
+ */
+export interface RunWorkflowRequest {
+  namespace: string;
+  workflowName?: string;
+  config?: string;
+  realtime: boolean;
+  /** Seconds; 0 = until the STF count is reached. */
+  duration?: number;
+  params: {
+    stf_count?: number;
+    physics_period_count?: number;
+    physics_period_duration?: number;
+    stf_interval?: number;
+    standby_duration?: number;
+  };
+  source: 'mcp' | 'ui';
+}
+
+export function runWorkflowMessage(req: RunWorkflowRequest): Record<string, unknown> {
+  const params: Record<string, unknown> = { namespace: req.namespace };
+  for (const [key, value] of Object.entries(req.params))
+    if (value !== undefined) params[key] = value;
+  return {
+    msg_type: 'run_workflow',
+    namespace: req.namespace,
+    workflow_name: req.workflowName ?? 'stf_datataking',
+    ...(req.config !== undefined && { config: req.config }),
+    realtime: req.realtime,
+    duration: req.duration ?? 0,
+    params,
+    timestamp: new Date().toISOString(),
+    source: req.source,
+  };
+}
+
+export function stopWorkflowMessage(req: {
+  namespace: string;
+  executionId?: string;
+  source: 'mcp' | 'ui';
+}): Record<string, unknown> {
+  return {
+    msg_type: 'stop_workflow',
+    ...(req.executionId !== undefined && { execution_id: req.executionId }),
+    namespace: req.namespace,
+    timestamp: new Date().toISOString(),
+    source: req.source,
+  };
+}

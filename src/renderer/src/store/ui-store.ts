@@ -1,0 +1,346 @@
+import { create } from 'zustand';
+import type { AppLogRecord } from '../../../shared/app-log';
+import {
+  type ConfigSummary,
+  eventPayloadSchemas,
+  type FleetAgent,
+  type HeartbeatEntry,
+  isUiEventName,
+  type McpActivity,
+  type OutputLine,
+  type ProcessInfo,
+  type RunSummary,
+  type Snapshot,
+  type UiEventName,
+  type UiEventPayload,
+  type WorkflowMessage,
+} from '../../../shared/ui-protocol';
+import { OutputBuffer } from './output-buffer';
+
+export type ConnectionState = 'connecting' | 'open' | 'lost';
+
+export interface Toast {
+  id: number;
+  kind: 'info' | 'error' | 'alert';
+  title: string;
+  body: string;
+}
+
+export interface ProcessHistoryEntry {
+  at: string;
+  state: string;
+  detail: string;
+}
+
+export interface RunProgress {
+  state?: string;
+  stages?: Record<string, { done: number; total: number | null }>;
+}
+
+const HEARTBEAT_CAP = 5000;
+const LOG_CAP = 2000;
+const MESSAGE_CAP = 5000;
+const MCP_CAP = 1000;
+const HISTORY_CAP = 200;
+
+export interface UiState {
+  connection: ConnectionState;
+  /** Why the last connection ended, and when the next attempt is due (epoch ms). */
+  lostReason: string | null;
+  retryAt: number | null;
+  attempt: number;
+  /** A snapshot arrived on the current connection. */
+  synced: boolean;
+  snapshotCount: number;
+  resyncs: number;
+  badEvents: number;
+  config: ConfigSummary | null;
+  startedAt: string | null;
+  commandsAvailable: string[];
+  agents: Record<string, FleetAgent>;
+  /** Bumped when an agent or program appears or changes type: the fleet re-sorts only then. */
+  fleetVersion: number;
+  /** null: this core has no supervisor. */
+  processes: Record<string, ProcessInfo> | null;
+  processHistory: Record<string, ProcessHistoryEntry[]>;
+  heartbeats: HeartbeatEntry[];
+  logs: AppLogRecord[];
+  runs: RunSummary[];
+  runProgress: Record<number, RunProgress>;
+  messages: WorkflowMessage[];
+  outputs: Record<string, OutputBuffer>;
+  /** Bumped whenever a buffer in `outputs` grows; buffers are mutated in place (100,000 lines). */
+  outputVersion: number;
+  mcpActivity: McpActivity[];
+  mcpClients: { id: string; name: string; transport: string; since: string }[] | null;
+  broker: UiEventPayload<'broker.state'> | null;
+  /** Commands in flight, by key (`process.start:agent-1`). */
+  pending: Record<string, true>;
+  /** The last failure of a command per target, shown beside its controls. */
+  commandErrors: Record<string, string>;
+  toasts: Toast[];
+}
+
+const initial: UiState = {
+  connection: 'connecting',
+  lostReason: null,
+  retryAt: null,
+  attempt: 0,
+  synced: false,
+  snapshotCount: 0,
+  resyncs: 0,
+  badEvents: 0,
+  config: null,
+  startedAt: null,
+  commandsAvailable: [],
+  agents: {},
+  fleetVersion: 0,
+  processes: null,
+  processHistory: {},
+  heartbeats: [],
+  logs: [],
+  runs: [],
+  runProgress: {},
+  messages: [],
+  outputs: {},
+  outputVersion: 0,
+  mcpActivity: [],
+  mcpClients: null,
+  broker: null,
+  pending: {},
+  commandErrors: {},
+  toasts: [],
+};
+
+export const useUi = create<UiState>(() => initial);
+
+const capped = <T>(list: T[], add: T[], cap: number): T[] => {
+  if (add.length === 0) return list;
+  const next = list.concat(add);
+  return next.length > cap ? next.slice(next.length - cap) : next;
+};
+
+let toastSeq = 0;
+type Notifier = (title: string, body: string) => void;
+let notifier: Notifier = () => {};
+/** The platform layer decides how an alert reaches the physicist (native or in-app). */
+export function setNotifier(fn: Notifier) {
+  notifier = fn;
+}
+
+export function pushToast(kind: Toast['kind'], title: string, body: string) {
+  const toast = { id: ++toastSeq, kind, title, body };
+  useUi.setState((s) => ({ toasts: [...s.toasts.slice(-4), toast] }));
+  return toast.id;
+}
+
+export function dismissToast(id: number) {
+  useUi.setState((s) => ({ toasts: s.toasts.filter((t) => t.id !== id) }));
+}
+
+export function applySnapshot(snap: Snapshot) {
+  const agents: Record<string, FleetAgent> = {};
+  for (const a of snap.agents) agents[a.instance_name] = a;
+  let processes: Record<string, ProcessInfo> | null = null;
+  if (snap.processes) {
+    processes = {};
+    for (const p of snap.processes) processes[p.name] = p;
+  }
+  useUi.setState((s) => ({
+    synced: true,
+    snapshotCount: s.snapshotCount + 1,
+    config: snap.config,
+    startedAt: snap.startedAt,
+    commandsAvailable: snap.commands,
+    agents,
+    fleetVersion: s.fleetVersion + 1,
+    processes,
+    heartbeats: snap.heartbeats,
+    logs: snap.logs,
+    runs: snap.runs,
+    messages: snap.messages,
+  }));
+}
+
+interface Alert {
+  title: string;
+  body: string;
+}
+
+/** Applies one frame's worth of events in a single state update (one render per frame). */
+export function applyEvents(events: { name: string; payload: unknown }[]) {
+  if (events.length === 0) return;
+  const alerts: Alert[] = [];
+  useUi.setState((s) => {
+    const next: Partial<UiState> = {};
+    let agents: Record<string, FleetAgent> | undefined;
+    let processes: Record<string, ProcessInfo> | null | undefined;
+    let history: Record<string, ProcessHistoryEntry[]> | undefined;
+    const heartbeats: HeartbeatEntry[] = [];
+    const logs: AppLogRecord[] = [];
+    const messages: WorkflowMessage[] = [];
+    const mcp: McpActivity[] = [];
+    let bad = 0;
+    let outputsGrew = false;
+    let fleetChanged = false;
+    const mutAgents = () => (agents ??= { ...s.agents });
+    const mutProcesses = () => (processes ??= { ...(s.processes ?? {}) });
+    const addHistory = (name: string, entry: ProcessHistoryEntry) => {
+      history ??= { ...s.processHistory };
+      history[name] = capped(history[name] ?? [], [entry], HISTORY_CAP);
+    };
+
+    for (const ev of events) {
+      if (!isUiEventName(ev.name)) continue;
+      const parsed = eventPayloadSchemas[ev.name].safeParse(ev.payload);
+      if (!parsed.success) {
+        bad++;
+        continue;
+      }
+      const name: UiEventName = ev.name;
+      switch (name) {
+        case 'agent.changed': {
+          const p = parsed.data as UiEventPayload<'agent.changed'>;
+          const a = mutAgents();
+          const prev = a[p.agent.instance_name];
+          if (!prev || prev.agent_type !== p.agent.agent_type) fleetChanged = true;
+          a[p.agent.instance_name] = { ...p.agent, liveness: prev?.liveness ?? 'alive' };
+          break;
+        }
+        case 'agent.heartbeat': {
+          const p = parsed.data as UiEventPayload<'agent.heartbeat'>;
+          heartbeats.push(p);
+          const a = mutAgents();
+          const prev = a[p.instanceName];
+          if (prev) a[p.instanceName] = { ...prev, last_heartbeat: p.at, liveness: 'alive' };
+          break;
+        }
+        case 'agent.liveness': {
+          const p = parsed.data as UiEventPayload<'agent.liveness'>;
+          const a = mutAgents();
+          const prev = a[p.instanceName];
+          if (prev) {
+            if (prev.liveness === 'alive' && p.liveness === 'dead')
+              alerts.push({
+                title: `${p.instanceName} is dead`,
+                body: p.markedExited
+                  ? 'No heartbeat for too long: marked EXITED.'
+                  : 'No heartbeat within the liveness window.',
+              });
+            a[p.instanceName] = { ...prev, liveness: p.liveness };
+          }
+          break;
+        }
+        case 'log.appended':
+          logs.push((parsed.data as UiEventPayload<'log.appended'>).log);
+          break;
+        case 'process.state': {
+          const p = parsed.data as UiEventPayload<'process.state'>;
+          const procs = mutProcesses();
+          const prev = procs[p.name];
+          if (!prev) fleetChanged = true;
+          procs[p.name] = { ...prev, ...p };
+          if (prev?.state !== p.state) {
+            addHistory(p.name, {
+              at: p.at ?? new Date().toISOString(),
+              state: p.state,
+              detail: [
+                p.pid ? `pid ${p.pid}` : '',
+                p.exitCode !== undefined && p.exitCode !== null ? `exit ${p.exitCode}` : '',
+                p.reason ?? '',
+              ]
+                .filter(Boolean)
+                .join(', '),
+            });
+            if (p.state === 'FATAL')
+              alerts.push({
+                title: `${p.name} is FATAL`,
+                body: p.reason ?? 'It could not be started and will not be retried.',
+              });
+          }
+          break;
+        }
+        case 'process.metrics': {
+          const p = parsed.data as UiEventPayload<'process.metrics'>;
+          const procs = mutProcesses();
+          const prev = procs[p.name];
+          if (prev) procs[p.name] = { ...prev, cpuPercent: p.cpuPercent, rssBytes: p.rssBytes };
+          break;
+        }
+        case 'process.output': {
+          const p = parsed.data as UiEventPayload<'process.output'>;
+          outputBuffer(s, p.name).append(p.lines);
+          outputsGrew = true;
+          break;
+        }
+        case 'broker.state':
+          next.broker = parsed.data as UiEventPayload<'broker.state'>;
+          break;
+        case 'workflow.message':
+          messages.push((parsed.data as UiEventPayload<'workflow.message'>).message);
+          break;
+        case 'run.progress': {
+          const p = parsed.data as UiEventPayload<'run.progress'>;
+          next.runProgress = {
+            ...(next.runProgress ?? s.runProgress),
+            [p.runNumber]: { state: p.state, stages: p.stages },
+          };
+          break;
+        }
+        case 'mcp.activity':
+          mcp.push(parsed.data as McpActivity);
+          break;
+        case 'mcp.clients':
+          next.mcpClients = (parsed.data as UiEventPayload<'mcp.clients'>).clients;
+          break;
+        case 'core.state':
+          break;
+      }
+    }
+    if (agents) next.agents = agents;
+    if (processes !== undefined) next.processes = processes;
+    if (history) next.processHistory = history;
+    if (heartbeats.length) next.heartbeats = capped(s.heartbeats, heartbeats, HEARTBEAT_CAP);
+    if (logs.length) next.logs = capped(s.logs, logs, LOG_CAP);
+    if (messages.length) next.messages = capped(s.messages, messages, MESSAGE_CAP);
+    if (mcp.length) next.mcpActivity = capped(s.mcpActivity, mcp, MCP_CAP);
+    if (fleetChanged) next.fleetVersion = s.fleetVersion + 1;
+    if (outputsGrew) next.outputVersion = s.outputVersion + 1;
+    if (bad) next.badEvents = s.badEvents + bad;
+    return next;
+  });
+  // A mass failure (the broker went down, a laptop woke up) is one notification, not hundreds.
+  if (alerts.length > 3)
+    notifier(
+      `${alerts.length} agents need attention`,
+      alerts
+        .slice(0, 5)
+        .map((a) => a.title)
+        .join('; ') + (alerts.length > 5 ? '; …' : ''),
+    );
+  else for (const alert of alerts) notifier(alert.title, alert.body);
+}
+
+/** The buffer for one program's output, created on first use (mutated in place, see `outputVersion`). */
+export function outputBuffer(s: Pick<UiState, 'outputs'>, name: string): OutputBuffer {
+  let buf = s.outputs[name];
+  if (!buf) {
+    buf = new OutputBuffer();
+    s.outputs[name] = buf;
+  }
+  return buf;
+}
+
+/** Replaces an output buffer's content (after `output.tail`) and tells readers. */
+export function loadOutput(name: string, lines: OutputLine[]) {
+  useUi.setState((s) => {
+    const buf = outputBuffer(s, name);
+    buf.clear();
+    buf.append(lines);
+    return { outputVersion: s.outputVersion + 1 };
+  });
+}
+
+export function resetForReconnect() {
+  useUi.setState({ synced: false });
+}

@@ -1,0 +1,82 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStore, type Store } from '../../../../../src/main/core/store/index.js';
+import { prune } from '../../../../../src/main/core/store/retention.js';
+import { tempDir } from '../../../../helpers/temp-dir.js';
+
+describe('retention', () => {
+  let store: Store | undefined;
+  const dirs: { remove(): void }[] = [];
+  afterEach(() => {
+    store?.close();
+    dirs.splice(0).forEach((d) => d.remove());
+  });
+
+  function fill(n: number, at: (i: number) => string) {
+    const d = tempDir();
+    dirs.push(d);
+    store = openStore(join(d.path, 'r.sqlite'));
+    const s = store;
+    s.db.transaction(() => {
+      for (let i = 0; i < n; i++)
+        s.heartbeats.append(`agent-${i % 10}`, at(i), 'OK', 'READY', 'rest');
+    })();
+    return s;
+  }
+
+  it('deletes rows older than the age limit and keeps the rest', async () => {
+    const now = Date.parse('2026-06-01T00:00:00Z');
+    // 1,000 rows, one per hour going back: 168 h = 7 days survive.
+    const s = fill(1000, (i) => new Date(now - (999 - i) * 3_600_000).toISOString());
+    const [result] = await prune(
+      s.db,
+      [{ table: 'heartbeats', timeColumn: 'at', maxAgeDays: 7, maxRows: 1e9 }],
+      100,
+      now,
+    );
+    expect(s.heartbeats.count()).toBe(169);
+    expect(result).toEqual({ table: 'heartbeats', deleted: 831 });
+    const oldest = s.heartbeats.query({ limit: 1000 }).items.at(-1)!;
+    expect(Date.parse(oldest.at)).toBeGreaterThanOrEqual(now - 7 * 86_400_000);
+  });
+
+  it('caps the row count, dropping the oldest first', async () => {
+    const s = fill(5000, (i) => new Date(Date.now() - (5000 - i) * 1000).toISOString());
+    await prune(
+      s.db,
+      [{ table: 'heartbeats', timeColumn: 'at', maxAgeDays: 365, maxRows: 1200 }],
+      500,
+    );
+    expect(s.heartbeats.count()).toBe(1200);
+    const ids = s.db.prepare('SELECT MIN(id) AS lo, MAX(id) AS hi FROM heartbeats').get() as {
+      lo: number;
+      hi: number;
+    };
+    expect(ids).toEqual({ lo: 3801, hi: 5000 });
+  });
+
+  it('lets writes in between batches (ingest is never held for the whole pass)', async () => {
+    const s = fill(20_000, () => '2020-01-01T00:00:00.000Z');
+    let interleaved = 0;
+    const writer = setImmediate(function write() {
+      s.heartbeats.append('live', new Date().toISOString(), 'OK', 'READY', 'rest');
+      interleaved++;
+    });
+    const pass = prune(
+      s.db,
+      [{ table: 'heartbeats', timeColumn: 'at', maxAgeDays: 1, maxRows: 1e9 }],
+      1000,
+    );
+    // Each batch yields with setImmediate, so timers queued meanwhile run before the pass ends.
+    const ticker = setInterval(() => {
+      s.heartbeats.append('live', new Date().toISOString(), 'OK', 'READY', 'rest');
+      interleaved++;
+    }, 0);
+    await pass;
+    clearInterval(ticker);
+    clearImmediate(writer);
+    expect(interleaved).toBeGreaterThan(1);
+    expect(s.heartbeats.query({ instanceName: 'live', limit: 1e6 }).total).toBe(interleaved);
+    expect(s.heartbeats.query({ instanceName: 'agent-0' }).total).toBe(0);
+  });
+});
