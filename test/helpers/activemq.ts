@@ -73,6 +73,17 @@ function installExitHook() {
   });
 }
 
+/**
+ * If this test process dies without running its exit hook (SIGKILL, a crashed worker), a small
+ * detached shell kills the JVM within about a second, so no test run leaves java holding ports.
+ * It exits by itself once the JVM is gone.
+ */
+function watchdog(javaPid: number) {
+  if (process.platform === 'win32') return;
+  const script = `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${javaPid} 2>/dev/null; do sleep 1; done; kill -KILL ${javaPid} 2>/dev/null`;
+  spawn('/bin/sh', ['-c', script], { detached: true, stdio: 'ignore' }).unref();
+}
+
 export async function startActiveMq(opts: ActiveMqOptions = {}): Promise<ActiveMq> {
   const base = tempDir('swf-cc-activemq-');
   const stompPort = opts.stompPort || (await freePort());
@@ -140,6 +151,7 @@ export async function startActiveMq(opts: ActiveMqOptions = {}): Promise<ActiveM
     const proc = spawn('java', args, { cwd: base.path, stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
     running.add(proc);
+    if (proc.pid !== undefined) watchdog(proc.pid);
     const exited = new Promise<never>((_, reject) => {
       proc.once('exit', (code, signal) => {
         running.delete(proc);

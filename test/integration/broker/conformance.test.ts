@@ -299,11 +299,18 @@ function conformance(
       expect(bodies(sub.messages).slice(0, 5)).toEqual(['n0', 'n1', 'n2', 'n3', 'n4']);
     });
 
-    it('refuses frames before CONNECT with ERROR and closes', async () => {
+    it('refuses frames before CONNECT with ERROR', async () => {
       const raw = await rawConnect(target.port);
       raw.write('SEND\ndestination:/topic/x\n\nhello\0');
       await raw.waitFor('ERROR');
-      await raw.waitClosed();
+      // Differs on purpose: the embedded broker then closes the connection, as STOMP 1.2 says a
+      // server must after ERROR; ActiveMQ 5.17 keeps it open waiting for a CONNECT.
+      if (name === 'embedded') await raw.waitClosed();
+      else {
+        raw.write('CONNECT\naccept-version:1.2\nhost:x\nlogin:admin\npasscode:admin\n\n\0');
+        await raw.waitFor('CONNECTED');
+      }
+      raw.destroy();
     });
 
     it(`routes a bare destination name ${name === 'embedded' ? 'to the topic of that name' : 'to a queue (ActiveMQ 5 rule)'}`, async () => {

@@ -1,7 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Socket } from 'node:net';
-import type { TransformOptions } from 'node:stream';
-import { IncomingFrameStream } from 'stompit';
 import { ConnectionOutput } from './connection-output.js';
 import { parseDestination } from './destinations.js';
 import {
@@ -13,6 +11,7 @@ import {
 } from './frame-encoding.js';
 import type { BrokerLimits } from './limits.js';
 import { type AckMode, type BrokerMessage, Subscription, type SubscriptionSink } from './router.js';
+import { type OversizedFrame, type WholeFrame, WholeFrameStream } from './whole-frame-stream.js';
 
 /** What a connection needs from the broker (kept narrow so the connection is testable). */
 export interface BrokerContext {
@@ -32,11 +31,6 @@ export interface BrokerContext {
   onProtocolError(reason: string): void;
   onClosed(connection: StompConnection): void;
   log: { debug(msg: string): void };
-}
-
-interface IncomingFrame extends NodeJS.ReadableStream {
-  command: string;
-  headers: Record<string, string | number>;
 }
 
 type TxOp =
@@ -63,7 +57,7 @@ export class StompConnection implements SubscriptionSink {
   private connected = false;
   private closing = false;
   private closed = false;
-  private readonly incoming: IncomingFrameStream;
+  private readonly incoming: WholeFrameStream;
   private readonly output: ConnectionOutput;
   /** By client subscription id (1.0 subscriptions without id: by destination). */
   private readonly subscriptions = new Map<string, Subscription>();
@@ -73,7 +67,6 @@ export class StompConnection implements SubscriptionSink {
   private ackCounter = 0;
   private readonly timers: NodeJS.Timeout[] = [];
   private lastReadAt = Date.now();
-  private readingFrame = false;
 
   constructor(
     private readonly socket: Socket,
@@ -87,18 +80,16 @@ export class StompConnection implements SubscriptionSink {
       (sub) => ctx.onDrop(sub),
       () => ctx.resume(this.subscriptions.values()),
     );
-    // stompit reads these two options (its typings only list the stream options).
-    const parserOptions = {
-      maxLineLength: limits.maxHeaderLineBytes,
-      maxHeaders: limits.maxHeaders,
-    } as TransformOptions;
-    this.incoming = new IncomingFrameStream(parserOptions);
+    this.incoming = new WholeFrameStream(
+      { maxLineLength: limits.maxHeaderLineBytes, maxHeaders: limits.maxHeaders },
+      limits.maxBodyBytes,
+    );
     socket.setNoDelay(true);
     socket.on('data', () => {
       this.lastReadAt = Date.now();
     });
     socket.pipe(this.incoming);
-    this.incoming.on('readable', () => this.readNextFrame());
+    this.incoming.on('readable', () => this.readFrames());
     this.incoming.on('error', (err: Error) =>
       this.protocolError(`malformed frame: ${err.message}`),
     );
@@ -141,54 +132,39 @@ export class StompConnection implements SubscriptionSink {
   ): void {
     this.ctx.onDelivered();
     const v = this.version;
-    let head = 'MESSAGE\n';
-    if (sub.id !== undefined) head += `subscription:${escapeHeader(sub.id, v)}\n`;
-    head += `message-id:${message.id}\ndestination:${escapeHeader(sub.requestedDestination, v)}\n`;
-    if (ackId !== undefined && v === '1.2') head += `ack:${ackId}\n`;
-    if (redelivered) head += 'redelivered:true\n';
-    this.output.push(
-      Buffer.from(head, 'utf8'),
-      encodedTail(message, v),
-      sub.kind === 'topic' ? sub : undefined,
-    );
+    // The headers fixed per subscription are encoded once; message-id and everything after it
+    // is shared by all subscribers (encodedTail). A plain auto-ack delivery allocates nothing.
+    let prefix = sub.encodedPrefix;
+    if (!prefix) {
+      let text = 'MESSAGE\n';
+      if (sub.id !== undefined) text += `subscription:${escapeHeader(sub.id, v)}\n`;
+      text += `destination:${escapeHeader(sub.requestedDestination, v)}\n`;
+      prefix = sub.encodedPrefix = Buffer.from(text, 'utf8');
+    }
+    let head = prefix;
+    if ((ackId !== undefined && v === '1.2') || redelivered) {
+      let extra = '';
+      if (ackId !== undefined && v === '1.2') extra += `ack:${ackId}\n`;
+      if (redelivered) extra += 'redelivered:true\n';
+      head = Buffer.concat([prefix, Buffer.from(extra, 'utf8')]);
+    }
+    this.output.push(head, encodedTail(message, v), sub.kind === 'topic' ? sub : undefined);
   }
 
   // --- frame input -------------------------------------------------------------------------
 
-  private readNextFrame(): void {
-    if (this.readingFrame || this.closing) return;
-    const frame = this.incoming.read() as IncomingFrame | null;
-    if (!frame) return;
-    this.readingFrame = true;
-    const limit = this.ctx.limits.maxBodyBytes;
-    const declared = frame.headers['content-length'];
-    if (typeof declared === 'number' && declared > limit) {
-      this.protocolError(`frame body of ${declared} bytes exceeds the ${limit} byte limit`);
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    frame.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        this.protocolError(`frame body exceeds the ${limit} byte limit`);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    frame.on('end', () => {
-      this.readingFrame = false;
-      if (this.closing) return;
-      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+  /** Handles every complete frame parsed so far, in order, in one synchronous loop. */
+  private readFrames(): void {
+    while (!this.closing) {
+      const item = this.incoming.read() as WholeFrame | OversizedFrame | null;
+      if (item === null) return;
+      if ('oversized' in item) return this.protocolError(item.oversized);
       try {
-        this.handleFrame(frame.command, stringHeaders(frame.headers), body);
+        this.handleFrame(item.command, item.headers, item.body);
       } catch (err) {
-        this.protocolError(`internal error: ${(err as Error).message}`);
-        return;
+        return this.protocolError(`internal error: ${(err as Error).message}`);
       }
-      // Next frame on a fresh stack: a large batch in one chunk must not recurse deeply.
-      if (!this.closing) process.nextTick(() => this.readNextFrame());
-    });
+    }
   }
 
   private handleFrame(command: string, headers: Record<string, string>, body: Buffer): void {
@@ -531,12 +507,6 @@ export class StompConnection implements SubscriptionSink {
   }
 }
 
-function stringHeaders(headers: Record<string, string | number>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const key in headers) out[key] = String(headers[key]);
-  return out;
-}
-
 function sameSecret(given: string | undefined, expected: string): boolean {
   if (given === undefined) return false;
   const a = Buffer.from(given);
@@ -553,7 +523,7 @@ function encodedTail(message: BrokerMessage, version: StompVersion): Buffer {
   const index = VERSION_INDEX[version];
   const cached = cache[index];
   if (cached) return cached;
-  let head = '';
+  let head = `message-id:${message.id}\n`;
   for (const key in message.headers)
     head += `${escapeHeader(key, version)}:${escapeHeader(message.headers[key]!, version)}\n`;
   if (message.contentLength) head += `content-length:${message.body.length}\n`;

@@ -45,6 +45,8 @@ export class Subscription {
   /** Topic MESSAGE frames dropped for this subscriber because it was too slow. */
   dropped = 0;
   closed = false;
+  /** The connection's encoding of this subscription's fixed MESSAGE headers (a cache). */
+  encodedPrefix?: Buffer;
 
   constructor(
     readonly sink: SubscriptionSink,
