@@ -7,6 +7,7 @@ import {
   daqParamsSchema,
   runDaqSchedule,
 } from './lib/daq-schedule.js';
+import { PublishWindow } from './lib/publish-window.js';
 import { errorText, localIsoNow } from './lib/settings.js';
 import {
   type RunWorkflow,
@@ -44,6 +45,7 @@ interface Execution {
  */
 class DaqSimulator extends BaseAgent {
   private running: Execution | undefined;
+  private readonly pipeline = new PublishWindow(64);
 
   constructor() {
     super('DAQ_Simulator', [WORKFLOW_CONTROL_QUEUE]);
@@ -335,9 +337,15 @@ class DaqSimulator extends BaseAgent {
         body.total_files = ev.total_stf_files; // 2025 readers (reference §5.2 #2)
       }
       if (ev.msg_type === 'run_imminent') body.dataset = `swf.${runNumber}.run`;
+      if (ev.msg_type === 'stf_gen') {
+        // STFs are pipelined (a window of unconfirmed publishes) so the simulator is not bound by
+        // one broker round trip per STF; everything else waits until all before it are confirmed.
+        await this.pipeline.push(() => this.sendMessage(WORKFLOW_TOPIC, body));
+        return;
+      }
+      await this.pipeline.drain();
       await this.sendMessage(WORKFLOW_TOPIC, body);
-      if (ev.msg_type !== 'stf_gen')
-        this.log.info(`published ${ev.msg_type} at t=${ev.tickMs / 1000}`, this.extra());
+      this.log.info(`published ${ev.msg_type} at t=${ev.tickMs / 1000}`, this.extra());
     };
     const waitUntil = (tickMs: number): Promise<void> => {
       if (!req.realtime || exec.stop) return Promise.resolve();

@@ -86,7 +86,9 @@ class FastmonAgent extends BaseAgent {
     const bytesPerTf = m.size_bytes ? m.size_bytes / tfCount : 1;
     let allOk = true;
     try {
-      for (const s of samples) {
+      // The samples of one STF are registered and announced concurrently (REST and broker round
+      // trips overlap); reads from the one file handle are positional, so they do not interfere.
+      const one = async (s: (typeof samples)[number]) => {
         let size = Math.max(1, Math.round(s.tf_count * bytesPerTf));
         let checksum: string | null = null;
         if (handle) {
@@ -127,7 +129,7 @@ class FastmonAgent extends BaseAgent {
             `TF sample ${tfFilename} not registered: ${errorText(err)}`,
             this.extraFrom(m),
           );
-          continue;
+          return;
         }
         await this.sendMessage(WORKFLOW_TOPIC, {
           msg_type: 'tf_file_registered',
@@ -146,7 +148,8 @@ class FastmonAgent extends BaseAgent {
           status: 'registered',
           timestamp: localIsoNow(),
         });
-      }
+      };
+      await Promise.all(samples.map(one));
     } finally {
       await handle?.close();
     }
