@@ -436,6 +436,12 @@ export abstract class BaseAgent {
 
 /** Runs an agent as a process: start, and exit 1 with a clear message if start-up fails. */
 export function runAgentMain(agent: BaseAgent): void {
+  // A stray rejection is a bug to log, not a reason to drop the agent mid-run.
+  process.on('unhandledRejection', (reason) =>
+    agent.log.error(
+      `unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`,
+    ),
+  );
   agent.run().catch(async (err: unknown) => {
     const text = err instanceof ApiError || err instanceof Error ? err.message : String(err);
     agent.log.error(`agent failed to start: ${text}`);
