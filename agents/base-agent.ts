@@ -91,6 +91,11 @@ export abstract class BaseAgent {
     return { ...e, ...kw };
   }
 
+  /** Messages being handled or queued. */
+  get pendingWork(): number {
+    return this.inFlight + this.queue.length;
+  }
+
   get operationalState(): OperationalState {
     return this.state;
   }

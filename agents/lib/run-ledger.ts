@@ -52,7 +52,7 @@ export class RunLedger {
   }
 
   /** Waits for the stragglers (bounded), then reports and forgets the run. */
-  async close(runId: number, total: number): Promise<RunReport> {
+  async close(runId: number, total: number, busy: () => boolean = () => false): Promise<RunReport> {
     const e = this.entry(runId, false);
     const accounted = () => {
       let n = 0;
@@ -68,7 +68,8 @@ export class RunLedger {
         };
       });
       e.progress = undefined;
-      if (!progressed) break;
+      // Quiet but still working through our own backlog (a loaded machine): keep waiting.
+      if (!progressed && !busy()) break;
     }
     const missing: number[] = [];
     for (let s = 1; s <= total; s++) if (!e.done.has(s) && !e.failed.has(s)) missing.push(s);

@@ -27,7 +27,8 @@ export async function reportRunEnd(
     );
     return;
   }
-  const r = await ledger.close(runId, total);
+  // `> 1`: the end_run handler itself is one of the agent's pending messages.
+  const r = await ledger.close(runId, total, () => agent.pendingWork > 1);
   const extra = agent.extraFrom(data);
   if (r.missing.length === 0 && r.failed.length === 0) {
     agent.log.info(`run ${runId} ${stage}: all ${total} STFs handled`, extra);

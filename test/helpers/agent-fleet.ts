@@ -42,7 +42,7 @@ export function agentEnv(
     SWF_RECONNECT_MAX_MS: '2000',
     SWF_PROCESSING_MS: '10',
     SWF_STF_SIZE_BYTES: '4096',
-    SWF_RUN_SETTLE_MS: '3000',
+    SWF_RUN_SETTLE_MS: '15000',
     ...extra,
   };
 }

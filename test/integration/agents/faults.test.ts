@@ -97,7 +97,7 @@ describe('faults: the broker restarts mid-run, an agent is killed mid-run', () =
     env = agentEnv(core, amq, {
       SWF_DATA_DIR: dataDir.path,
       SWF_PUBLISH_DEADLINE_S: '90',
-      SWF_RUN_SETTLE_MS: '4000',
+      SWF_RUN_SETTLE_MS: '8000',
     });
     for (const name of ['daqsim', 'data', 'processing', 'fastmon'] as const)
       agents.set(name, spawnAgent(name, env));
@@ -175,7 +175,7 @@ describe('faults: the broker restarts mid-run, an agent is killed mid-run', () =
           ) && rows
         );
       },
-      30_000,
+      60_000,
     );
     const data = handledFrom(logs, runId, 'data', total)!;
     const stf = await api<{ metadata: { sequence: number } }[]>(
@@ -229,7 +229,7 @@ describe('faults: the broker restarts mid-run, an agent is killed mid-run', () =
           ) && rows
         );
       },
-      40_000,
+      60_000,
     );
     expect(handledFrom(logs, runId, 'data', total)!.size).toBe(total);
     expect(handledFrom(logs, runId, 'processing', total)!.size).toBe(total);

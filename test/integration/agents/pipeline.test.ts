@@ -243,14 +243,18 @@ describe('the four TypeScript agents run a whole STF run through the pipeline (A
     expect(runs[0]!.end_time).not.toBeNull();
 
     // Every stage accounted for the whole run in its log.
-    const logs = await waitFor('three "all 10 STFs handled" log records', async () => {
-      const rows = (await (await core.api(`/api/logs/?execution_id=${executionId}`)).json()) as {
-        message: string;
-        levelname: string;
-      }[];
-      const done = rows.filter((r) => /all 10 STFs handled/.test(r.message));
-      return done.length === 3 && rows;
-    });
+    const logs = await waitFor(
+      'three "all 10 STFs handled" log records',
+      async () => {
+        const rows = (await (await core.api(`/api/logs/?execution_id=${executionId}`)).json()) as {
+          message: string;
+          levelname: string;
+        }[];
+        const done = rows.filter((r) => /all 10 STFs handled/.test(r.message));
+        return done.length === 3 && rows;
+      },
+      90_000,
+    );
     expect(logs.some((l) => /Workflow completed: stf_datataking/.test(l.message))).toBe(true);
     expect(logs.filter((l) => l.levelname === 'ERROR')).toEqual([]);
 
