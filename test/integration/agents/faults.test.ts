@@ -62,7 +62,7 @@ describe('faults: the broker restarts mid-run, an agent is killed mid-run', () =
   const api = async <T>(path: string) => (await (await core.api(path)).json()) as T;
   const logsOf = (executionId: string) => api<LogRow[]>(`/api/logs/?execution_id=${executionId}`);
 
-  async function startRun(stfCount: number, replyTo: string) {
+  async function startRun(stfCount: number | null, replyTo: string) {
     await obs.send('/queue/workflow_control', {
       msg_type: 'run_workflow',
       namespace: 'test-ns',
@@ -70,7 +70,7 @@ describe('faults: the broker restarts mid-run, an agent is killed mid-run', () =
       realtime: true,
       params: {
         stf_count: stfCount,
-        physics_period_count: 1,
+        physics_period_count: stfCount === null ? 0 : 1, // null: endless until stop_workflow
         no_beam_not_ready_delay: 0,
         beam_not_ready_delay: 0,
         beam_ready_delay: 0,
@@ -202,8 +202,7 @@ describe('faults: the broker restarts mid-run, an agent is killed mid-run', () =
   }, 240_000);
 
   it('an agent killed mid-run and restarted: the new one reports what it missed, the others are complete', async () => {
-    const total = 20;
-    const { executionId, runId } = await startRun(total, '/queue/faults.replies');
+    const { executionId, runId } = await startRun(null, '/queue/faults.replies');
     await waitFor(
       'stf_gen #4',
       () => obs.of('stf_gen').some((m) => m.run_id === runId && m.sequence === 4),
@@ -213,10 +212,32 @@ describe('faults: the broker restarts mid-run, an agent is killed mid-run', () =
     await stopAgent(old, 'SIGKILL');
     const fresh = spawnAgent('fastmon', env);
     agents.set('fastmon', fresh);
+    // The endless run goes on until the new fastmon has really joined (it announced a TF sample);
+    // then stop_workflow ends it, so end_run reaches the new agent.
+    const freshName = await waitFor(
+      'the new fastmon agent in the core',
+      async () => (await listAgents(core)).find((a) => a.pid === fresh.child.pid)?.instance_name,
+      60_000,
+    );
     await waitFor(
-      'execution completed',
+      'a TF sample from the new fastmon',
+      () => obs.of('tf_file_registered').some((m) => m.run_id === runId && m.sender === freshName),
+      60_000,
+    );
+    await obs.send('/queue/workflow_control', {
+      msg_type: 'stop_workflow',
+      execution_id: executionId,
+    });
+    const end = await waitFor(
+      'end_run',
+      () => obs.of('end_run').find((m) => m.run_id === runId),
+      30_000,
+    );
+    const total = end.total_stf_files as number;
+    await waitFor(
+      'execution terminated',
       async () =>
-        (await api<Execution>(`/api/workflow-executions/${executionId}/`)).status === 'completed',
+        (await api<Execution>(`/api/workflow-executions/${executionId}/`)).status === 'terminated',
       60_000,
     );
     const logs = await waitFor(
