@@ -152,6 +152,11 @@ export abstract class BaseAgent {
       attempts = 0;
       void this.heartbeat();
     });
+    // Every agent also hears the fleet's STOMP heartbeats (not registered as a subscriber: it is
+    // the agents' own resync channel, see DaqSimulator.beforePublish).
+    this.mq.subscribe(HEARTBEAT_TOPIC, (body, headers) =>
+      this.receive(HEARTBEAT_TOPIC, body, headers),
+    );
     for (const destination of this.subscriptions) {
       this.mq.subscribe(destination, (body, headers) => this.receive(destination, body, headers));
     }
@@ -164,6 +169,12 @@ export abstract class BaseAgent {
     this.heartbeatTimer = setInterval(() => void this.heartbeat(), s.heartbeatIntervalMs);
     this.log.info(`${this.name} ready, subscribed to ${this.subscriptions.join(', ')}`);
   }
+
+  /** Hook: a STOMP heartbeat of another agent (only if the subclass subscribes to them). */
+  protected onHeartbeatMessage(_data: WorkflowBody): void {}
+
+  /** Hook: may hold a publish back (bounded by `deadline`), e.g. until peers resubscribed. */
+  protected async beforePublish(_deadline: number): Promise<void> {}
 
   /** Hook for subclasses, after connect and registration, before READY. */
   protected async onStarted(): Promise<void> {}
@@ -281,10 +292,13 @@ export abstract class BaseAgent {
   }
 
   /** One heartbeat over REST and over STOMP; failures are logged, never fatal (HEAD behaviour). */
-  async heartbeat(override: { status?: string; description?: string } = {}): Promise<void> {
+  async heartbeat(
+    override: { status?: string; description?: string; resync?: boolean } = {},
+  ): Promise<void> {
     if (!this.name) return;
     this.lastHeartbeatAt = Date.now();
-    const body = this.heartbeatBody(override);
+    const { resync, ...fields } = override;
+    const body = this.heartbeatBody(fields);
     const rest = this.api
       .request('POST', '/systemagents/heartbeat/', body, { delaysMs: [] })
       .then(() => {
@@ -308,6 +322,7 @@ export abstract class BaseAgent {
                 ...body,
                 sender: this.name,
                 timestamp: localIsoNow(),
+                ...(resync ? { resync: true } : {}),
               }),
               { receipt: override.status === 'EXITED', timeoutMs: 2000 },
             )
@@ -333,7 +348,13 @@ export abstract class BaseAgent {
     }
     const msg = data as WorkflowBody;
     const msgType = typeof msg.msg_type === 'string' ? msg.msg_type : 'unknown';
-    if (msgType === 'heartbeat') return;
+    if (msgType === 'heartbeat') {
+      if (msg.namespace !== this.settings.namespace || msg.instance_name === this.name) return;
+      // A peer that just got its broker connection back asks who is there: answer at once.
+      if (msg.resync === true && !this.shuttingDown) void this.heartbeat();
+      this.onHeartbeatMessage(msg);
+      return;
+    }
     // Lenient filter (reference §5.2 #3): drop only a different, non-empty namespace.
     const ns = msg.namespace;
     if (typeof ns === 'string' && ns !== '' && ns !== this.settings.namespace) {
@@ -416,6 +437,7 @@ export abstract class BaseAgent {
       }
       try {
         if (!this.mq.isConnected) await this.mq.waitUp(left);
+        await this.beforePublish(deadline);
         await this.mq.send(destination, text, { receipt: true, timeoutMs: Math.min(10_000, left) });
         return;
       } catch (err) {

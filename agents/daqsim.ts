@@ -51,6 +51,64 @@ class DaqSimulator extends BaseAgent {
     super('DAQ_Simulator', [WORKFLOW_CONTROL_QUEUE]);
   }
 
+  // ---- waiting for the fleet after a broker outage -------------------------------------------
+  // Topic subscriptions are not durable: whatever is published while a consumer is still
+  // reconnecting is lost to it. After its own reconnect the simulator therefore holds publishing
+  // until every peer it heard from before the outage has sent a heartbeat on the new connection
+  // (agents resubscribe *before* that heartbeat, and the broker keeps one connection's frames in
+  // order), or until SWF_RESUME_WAIT_S passes. Peers already back answer the `resync` heartbeat
+  // the simulator sends on reconnect.
+  private readonly peers = new Map<string, number>();
+  private gate: Promise<void> | undefined;
+  private awaiting = new Set<string>();
+  private openGate: (() => void) | undefined;
+  private readonly resumeWaitMs = Number(process.env.SWF_RESUME_WAIT_S || 30) * 1000;
+
+  protected override onHeartbeatMessage(data: Record<string, unknown>): void {
+    const name = data.instance_name;
+    if (typeof name !== 'string') return;
+    if (data.operational_state === 'EXITED' || data.status === 'EXITED') this.peers.delete(name);
+    else this.peers.set(name, Date.now());
+    if (data.mq_connected === true && this.awaiting.delete(name) && this.awaiting.size === 0)
+      this.openGate?.();
+  }
+
+  protected override async onStarted(): Promise<void> {
+    this.mq.on('up', () => {
+      const recent = Date.now() - 3 * this.settings.heartbeatIntervalMs - 10_000;
+      this.awaiting = new Set([...this.peers].filter(([, at]) => at >= recent).map(([n]) => n));
+      if (!this.running || this.awaiting.size === 0) return;
+      const names = [...this.awaiting].join(', ');
+      this.gate = new Promise<void>((resolve) => {
+        const t = setTimeout(() => {
+          this.log.warning(
+            `resuming without ${[...this.awaiting].join(', ')}: not back ${this.resumeWaitMs / 1000} s after the broker returned`,
+            this.extra(),
+          );
+          done();
+        }, this.resumeWaitMs);
+        const done = () => {
+          clearTimeout(t);
+          this.openGate = undefined;
+          this.gate = undefined;
+          resolve();
+        };
+        this.openGate = done;
+      });
+      this.log.info(`broker back: holding the run until ${names} resubscribed`, this.extra());
+      // Peers that reconnected before us answer this; the others heartbeat when they reconnect.
+      void this.heartbeat({ resync: true });
+    });
+  }
+
+  protected override async beforePublish(deadline: number): Promise<void> {
+    if (!this.gate) return;
+    await Promise.race([
+      this.gate,
+      new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now()))),
+    ]);
+  }
+
   protected override heartbeatMetadata(): Record<string, unknown> {
     return {
       execution_id: this.running?.executionId ?? 'none',
