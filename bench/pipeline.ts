@@ -7,6 +7,10 @@
  * messages' own timestamps, and from the subscriber's receive times), p50/p99.
  *
  *   npm run build && node --import tsx bench/pipeline.ts [--stfs 10000] [--size 4096] [--workers 4]
+ *     [--interval 0.1]   (paced: real-time run, one STF every 0.2 s + interval, no state delays)
+ *
+ * In fast mode the simulator outruns the pipeline, so the latency is mostly queueing behind the
+ * backlog; the paced mode shows the latency of an STF through a pipeline that keeps up.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,6 +33,8 @@ const { values } = parseArgs({
     stfs: { type: 'string', default: '10000' },
     size: { type: 'string', default: '4096' },
     workers: { type: 'string', default: '4' },
+    // Real-time mode with this stf_interval (s): latency below saturation instead of queue time.
+    interval: { type: 'string' },
   },
 });
 const N = Number(values.stfs);
@@ -82,7 +88,7 @@ console.log(
   `core pid ${core.child.pid}, ActiveMQ 5.17 on ${amq.port}, agents: ${agents.map((a) => `${a.name} ${a.child.pid}`).join(', ')}`,
 );
 console.log(
-  `run: ${N.toLocaleString('en-US')} STFs, fast mode, ${values.size} B each, ${TF_PER_STF} TF samples per STF, ${values.workers} workers per agent`,
+  `run: ${N.toLocaleString('en-US')} STFs, ${values.interval === undefined ? 'fast mode' : `real time, stf_interval ${values.interval} s`}, ${values.size} B each, ${TF_PER_STF} TF samples per STF, ${values.workers} workers per agent`,
 );
 
 const t0 = Date.now();
@@ -90,8 +96,20 @@ await obs.send('/queue/workflow_control', {
   msg_type: 'run_workflow',
   namespace: 'bench',
   workflow_name: 'stf_datataking',
-  realtime: false,
-  params: { stf_count: N, physics_period_count: 1 },
+  realtime: values.interval !== undefined,
+  params:
+    values.interval === undefined
+      ? { stf_count: N, physics_period_count: 1 }
+      : {
+          stf_count: N,
+          physics_period_count: 1,
+          stf_interval: Number(values.interval),
+          no_beam_not_ready_delay: 0,
+          beam_not_ready_delay: 0,
+          beam_ready_delay: 0,
+          broadcast_delay: 0,
+          beam_not_ready_end_delay: 0,
+        },
   reply_to: '/queue/bench.replies',
 });
 const reply = await waitFor('accept', () => obs.of('workflow_control_reply')[0], 30_000);
