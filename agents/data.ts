@@ -1,0 +1,237 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BaseAgent, type IncomingMessage, runAgentMain } from './base-agent.js';
+import { adlerTag } from './lib/adler32.js';
+import { ApiError } from './lib/rest-client.js';
+import { RunLedger } from './lib/run-ledger.js';
+import { errorText } from './lib/settings.js';
+import { reportRunEnd } from './lib/stage-agent.js';
+import { runImminentSchema, stfGenSchema, type StfGen, WORKFLOW_TOPIC } from './messages.js';
+
+const num = (name: string, fallback: number) => {
+  const n = Number(process.env[name]);
+  return process.env[name] && Number.isFinite(n) && n >= 0 ? n : fallback;
+};
+
+/**
+ * Data agent: the testbed's example data agent (type `DATA`, reference §3.2 variant 1) with the
+ * file it only mentions in TODOs made real. On `stf_gen` it writes the STF file under
+ * `SWF_DATA_DIR/run_<run>/` (size from the message's `size_bytes`/`size`, else
+ * `SWF_STF_SIZE_BYTES`), computes its Adler-32 (`ad:<decimal>`, the standalone simulator's form),
+ * registers it over REST (`/api/stf-files/`), and publishes a per-STF `stf_ready` with `filename`
+ * (the per-STF meaning, reference §5.2 #1) to `/topic/epictopic`, then marks the row `processed`
+ * as the original does. Runs are looked up or created by `run_number` (the recorder may have made
+ * the row already). Duplicate `stf_gen` (a re-sent message) is ignored by filename.
+ */
+class DataAgent extends BaseAgent {
+  private readonly dataDir = process.env.SWF_DATA_DIR || join(tmpdir(), 'swf-control-center-data');
+  private readonly defaultSize = num('SWF_STF_SIZE_BYTES', 16 * 1024);
+  private readonly tfCount = num('SWF_TF_COUNT_PER_STF', 1000);
+  private readonly ledger = new RunLedger(num('SWF_RUN_SETTLE_MS', 15_000));
+  /** run_number -> monitor run PK (promise, so concurrent STFs share one look-up). */
+  private readonly runPks = new Map<number, Promise<number>>();
+  private readonly seen = new Set<string>();
+
+  constructor() {
+    super('DATA', [WORKFLOW_TOPIC]);
+    mkdirSync(this.dataDir, { recursive: true });
+  }
+
+  protected async onMessage(msg: IncomingMessage): Promise<void> {
+    switch (msg.msgType) {
+      case 'run_imminent': {
+        const m = runImminentSchema.parse(msg.data);
+        this.ledger.open(m.run_id);
+        await this.runPk(m.run_id, m.run_conditions ?? { state: m.state, substate: m.substate });
+        this.log.info(
+          `run ${m.run_id} imminent; data folder ${join(this.dataDir, `run_${m.run_id}`)}`,
+          this.extraFrom(msg.data),
+        );
+        return;
+      }
+      case 'start_run':
+        this.log.info(`run ${String(msg.data.run_id)} started`, this.extraFrom(msg.data));
+        return;
+      case 'stf_gen':
+        return this.onStfGen(stfGenSchema.parse(msg.data), msg);
+      case 'end_run':
+        await reportRunEnd(this, this.ledger, msg.data, 'data');
+        await this.closeRun(Number(msg.data.run_id));
+        return;
+      default:
+        return; // pause/resume and other stages' messages: nothing to do
+    }
+  }
+
+  private runPk(runNumber: number, conditions?: unknown): Promise<number> {
+    let p = this.runPks.get(runNumber);
+    if (!p) {
+      p = this.lookupOrCreateRun(runNumber, conditions);
+      this.runPks.set(runNumber, p);
+      p.catch(() => this.runPks.delete(runNumber));
+    }
+    return p;
+  }
+
+  private async findRun(runNumber: number): Promise<number | undefined> {
+    const reply = await this.api.request('GET', `/runs/?run_number=${runNumber}`, undefined, {
+      retry404: false,
+    });
+    const row = Array.isArray(reply.body)
+      ? (reply.body[0] as { run_id?: number } | undefined)
+      : undefined;
+    return row?.run_id;
+  }
+
+  private async lookupOrCreateRun(runNumber: number, conditions?: unknown): Promise<number> {
+    const existing = await this.findRun(runNumber);
+    if (existing !== undefined) return existing;
+    try {
+      const row = await this.apiJson('POST', '/runs/', {
+        run_number: runNumber,
+        start_time: new Date().toISOString(),
+        run_conditions: conditions ?? null,
+      });
+      return row.run_id as number;
+    } catch (err) {
+      // Created meanwhile by someone else (the recorder): use theirs.
+      const again = await this.findRun(runNumber);
+      if (again !== undefined) return again;
+      throw err;
+    }
+  }
+
+  private stfBytes(m: StfGen, size: number): Buffer {
+    // Deterministic content (same STF -> same bytes -> same checksum): SHA-256 counter stream
+    // seeded by the file name, which costs ~1 ms per 100 kB.
+    const out = Buffer.allocUnsafe(size);
+    for (let off = 0, i = 0; off < size; i++) {
+      const block = createHash('sha256').update(`${m.filename}:${i}`).digest();
+      off += block.copy(out, off);
+    }
+    return out;
+  }
+
+  private async onStfGen(m: StfGen, msg: IncomingMessage): Promise<void> {
+    const extra = this.extraFrom(msg.data, { stf_filename: m.filename });
+    if (this.seen.has(m.filename)) {
+      this.log.debug(`duplicate stf_gen for ${m.filename} ignored`, extra);
+      return;
+    }
+    this.seen.add(m.filename);
+    try {
+      const size = m.size_bytes ?? m.size ?? this.defaultSize;
+      const tfCount = m.tf_count ?? this.tfCount;
+      const dir = join(this.dataDir, `run_${m.run_id}`);
+      mkdirSync(dir, { recursive: true });
+      const path = join(dir, m.filename);
+      const bytes = this.stfBytes(m, size);
+      await writeFile(path, bytes);
+      const checksum = adlerTag(bytes);
+      const fileUrl = pathToFileURL(path).href;
+      const run = await this.runPk(m.run_id);
+      const fileId = await this.registerStf({
+        run,
+        run_number: m.run_id,
+        stf_filename: m.filename,
+        file_size_bytes: size,
+        checksum,
+        machine_state: m.state ?? 'unknown',
+        daq_state: m.state ?? null,
+        daq_substate: m.substate ?? null,
+        workflow_id: m.execution_id ?? null,
+        tf_count: tfCount,
+        status: 'registered',
+        metadata: {
+          created_by: this.name,
+          substate: m.substate ?? null,
+          start: m.start ?? null,
+          end: m.end ?? null,
+          sequence: m.sequence ?? null,
+          file_url: fileUrl,
+        },
+      });
+      await this.sendMessage(WORKFLOW_TOPIC, {
+        msg_type: 'stf_ready',
+        filename: m.filename,
+        run_id: m.run_id,
+        execution_id: m.execution_id ?? null,
+        file_url: fileUrl,
+        checksum,
+        size_bytes: size,
+        start: m.start ?? null,
+        end: m.end ?? null,
+        state: m.state ?? null,
+        substate: m.substate ?? null,
+        sequence: m.sequence ?? null,
+        simulation_tick: m.simulation_tick ?? null,
+        tf_count: tfCount,
+        processed_by: this.name,
+      });
+      await this.apiJson('PATCH', `/stf-files/${fileId}/`, {
+        status: 'processed',
+        metadata: {
+          created_by: this.name,
+          sequence: m.sequence ?? null,
+          file_url: fileUrl,
+          processed_by: this.name,
+          updated_at: new Date().toISOString(),
+        },
+      });
+      this.ledger.record(m.run_id, m.sequence, true);
+      this.log.debug(
+        `STF ${m.filename} written (${size} B, ${checksum}), registered, stf_ready sent`,
+        extra,
+      );
+    } catch (err) {
+      this.ledger.record(m.run_id, m.sequence, false);
+      this.seen.delete(m.filename);
+      throw new Error(`STF ${m.filename}: ${errorText(err)}`, { cause: err });
+    }
+  }
+
+  /** POST the STF row; if it exists already (re-sent message, or made by the recorder) PATCH it. */
+  private async registerStf(body: Record<string, unknown>): Promise<string> {
+    try {
+      return (await this.apiJson('POST', '/stf-files/', body)).file_id as string;
+    } catch (err) {
+      if (
+        !(err instanceof ApiError) ||
+        err.status !== 400 ||
+        !/already exists/.test(JSON.stringify(err.body))
+      )
+        throw err;
+      const list = (
+        await this.api.request(
+          'GET',
+          `/stf-files/?stf_filename=${encodeURIComponent(String(body.stf_filename))}`,
+          undefined,
+          { retry404: false },
+        )
+      ).body as { file_id: string }[];
+      const id = list[0]?.file_id;
+      if (!id) throw err;
+      await this.apiJson('PATCH', `/stf-files/${id}/`, body);
+      return id;
+    }
+  }
+
+  private async closeRun(runNumber: number): Promise<void> {
+    const pk = this.runPks.get(runNumber);
+    if (!pk) return;
+    try {
+      await this.apiJson('PATCH', `/runs/${await pk}/`, { end_time: new Date().toISOString() });
+    } catch (err) {
+      this.log.warning(`run ${runNumber}: end time not recorded: ${errorText(err)}`);
+    }
+    this.runPks.delete(runNumber);
+    const prefix = `swf.${runNumber}.`;
+    for (const f of this.seen) if (f.startsWith(prefix)) this.seen.delete(f);
+  }
+}
+
+runAgentMain(new DataAgent());

@@ -1,0 +1,102 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { BaseAgent, type IncomingMessage, runAgentMain } from './base-agent.js';
+import { adlerTag } from './lib/adler32.js';
+import { RunLedger } from './lib/run-ledger.js';
+import { errorText } from './lib/settings.js';
+import { reportRunEnd } from './lib/stage-agent.js';
+import { stfReadySchema, stfStem, WORKFLOW_TOPIC } from './messages.js';
+
+const num = (name: string, fallback: number) => {
+  const n = Number(process.env[name]);
+  return process.env[name] && Number.isFinite(n) && n >= 0 ? n : fallback;
+};
+
+/**
+ * Processing agent: the example processing agent (type `STF_Processing`, reference §3.3 variant 1).
+ * On each per-STF `stf_ready` it "processes" the STF for `SWF_PROCESSING_MS` (default 500, the
+ * original's sleep) — and does one real thing: when the STF is a local file it reads it and
+ * verifies the Adler-32 the data agent announced — then publishes `processing_complete`.
+ *
+ * Choices: the original subscribes to `/queue/processing_agent`, which nothing has published to
+ * since 2026-01 (reference §5.2 #4), and answers to `/queue/monitoring_agent`; this one listens
+ * to `/topic/epictopic` and publishes there, so the recorder sees the stage. A run-level
+ * `stf_ready` without `filename` (the Rucio data agent's meaning, §5.2 #1) is logged and skipped.
+ */
+class ProcessingAgent extends BaseAgent {
+  private readonly processingMs = num('SWF_PROCESSING_MS', 500);
+  private readonly ledger = new RunLedger(num('SWF_RUN_SETTLE_MS', 15_000));
+  private readonly seen = new Set<string>();
+
+  constructor() {
+    super('STF_Processing', [WORKFLOW_TOPIC]);
+  }
+
+  protected async onMessage(msg: IncomingMessage): Promise<void> {
+    if (msg.msgType === 'run_imminent' || msg.msgType === 'start_run') {
+      if (msg.data.run_id !== undefined) this.ledger.open(Number(msg.data.run_id));
+      return;
+    }
+    if (msg.msgType === 'end_run') {
+      await reportRunEnd(this, this.ledger, msg.data, 'processing');
+      const prefix = `swf.${String(msg.data.run_id)}.`;
+      for (const f of this.seen) if (f.startsWith(prefix)) this.seen.delete(f);
+      return;
+    }
+    if (msg.msgType !== 'stf_ready') return;
+    const m = stfReadySchema.parse(msg.data);
+    if (!m.filename) {
+      this.log.info(
+        `run-level stf_ready for run ${m.run_id} (no filename): nothing to process per STF`,
+        this.extraFrom(msg.data),
+      );
+      return;
+    }
+    if (this.seen.has(m.filename)) return;
+    this.seen.add(m.filename);
+    const started = Date.now();
+    let status = 'ok';
+    let note: string | undefined;
+    try {
+      if (m.file_url?.startsWith('file:')) {
+        const bytes = await readFile(fileURLToPath(m.file_url));
+        const sum = adlerTag(bytes);
+        if (m.checksum && sum !== m.checksum) {
+          status = 'failed';
+          note = `checksum mismatch: file ${sum}, announced ${m.checksum}`;
+        }
+      }
+    } catch (err) {
+      status = 'failed';
+      note = `cannot read ${m.file_url}: ${errorText(err)}`;
+    }
+    const left = this.processingMs - (Date.now() - started);
+    if (left > 0) await new Promise((r) => setTimeout(r, left)); // the simulated processing time
+    const stem = stfStem(m.filename);
+    try {
+      await this.sendMessage(WORKFLOW_TOPIC, {
+        msg_type: 'processing_complete',
+        filename: m.filename,
+        run_id: m.run_id,
+        execution_id: m.execution_id ?? null,
+        input_file_url: m.file_url ?? null,
+        input_checksum: m.checksum ?? null,
+        input_size_bytes: m.size_bytes ?? null,
+        output_files: [`${stem}.dst`, `${stem}.hist.root`],
+        processing_time_ms: Date.now() - started,
+        simulation_tick: m.simulation_tick ?? null,
+        sequence: m.sequence ?? null,
+        status,
+        ...(note ? { error: note } : {}),
+        processed_by: this.name,
+      });
+    } catch (err) {
+      this.ledger.record(m.run_id, m.sequence, false);
+      throw err;
+    }
+    this.ledger.record(m.run_id, m.sequence, status === 'ok');
+    if (note) this.log.error(`processing ${m.filename} failed: ${note}`, this.extraFrom(msg.data));
+  }
+}
+
+runAgentMain(new ProcessingAgent());

@@ -1,0 +1,214 @@
+/**
+ * The whole streaming pipeline under load: a real core (the built CLI, its own process), ActiveMQ
+ * 5.17 as the broker (the integrator switches this to the embedded broker), and the four built
+ * TypeScript agents as child processes. One fast-mode run of N STFs (count mode, one period);
+ * a subscriber on /topic/epictopic records every message. Prints the wall time, STFs/s and the
+ * end-to-end latency per STF from its `stf_gen` to its last `tf_file_registered` (from the
+ * messages' own timestamps, and from the subscriber's receive times), p50/p99.
+ *
+ *   npm run build && node --import tsx bench/pipeline.ts [--stfs 10000] [--size 4096] [--workers 4]
+ *     [--interval 0.1]   (paced: real-time run, one STF every 0.2 s + interval, no state delays)
+ *
+ * In fast mode the simulator outruns the pipeline, so the latency is mostly queueing behind the
+ * backlog; the paced mode shows the latency of an STF through a pipeline that keeps up.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startActiveMq } from '../test/helpers/agents-activemq.js';
+import {
+  type AgentName,
+  ensureAgentsBuilt,
+  observe,
+  spawnAgent,
+  stopAgent,
+  waitFor,
+} from '../test/helpers/agent-fleet.js';
+import { spawnCore } from '../test/helpers/cli-process.js';
+import { tempDir } from '../test/helpers/temp-dir.js';
+import { fmt, percentile, rssMb } from './lib/stats.js';
+
+const { values } = parseArgs({
+  options: {
+    stfs: { type: 'string', default: '10000' },
+    size: { type: 'string', default: '4096' },
+    workers: { type: 'string', default: '4' },
+    // Real-time mode with this stf_interval (s): latency below saturation instead of queue time.
+    interval: { type: 'string' },
+  },
+});
+const N = Number(values.stfs);
+const TF_PER_STF = 7;
+
+ensureAgentsBuilt();
+const dir = tempDir('swf-cc-bench-pipeline-');
+const [amq, core] = await Promise.all([
+  startActiveMq(),
+  spawnCore(['--port', '0', '--broker-port', '0', '--data-dir', join(dir.path, 'core')]),
+]);
+const token = readFileSync(join(dir.path, 'core', 'token'), 'utf8').trim();
+const base = core.url.replace(/\/$/, '');
+const api = async <T>(path: string) =>
+  (await (
+    await fetch(`${base}${path}`, { headers: { authorization: `Token ${token}` } })
+  ).json()) as T;
+
+const env: NodeJS.ProcessEnv = {
+  PATH: process.env.PATH,
+  HOME: process.env.HOME,
+  USER: 'bench',
+  ACTIVEMQ_HOST: amq.host,
+  ACTIVEMQ_PORT: String(amq.port),
+  ACTIVEMQ_USER: 'admin',
+  ACTIVEMQ_PASSWORD: 'admin',
+  SWF_MONITOR_URL: base,
+  SWF_MONITOR_HTTP_URL: base,
+  SWF_API_TOKEN: token,
+  SWF_ENV_LOADED: 'true',
+  SWF_NAMESPACE: 'bench',
+  SWF_HEARTBEAT_INTERVAL: '5',
+  SWF_PROCESSING_MS: '0',
+  SWF_STF_SIZE_BYTES: values.size,
+  SWF_DATA_DIR: join(dir.path, 'stf'),
+  SWF_AGENT_MAX_WORKERS: values.workers,
+  SWF_RUN_SETTLE_MS: '10000',
+};
+const obs = await observe(amq, ['/topic/epictopic', '/queue/bench.replies']);
+const names: AgentName[] = ['daqsim', 'data', 'processing', 'fastmon'];
+const agents = names.map((n) => spawnAgent(n, env));
+await waitFor(
+  'four agents READY',
+  async () =>
+    (await api<{ operational_state: string }[]>('/api/systemagents/')).filter(
+      (a) => a.operational_state === 'READY',
+    ).length === 4,
+  60_000,
+);
+console.log(
+  `core pid ${core.child.pid}, ActiveMQ 5.17 on ${amq.port}, agents: ${agents.map((a) => `${a.name} ${a.child.pid}`).join(', ')}`,
+);
+console.log(
+  `run: ${N.toLocaleString('en-US')} STFs, ${values.interval === undefined ? 'fast mode' : `real time, stf_interval ${values.interval} s`}, ${values.size} B each, ${TF_PER_STF} TF samples per STF, ${values.workers} workers per agent`,
+);
+
+const t0 = Date.now();
+await obs.send('/queue/workflow_control', {
+  msg_type: 'run_workflow',
+  namespace: 'bench',
+  workflow_name: 'stf_datataking',
+  realtime: values.interval !== undefined,
+  params:
+    values.interval === undefined
+      ? { stf_count: N, physics_period_count: 1 }
+      : {
+          stf_count: N,
+          physics_period_count: 1,
+          stf_interval: Number(values.interval),
+          no_beam_not_ready_delay: 0,
+          beam_not_ready_delay: 0,
+          beam_ready_delay: 0,
+          broadcast_delay: 0,
+          beam_not_ready_end_delay: 0,
+        },
+  reply_to: '/queue/bench.replies',
+});
+const reply = await waitFor('accept', () => obs.of('workflow_control_reply')[0], 30_000);
+if (reply.accepted !== true) throw new Error(`run refused: ${String(reply.reason)}`);
+const runId = reply.run_id as number;
+
+// Index as messages arrive (the observer array grows): stf_gen and the last TF per STF.
+const gen = new Map<string, { ts: number; rx: number }>();
+const tfs = new Map<string, { n: number; ts: number; rx: number }>();
+let scanned = 0;
+let lastProgress = Date.now();
+function scan() {
+  for (; scanned < obs.seen.length; scanned++) {
+    const { body, receivedAt } = obs.seen[scanned]!;
+    if (body.run_id !== runId) continue;
+    if (body.msg_type === 'stf_gen')
+      gen.set(body.filename as string, {
+        ts: Date.parse(body.timestamp as string),
+        rx: receivedAt,
+      });
+    if (body.msg_type === 'tf_file_registered') {
+      const k = body.stf_filename as string;
+      const e = tfs.get(k) ?? { n: 0, ts: 0, rx: 0 };
+      e.n++;
+      e.ts = Math.max(e.ts, Date.parse(body.timestamp as string));
+      e.rx = Math.max(e.rx, receivedAt);
+      tfs.set(k, e);
+    }
+  }
+}
+let complete = 0;
+const ticker = setInterval(() => {
+  const s = (Date.now() - t0) / 1000;
+  console.log(
+    `  t=${fmt(s, 0)} s: stf_gen ${gen.size}, STFs through fastmon ${complete}, RSS core ${fmt(rssMb(core.child.pid!), 0)} MB`,
+  );
+}, 10_000);
+await waitFor(
+  'every STF through every stage',
+  () => {
+    scan();
+    let done = 0;
+    for (const e of tfs.values()) if (e.n >= TF_PER_STF) done++;
+    if (done !== complete) lastProgress = Date.now();
+    complete = done;
+    if (Date.now() - lastProgress > 60_000) throw new Error(`stalled at ${done} of ${N} STFs`);
+    return done >= N && obs.of('end_run').some((m) => m.run_id === runId);
+  },
+  3_600_000,
+  50,
+);
+clearInterval(ticker);
+const wall = (Date.now() - t0) / 1000;
+const firstGen = Math.min(...[...gen.values()].map((g) => g.rx));
+const lastGen = Math.max(...[...gen.values()].map((g) => g.rx));
+
+const byTs: number[] = [];
+const byRx: number[] = [];
+for (const [f, g] of gen) {
+  const t = tfs.get(f)!;
+  byTs.push(t.ts - g.ts);
+  byRx.push(t.rx - g.rx);
+}
+byTs.sort((a, b) => a - b);
+byRx.sort((a, b) => a - b);
+const counts = {
+  stf_ready: obs.of('stf_ready').filter((m) => m.run_id === runId).length,
+  processing_complete: obs.of('processing_complete').filter((m) => m.run_id === runId).length,
+  tf_file_registered: obs.of('tf_file_registered').filter((m) => m.run_id === runId).length,
+};
+const stored = await api<{ total?: number; count?: number }>(
+  `/api/stf-files/?run_number=${runId}&limit=1`,
+);
+
+console.log(
+  `\nwall time (run_workflow sent -> last STF's last tf_file_registered): ${fmt(wall, 1)} s`,
+);
+console.log(
+  `throughput: ${fmt(N / wall, 0)} STFs/s end to end (${fmt((N * (3 + TF_PER_STF)) / wall, 0)} workflow messages/s)`,
+);
+console.log(
+  `DAQ simulator alone: ${N} stf_gen in ${fmt((lastGen - firstGen) / 1000, 1)} s (${fmt(N / ((lastGen - firstGen) / 1000 || 1), 0)}/s)`,
+);
+console.log(
+  `latency stf_gen -> last tf_file_registered, message timestamps: p50 ${fmt(percentile(byTs, 50), 0)} ms, p99 ${fmt(percentile(byTs, 99), 0)} ms, max ${fmt(byTs.at(-1)!, 0)} ms`,
+);
+console.log(
+  `latency, subscriber receive times:                     p50 ${fmt(percentile(byRx, 50), 0)} ms, p99 ${fmt(percentile(byRx, 99), 0)} ms`,
+);
+console.log(
+  `messages seen: ${JSON.stringify(counts)}; STF rows stored: ${JSON.stringify(stored.count ?? stored.total ?? stored)}`,
+);
+console.log(
+  `RSS after: core ${fmt(rssMb(core.child.pid!), 0)} MB; ${agents.map((a) => `${a.name} ${fmt(rssMb(a.child.pid!), 0)} MB`).join(', ')}`,
+);
+
+await Promise.all(agents.map((a) => stopAgent(a, 'SIGTERM')));
+await obs.close();
+core.child.kill('SIGTERM');
+await core.exited;
+await amq.close();
+dir.remove();

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ActiveMq, startActiveMq } from '../../helpers/agents-activemq.js';
+import {
+  type AgentProcess,
+  agentEnv,
+  ensureAgentsBuilt,
+  listAgents,
+  type Observer,
+  observe,
+  spawnAgent,
+  stopAgent,
+  waitFor,
+} from '../../helpers/agent-fleet.js';
+import { startTestCore, type TestCore } from '../../helpers/core.js';
+
+describe('BaseAgent over TLS (ACTIVEMQ_USE_SSL, ACTIVEMQ_SSL_CA_CERTS) to ActiveMQ stomp+ssl', () => {
+  let amq: ActiveMq;
+  let core: TestCore;
+  let obs: Observer;
+  const procs: AgentProcess[] = [];
+
+  beforeAll(async () => {
+    ensureAgentsBuilt();
+    [amq, core] = await Promise.all([startActiveMq({ ssl: true }), startTestCore()]);
+    obs = await observe(amq, ['/topic/epictopic']);
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(procs.map((p) => stopAgent(p, 'SIGKILL')));
+    await obs?.close();
+    await core?.close();
+    await amq?.close();
+  });
+
+  it('connects with the CA file, verifies the host name, and works end to end', async () => {
+    const env = agentEnv(
+      core,
+      { host: 'localhost', port: amq.sslPort! },
+      { ACTIVEMQ_USE_SSL: 'True', ACTIVEMQ_SSL_CA_CERTS: amq.caFile!, SWF_PROCESSING_MS: '0' },
+    );
+    const p = spawnAgent('processing', env);
+    procs.push(p);
+    const row = await waitFor(
+      'TLS agent READY and connected',
+      async () => {
+        const r = (await listAgents(core)).find((a) => a.pid === p.child.pid);
+        return r?.operational_state === 'READY' && r.status === 'OK' && r;
+      },
+      30_000,
+    );
+    expect(row.instance_name).toMatch(/^stf_processing-agent-tester-\d+$/);
+    // A message from a plain-port client reaches the TLS agent, and its answer comes back.
+    await obs.send('/topic/epictopic', {
+      msg_type: 'stf_ready',
+      namespace: 'test-ns',
+      run_id: 5,
+      filename: 'swf.5.000001.stf',
+      sequence: 1,
+    });
+    const done = await waitFor('processing_complete', () => obs.of('processing_complete')[0]);
+    expect(done).toMatchObject({
+      filename: 'swf.5.000001.stf',
+      sender: row.instance_name,
+      namespace: 'test-ns',
+      status: 'ok',
+    });
+  }, 60_000);
+
+  it('refuses to fall back to clear text when TLS is asked for without a CA file (reference §5.2 #10)', async () => {
+    const env = agentEnv(
+      core,
+      { host: 'localhost', port: amq.sslPort! },
+      { ACTIVEMQ_USE_SSL: 'true' },
+    );
+    const p = spawnAgent('fastmon', env);
+    procs.push(p);
+    expect(await p.exited).toEqual({ code: 1, signal: null });
+    expect(p.output()).toMatch(/ACTIVEMQ_USE_SSL=true needs ACTIVEMQ_SSL_CA_CERTS/);
+  }, 30_000);
+
+  it('does not connect to a server whose certificate the CA does not vouch for', async () => {
+    // The plain port speaks no TLS; a wrong CA is the same outcome: the agent keeps retrying, says WARNING.
+    const env = agentEnv(
+      core,
+      { host: '127.0.0.1', port: amq.sslPort! },
+      { ACTIVEMQ_USE_SSL: 'true', ACTIVEMQ_SSL_CA_CERTS: '/etc/ssl/certs/ca-certificates.crt' },
+    );
+    const p = spawnAgent('data', env);
+    procs.push(p);
+    await waitFor(
+      'a retry warning in its output',
+      () => /broker connect attempt 1 failed: .*(certificate|self.signed|verify)/i.test(p.output()),
+      20_000,
+    );
+    expect(p.child.exitCode).toBeNull();
+  }, 30_000);
+});
