@@ -48,15 +48,15 @@ describe('a run through the default fleet on the embedded broker', () => {
           runWorkflowMessage({
             namespace: core.config.namespace,
             realtime: false,
-            params: { stf_count: 12 },
+            params: { stf_count: 12, physics_period_count: 1 },
             source: 'ui',
           }),
         ),
       );
 
       const progress = await waitFor(
-        'the run to end with 12 STFs through fastmon',
-        () => (ended && ended.stf.fastmon === 12 ? ended : undefined),
+        'the run to end with 12 STFs through processing and fastmon',
+        () => (ended && ended.stf.processed === 12 && ended.stf.fastmon === 12 ? ended : undefined),
         180_000,
       );
       expect(progress.stf).toEqual({ generated: 12, ready: 12, processed: 12, fastmon: 12 });
