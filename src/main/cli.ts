@@ -8,6 +8,7 @@ import { createLogger } from './core/logger.js';
 import { importSupervisord, SupervisordImportError } from './core/supervisor/supervisord-import.js';
 import { readToken } from './core/token.js';
 import { settingsFilePath } from './core/ui/settings-file.js';
+import { installDefaultFleet } from './default-fleet.js';
 import { findRendererDir } from './static-dir.js';
 
 const USAGE = `usage: swf-control-center <command> [options]
@@ -67,6 +68,13 @@ async function serve(argv: string[]) {
   }
 
   const log = createLogger('core');
+  if (!config.fleetFile) {
+    const installed = installDefaultFleet(config.dataDir);
+    if (installed)
+      log.info(
+        `first start: installed the default fleet (the four built-in agents) as ${installed}`,
+      );
+  }
   const staticDir = findRendererDir();
   if (!staticDir) log.warn('the UI is not built (run `npm run build`); serving the API only');
   let core;
@@ -297,6 +305,12 @@ async function main(argv: string[]) {
       fail(`unknown command "${command}"\n${USAGE}`, 2);
   }
 }
+
+// `status | head` closes stdout early: that is the reader's choice, not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 
 main(process.argv.slice(2)).catch((err: unknown) => {
   if (err instanceof TypeError && (err as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS'))

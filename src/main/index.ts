@@ -4,6 +4,7 @@ import { app, BrowserWindow, dialog, shell } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, type Config } from './core/config.js';
+import { installDefaultFleet } from './default-fleet.js';
 import { startControlCenter, type ControlCenter } from './core/control-center.js';
 import { createLogger } from './core/logger.js';
 import { configFlagsFromArgv } from './electron/app-args.js';
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
       file: args.configFile,
       flags: { dataDir: process.env.SWF_CC_DATA_DIR ?? userData, ...args.flags },
     });
+    if (!config.fleetFile) installDefaultFleet(config.dataDir);
     const nativeBinding = resolveNativeBinding({
       env: process.env,
       isPackaged: app.isPackaged,

@@ -38,7 +38,7 @@ function launch(dataDir: string, port: number, configFile?: string) {
   args.push('--broker-port', '0');
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, SWF_CC_LOG_LEVEL: 'warn' },
+    env: { ...process.env, SWF_CC_LOG_LEVEL: 'warn', SWF_CC_NO_DEFAULT_FLEET: '1' },
   });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));

@@ -25,7 +25,8 @@ function ensureBuilt() {
 export function spawnCore(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CoreProcess> {
   ensureBuilt();
   const child = spawn(process.execPath, [CLI, 'serve', ...args], {
-    env: { ...process.env, ...env },
+    // An empty fleet unless the test asks for agents (SWF_CC_NO_DEFAULT_FLEET: '0').
+    env: { ...process.env, SWF_CC_NO_DEFAULT_FLEET: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -69,7 +70,7 @@ export function runCli(
   ensureBuilt();
   return new Promise((res) => {
     const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...process.env, ...env },
+      env: { ...process.env, SWF_CC_NO_DEFAULT_FLEET: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

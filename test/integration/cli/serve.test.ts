@@ -2,7 +2,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, spawnCore, type CoreProcess } from '../../helpers/cli-process.js';
+import { ROOT, runCli, spawnCore, type CoreProcess } from '../../helpers/cli-process.js';
+import { waitFor } from '../../helpers/wait-for.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 describe('swf-control-center serve', () => {
@@ -143,4 +144,34 @@ describe('swf-control-center serve', () => {
     expect(gone.code).toBe(1);
     expect(gone.stderr).toMatch(/no running core found/);
   });
+  it(
+    'installs the default fleet on first start and runs the four built-in agents',
+    { timeout: 120_000 },
+    async () => {
+      const dir = dataDir();
+      const core = track(
+        await spawnCore(['--port', '0', '--broker-port', '0', '--data-dir', dir], {
+          SWF_CC_NO_DEFAULT_FLEET: '0',
+        }),
+      );
+      expect(readFileSync(join(dir, 'fleet.toml'), 'utf8')).toBe(
+        readFileSync(join(ROOT, 'agents/fleet.default.toml'), 'utf8'),
+      );
+      const token = readFileSync(join(dir, 'token'), 'utf8').trim();
+      const running = await waitFor('four RUNNING programs', async () => {
+        const res = await fetch(`${core.url}api/cc/processes/`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        const body = (await res.json()) as { processes: { name: string; state: string }[] };
+        const up = body.processes
+          .filter((p) => p.state === 'RUNNING')
+          .map((p) => p.name)
+          .sort();
+        return up.length === 4 ? up : undefined;
+      });
+      expect(running).toEqual(['daqsim', 'data', 'fastmon', 'processing']);
+      core.child.kill('SIGTERM');
+      expect(await core.exited).toBe(0);
+    },
+  );
 });
