@@ -238,6 +238,13 @@ try {
       process.stdout.write(`  profile ${ms.toFixed(0).padStart(6)} ms  ${k}\n`);
   }
   const rate = ((sent - sentBefore) / (Date.now() - t0)) * 1000;
+
+  // The same fleet view with 1,000 heartbeats a second generated in the page and entering
+  // through the socket's event path: the renderer's figure when the core on this machine cannot
+  // ingest 1,000 REST heartbeats a second itself (it shares the CPUs with Chromium here).
+  await page.evaluate(`window.__swfBench.startSyntheticHeartbeats(${AGENTS})`);
+  const synthetic = await measure(page, SECONDS);
+  await page.evaluate('window.__swfBench.stopSyntheticHeartbeats()');
   const eventsSeen = await page.evaluate(
     () =>
       (
@@ -293,6 +300,7 @@ try {
       `  idle page:   ${fmt(idle)} (baseline: no heartbeats, no scrolling; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs)`,
       `  fleet view, watching:  ${fmt(fleetStatic)} -> ${verdict(fleetStatic)}`,
       `  fleet view, scrolling: ${fmt(fleet)} -> ${verdict(fleet)}`,
+      `  fleet view, ${AGENTS} heartbeats/s generated in the page (socket event path): ${fmt(synthetic)} -> ${verdict(synthetic)}`,
       `  agent view:  ${lineCount.toLocaleString('en-US')} output lines (initial ${LINES.toLocaleString('en-US')} fed in ${feedMs} ms, then 1,000 lines/s, following): ${fmt(agent)} -> ${verdict(agent)}`,
       '',
     ].join('\n'),
