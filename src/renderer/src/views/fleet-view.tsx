@@ -111,7 +111,7 @@ export function FleetView() {
   const scrollRef = useRef<HTMLDivElement>(null);
   // Fixed-height rows: windowing is arithmetic and scroll updates are ordinary batched renders.
   const ROW = 32;
-  const { first, last, total } = useFixedRows(scrollRef, items.length, ROW);
+  const { first, last, total } = useFixedRows(scrollRef, items.length, ROW, 4);
 
   return (
     <section className="view fleet-view" aria-labelledby="fleet-title">
