@@ -157,7 +157,13 @@ export function createUiChannel(opts: UiChannelOptions) {
         type: 'resync',
         reason: 'events were dropped because this client fell behind',
       });
-      send(client, snapshot());
+      try {
+        send(client, snapshot());
+      } catch (err) {
+        // On a timer: a failure here must not take the core down; the client starts over.
+        log.error('UI resync snapshot failed', err);
+        client.ws.close(1011, 'snapshot failed');
+      }
     }
     if (!waiting && drainTimer) {
       clearInterval(drainTimer);
@@ -189,8 +195,10 @@ export function createUiChannel(opts: UiChannelOptions) {
       return send(client, { type: 'result', id, ok: false, error: 'malformed command message' });
     }
     const { id, command, args } = parsed.data;
-    const schema = commandArgSchemas[command as UiCommandName] as
-      (typeof commandArgSchemas)[UiCommandName] | undefined;
+    // Own keys only: "toString" or "__proto__" must be unknown commands, not prototype members.
+    const schema = Object.hasOwn(commandArgSchemas, command)
+      ? commandArgSchemas[command as UiCommandName]
+      : undefined;
     if (!schema)
       return send(client, { type: 'result', id, ok: false, error: `unknown command "${command}"` });
     const handler = handlers.get(command);

@@ -128,6 +128,12 @@ export function connect(c: Connection) {
   open();
 }
 
+/** Bench/test mode: events enter exactly as an `events` frame's would (queued, one flush per frame). */
+export function injectEvents(events: { name: string; payload: unknown }[]) {
+  for (const e of events) pending.push(e);
+  scheduleFlush();
+}
+
 /** Reconnect now instead of waiting for the backoff timer. */
 export function retryNow() {
   if (retryTimer !== undefined) {

@@ -1,4 +1,3 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useMemo, useRef, useState } from 'react';
 import type { FleetAgent, ProcessInfo } from '../../../shared/ui-protocol';
 import { FleetActions, ProcessActions } from '../components/process-actions';
@@ -6,6 +5,7 @@ import { LivenessBadge, ProcessBadge, StatusBadge } from '../components/status-b
 import { ageSince, formatAge, formatBytes } from '../format';
 import { href } from '../route';
 import { useUi } from '../store/ui-store';
+import { useFixedRows } from '../use-fixed-rows';
 import { useNow } from '../use-now';
 
 export interface FleetRow {
@@ -109,12 +109,9 @@ export function FleetView() {
   }, [order, agents, processes, search, type, liveness, showExited, group]);
 
   const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: items.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => 32,
-    overscan: 10,
-  });
+  // Fixed-height rows: windowing is arithmetic and scroll updates are ordinary batched renders.
+  const ROW = 32;
+  const { first, last, total } = useFixedRows(scrollRef, items.length, ROW, 4);
 
   return (
     <section className="view fleet-view" aria-labelledby="fleet-title">
@@ -203,14 +200,14 @@ export function FleetView() {
                 : 'No agent matches the filters.'}
             </p>
           )}
-          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            {virtualizer.getVirtualItems().map((v) => {
-              const item = items[v.index]!;
+          <div style={{ height: total, position: 'relative' }}>
+            {items.slice(first, last).map((item, k) => {
+              const index = first + k;
               return (
                 <div
                   key={item.kind === 'row' ? item.row.name : `g:${item.type}`}
                   className="virtual-row"
-                  style={{ transform: `translateY(${v.start}px)`, height: v.size }}
+                  style={{ transform: `translateY(${index * ROW}px)`, height: ROW }}
                 >
                   {item.kind === 'group' ? (
                     <div className="grid-row group" role="row">

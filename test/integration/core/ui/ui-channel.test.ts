@@ -167,6 +167,7 @@ describe('/ws/ui', () => {
     expect(clients.error).toMatch(/mcp\.clients is not available in this build/);
 
     expect((await c.command('no.such')).error).toBe('unknown command "no.such"');
+    expect((await c.command('toString')).error).toBe('unknown command "toString"');
     const bad = await c.command('heartbeats.query', { limit: -1 });
     expect(bad.ok).toBe(false);
     expect(bad.error).toMatch(/^invalid arguments: limit/);
