@@ -1,6 +1,6 @@
 /**
- * The whole streaming pipeline under load: a real core (the built CLI, its own process), ActiveMQ
- * 5.17 as the broker (the integrator switches this to the embedded broker), and the four built
+ * The whole streaming pipeline under load: a real core (the built CLI, its own process), its
+ * embedded broker (or `--broker activemq`: Debian's ActiveMQ 5.17), and the four built
  * TypeScript agents as child processes. One fast-mode run of N STFs (count mode, one period);
  * a subscriber on /topic/epictopic records every message. Prints the wall time, STFs/s and the
  * end-to-end latency per STF from its `stf_gen` to its last `tf_file_registered` (from the
@@ -31,6 +31,8 @@ import { fmt, percentile, rssMb } from './lib/stats.js';
 const { values } = parseArgs({
   options: {
     stfs: { type: 'string', default: '10000' },
+    // embedded: the core's own broker (what the app uses); activemq: Debian's ActiveMQ 5.17.
+    broker: { type: 'string', default: 'embedded' },
     size: { type: 'string', default: '4096' },
     workers: { type: 'string', default: '4' },
     // Real-time mode with this stf_interval (s): latency below saturation instead of queue time.
@@ -43,10 +45,21 @@ const TF_PER_STF = 7;
 ensureAgentsBuilt();
 const dir = tempDir('swf-cc-bench-pipeline-');
 const [amq, core] = await Promise.all([
-  startActiveMq(),
+  values.broker === 'activemq' ? startActiveMq() : undefined,
   spawnCore(['--port', '0', '--broker-port', '0', '--data-dir', join(dir.path, 'core')]),
 ]);
 const token = readFileSync(join(dir.path, 'core', 'token'), 'utf8').trim();
+const embeddedPort = async () => {
+  const res = await fetch(`${core.url}api/cc/status/`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  const { broker } = (await res.json()) as { broker: { detail?: string } };
+  return Number(/:(\d+)$/.exec(broker.detail ?? '')?.[1]);
+};
+const brokerAddr = amq
+  ? { host: amq.host, port: amq.port }
+  : { host: '127.0.0.1', port: await embeddedPort() };
+const brokerName = amq ? 'ActiveMQ 5.17' : 'the embedded broker';
 const base = core.url.replace(/\/$/, '');
 const api = async <T>(path: string) =>
   (await (
@@ -57,8 +70,8 @@ const env: NodeJS.ProcessEnv = {
   PATH: process.env.PATH,
   HOME: process.env.HOME,
   USER: 'bench',
-  ACTIVEMQ_HOST: amq.host,
-  ACTIVEMQ_PORT: String(amq.port),
+  ACTIVEMQ_HOST: brokerAddr.host,
+  ACTIVEMQ_PORT: String(brokerAddr.port),
   ACTIVEMQ_USER: 'admin',
   ACTIVEMQ_PASSWORD: 'admin',
   SWF_MONITOR_URL: base,
@@ -73,7 +86,7 @@ const env: NodeJS.ProcessEnv = {
   SWF_AGENT_MAX_WORKERS: values.workers,
   SWF_RUN_SETTLE_MS: '10000',
 };
-const obs = await observe(amq, ['/topic/epictopic', '/queue/bench.replies']);
+const obs = await observe(brokerAddr, ['/topic/epictopic', '/queue/bench.replies']);
 const names: AgentName[] = ['daqsim', 'data', 'processing', 'fastmon'];
 const agents = names.map((n) => spawnAgent(n, env));
 await waitFor(
@@ -85,7 +98,7 @@ await waitFor(
   60_000,
 );
 console.log(
-  `core pid ${core.child.pid}, ActiveMQ 5.17 on ${amq.port}, agents: ${agents.map((a) => `${a.name} ${a.child.pid}`).join(', ')}`,
+  `core pid ${core.child.pid}, ${brokerName} on ${brokerAddr.port}, agents: ${agents.map((a) => `${a.name} ${a.child.pid}`).join(', ')}`,
 );
 console.log(
   `run: ${N.toLocaleString('en-US')} STFs, ${values.interval === undefined ? 'fast mode' : `real time, stf_interval ${values.interval} s`}, ${values.size} B each, ${TF_PER_STF} TF samples per STF, ${values.workers} workers per agent`,
@@ -210,5 +223,5 @@ await Promise.all(agents.map((a) => stopAgent(a, 'SIGTERM')));
 await obs.close();
 core.child.kill('SIGTERM');
 await core.exited;
-await amq.close();
+await amq?.close();
 dir.remove();

@@ -110,7 +110,7 @@ export interface Observed {
 }
 
 /** A test subscriber on the workflow topic (and anything else), reconnecting like the agents. */
-export async function observe(broker: ActiveMq, destinations: string[]) {
+export async function observe(broker: { host: string; port: number }, destinations: string[]) {
   const conn = new StompConnection({
     host: broker.host,
     port: broker.port,
