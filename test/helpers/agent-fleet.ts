@@ -2,7 +2,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { StompConnection } from '../../agents/lib/stomp-connection.js';
-import type { ActiveMq } from './agents-activemq.js';
 import { ROOT } from './cli-process.js';
 import type { TestCore } from './core.js';
 
