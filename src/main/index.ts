@@ -63,12 +63,18 @@ async function main(): Promise<void> {
 
   const settings = createSettingsStore(settingsPath(userData));
   const fleet = fleetFromCore(core);
+  let tray: ReturnType<typeof createTray> | { destroy(): void } = { destroy() {} };
   const show = () => showWindow(win);
   const quitter = createQuitController({
     fleet,
     settings,
     confirm: (running) => confirmQuitDialog(win, running),
-    stopCore: () => core.stop(),
+    // The tray and the fleet view read the store: they go before the core closes it.
+    stopCore: () => {
+      tray.destroy();
+      fleet.close();
+      return core.stop();
+    },
     exit: () => app.quit(),
     onError: (step, err) => log.error(`quit: ${step} failed`, err),
   });
@@ -118,7 +124,7 @@ async function main(): Promise<void> {
       },
     );
   menu();
-  createTray(join(app.getAppPath(), 'resources', 'tray.png'), fleet, {
+  tray = createTray(join(app.getAppPath(), 'resources', 'tray.png'), fleet, {
     show,
     startAll,
     stopAll,

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startTestCore, type TestCore } from '../../helpers/core.js';
 import { nodeProgram } from '../../helpers/supervisor.js';
 import { tempDir } from '../../helpers/temp-dir.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 const CLI = fileURLToPath(new URL('../../../src/main/cli.ts', import.meta.url));
 const run = promisify(execFile);
@@ -19,18 +20,6 @@ const alive = (pid: number) => {
     return false;
   }
 };
-async function waitFor<T>(
-  get: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await get();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const VARS = [
   'ACTIVEMQ_HOST',
@@ -75,7 +64,11 @@ programs = ["idle"]
     );
     tc = await startTestCore({ fleetFile, processMetricsSeconds: 0.3 });
     const { core } = tc;
-    const envLine = await waitFor(() => core.supervisor.tail('envy', 1)[0]?.line);
+    const envLine = await waitFor(
+      'the env line',
+      () => core.supervisor.tail('envy', 1)[0]?.line,
+      10_000,
+    );
     const env = JSON.parse(envLine) as Record<string, string>;
     expect(env).toMatchObject({
       ACTIVEMQ_HOST: '127.0.0.1',
@@ -94,6 +87,8 @@ programs = ["idle"]
       /\[testbed\]\nnamespace = "test-ns"/,
     );
 
+    // The env line can come before startsecs has passed: wait for RUNNING, then look.
+    await waitFor('envy RUNNING', () => core.supervisor.get('envy')?.state === 'RUNNING', 10_000);
     const list = (await (await tc.api('/api/cc/processes/')).json()) as {
       processes: { name: string; state: string }[];
       groups: Record<string, string[]>;
@@ -118,7 +113,7 @@ programs = ["idle"]
     ).json()) as {
       lines: { line: string }[];
     };
-    await waitFor(async () => {
+    await waitFor('the status table', async () => {
       const r = (await (await tc!.api('/api/cc/processes/idle/search/?q=STARTED')).json()) as {
         lines: unknown[];
       };
@@ -127,7 +122,7 @@ programs = ["idle"]
     expect(Array.isArray(tail.lines)).toBe(true);
     expect((await tc.api('/api/cc/processes/idle/search/?q=(&regex=true')).status).toBe(400);
 
-    await waitFor(() => core.supervisor.get('idle')!.rssBytes !== null);
+    await waitFor('idle metrics', () => core.supervisor.get('idle')!.rssBytes !== null, 10_000);
     const status = (await (await tc.api('/api/cc/status/')).json()) as {
       processes: { name: string; rssBytes: number }[];
     };
@@ -187,8 +182,8 @@ programs = ["idle"]
     let out = '';
     core.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     try {
-      await waitFor(() => out.includes('ready '), 20_000);
-      const [pid, grandchild] = await waitFor(() => {
+      await waitFor('ready', () => out.includes('ready '), 20_000);
+      const [pid, grandchild] = await waitFor('the pid file', () => {
         try {
           const p = readFileSync(pidFile, 'utf8').trim().split(' ').map(Number);
           return p.length === 2 ? p : undefined;
@@ -198,7 +193,7 @@ programs = ["idle"]
       });
       expect(alive(pid!) && alive(grandchild!)).toBe(true);
       core.kill('SIGKILL');
-      await waitFor(() => !alive(pid!) && !alive(grandchild!), 10_000);
+      await waitFor('child and grandchild gone', () => !alive(pid!) && !alive(grandchild!), 10_000);
     } finally {
       core.kill('SIGKILL');
     }
