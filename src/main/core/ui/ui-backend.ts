@@ -33,14 +33,25 @@ export function registerUiBackend(ui: UiChannel, b: UiBackend) {
       rssBytes: p.rssBytes,
     })),
   );
-  ui.registerCommand('process.start', (a) => sup.start(a.target));
-  ui.registerCommand('process.stop', (a) => sup.stop(a.target));
-  ui.registerCommand('process.restart', (a) => sup.restart(a.target));
+  // The UI names a fleet row by its agent's instance name; a supervised program is found by the agent's pid.
+  const programOf = (target: string) => {
+    if (sup.get(target)) return target;
+    const pid = store.agents.get(target)?.pid;
+    return sup.list().find((p) => pid && p.pid === pid)?.name ?? target;
+  };
+  ui.registerCommand('process.start', (a) => sup.start(programOf(a.target)));
+  ui.registerCommand('process.stop', (a) => sup.stop(programOf(a.target)));
+  ui.registerCommand('process.restart', (a) => sup.restart(programOf(a.target)));
   ui.registerCommand('process.startAll', () => sup.start('all'));
   ui.registerCommand('process.stopAll', () => sup.stop('all'));
   ui.registerCommand('process.restartAll', () => sup.restart('all'));
-  ui.registerCommand('output.tail', (a) => sup.tail(a.target, a.lines));
-  ui.registerCommand('output.search', (a) => sup.search(a.target, a.query, { limit: a.limit }));
+  const uiLines = (rows: { at: string; stream: 'stdout' | 'stderr'; line: string }[]) => ({
+    lines: rows.map((r) => ({ at: r.at, stream: r.stream, text: r.line })),
+  });
+  ui.registerCommand('output.tail', (a) => uiLines(sup.tail(programOf(a.target), a.lines)));
+  ui.registerCommand('output.search', (a) =>
+    uiLines(sup.search(programOf(a.target), a.query, { limit: a.limit })),
+  );
   ui.registerCommand('mcp.audit', (a) => store.mcpAudit.query({ limit: a.limit }));
   ui.registerCommand('run.start', async (a) => {
     const message = runWorkflowMessage({

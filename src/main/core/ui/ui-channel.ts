@@ -20,6 +20,7 @@ import type { Logger } from '../logger.js';
 import { livenessOf } from '../monitor/liveness.js';
 import type { Store } from '../store/index.js';
 import { nowIso } from '../time.js';
+import { toUiEvents } from './ui-events.js';
 
 export type UiCommandHandler<K extends UiCommandName> = (args: UiCommandParsedArgs<K>) => unknown;
 
@@ -173,11 +174,13 @@ export function createUiChannel(opts: UiChannelOptions) {
 
   const offBus = bus.onAny((name, payload) => {
     if (clients.size === 0) return;
-    const encoded = JSON.stringify({ name, payload });
-    for (const client of clients) {
-      if (client.overflowed) continue;
-      client.queue.push(encoded);
-      if (client.queue.length > maxQueued) overflow(client, 'event queue full');
+    for (const event of toUiEvents(name, payload)) {
+      const encoded = JSON.stringify(event);
+      for (const client of clients) {
+        if (client.overflowed) continue;
+        client.queue.push(encoded);
+        if (client.queue.length > maxQueued) overflow(client, 'event queue full');
+      }
     }
     if (!flushScheduled) {
       flushScheduled = true;

@@ -17,16 +17,24 @@ export interface FleetRow {
 
 type Item = { kind: 'group'; type: string; count: number } | { kind: 'row'; row: FleetRow };
 
-/** Agents that heartbeat and programs the supervisor runs are one list, joined by name. */
+/**
+ * Agents that heartbeat and programs the supervisor runs are one list: a program joins the agent
+ * whose heartbeat reports its pid (agents name themselves `<type>-agent-<user>-<N>`, programs are
+ * named in the fleet file), else the agent of the same name, else it is a row of its own.
+ */
 export function fleetRows(
   agents: Record<string, FleetAgent>,
   processes: Record<string, ProcessInfo> | null,
 ): FleetRow[] {
   const rows = new Map<string, FleetRow>();
-  for (const agent of Object.values(agents))
-    rows.set(agent.instance_name, { name: agent.instance_name, type: agent.agent_type, agent });
+  const byPid = new Map<number, FleetRow>();
+  for (const agent of Object.values(agents)) {
+    const row: FleetRow = { name: agent.instance_name, type: agent.agent_type, agent };
+    rows.set(agent.instance_name, row);
+    if (agent.pid && agent.status !== 'EXITED') byPid.set(agent.pid, row);
+  }
   for (const proc of Object.values(processes ?? {})) {
-    const row = rows.get(proc.name);
+    const row = (proc.pid ? byPid.get(proc.pid) : undefined) ?? rows.get(proc.name);
     if (row) row.proc = proc;
     else rows.set(proc.name, { name: proc.name, type: 'program', proc });
   }
@@ -54,7 +62,11 @@ export function FleetView() {
   // not on every heartbeat (1,000 a second must not mean 1,000 sorts a second).
   const order = useMemo(() => {
     const { agents: a, processes: p } = useUi.getState();
-    const rows = fleetRows(a, p).map((r) => ({ name: r.name, type: r.type }));
+    const rows = fleetRows(a, p).map((r) => ({
+      name: r.name,
+      type: r.type,
+      procName: r.proc?.name,
+    }));
     const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
     rows.sort((x, y) => (group ? cmp(x.type, y.type) : 0) || cmp(x.name, y.name));
     return rows;
@@ -70,9 +82,9 @@ export function FleetView() {
     let aliveCount = 0;
     let exited = 0;
     const rows: FleetRow[] = [];
-    for (const { name, type: rowType } of order) {
+    for (const { name, type: rowType, procName } of order) {
       const agent = agents[name];
-      const proc = processes?.[name];
+      const proc = processes?.[procName ?? name];
       const row: FleetRow = { name, type: rowType, agent, proc };
       if (agent?.liveness === 'alive') aliveCount++;
       if (isExited(row)) {
