@@ -22,9 +22,11 @@ export interface E2eCore {
 export interface E2eCoreOptions {
   /** TOML written to a config file passed with --config. */
   configToml?: string;
+  /** Install and run the default fleet (the four built-in agents) on first start. */
+  defaultFleet?: boolean;
 }
 
-function launch(dataDir: string, port: number, configFile?: string) {
+function launch(dataDir: string, port: number, configFile?: string, defaultFleet = false) {
   const args = [
     'bin/swf-control-center.js',
     'serve',
@@ -38,7 +40,11 @@ function launch(dataDir: string, port: number, configFile?: string) {
   args.push('--broker-port', '0');
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, SWF_CC_LOG_LEVEL: 'warn', SWF_CC_NO_DEFAULT_FLEET: '1' },
+    env: {
+      ...process.env,
+      SWF_CC_LOG_LEVEL: 'warn',
+      SWF_CC_NO_DEFAULT_FLEET: defaultFleet ? '0' : '1',
+    },
   });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -74,7 +80,7 @@ export async function startE2eCore(opts: E2eCoreOptions = {}): Promise<E2eCore> 
     configFile = join(dataDir, 'test-config.toml');
     writeFileSync(configFile, opts.configToml);
   }
-  const first = await launch(dataDir, 0, configFile);
+  const first = await launch(dataDir, 0, configFile, opts.defaultFleet);
   const url = first.url;
   let child = first.child;
   const port = Number(new URL(url).port);

@@ -2,8 +2,9 @@ import type { CoreEventMap, CoreEventName } from '../events.js';
 
 /**
  * The UI protocol (src/shared/ui-protocol.ts) is its own contract; most bus events already have
- * its shape, the supervisor's do not. This is the one place that translates: a process transition
- * becomes the process's new state, a metrics sample one event per process, output lines `text`.
+ * its shape, some do not. This is the one place that translates: a process transition becomes the
+ * process's new state, a metrics sample one event per process, output lines `text`, and a run's
+ * STF counts the pipeline stages the Runs view draws.
  */
 export function toUiEvents<K extends CoreEventName>(
   name: K,
@@ -41,6 +42,24 @@ export function toUiEvents<K extends CoreEventName>(
           payload: {
             name: o.name,
             lines: o.lines.map((l) => ({ at: l.at, stream: l.stream, text: l.line })),
+          },
+        },
+      ];
+    }
+    case 'run.progress': {
+      const r = payload as CoreEventMap['run.progress'];
+      const stage = (done: number) => ({ done, total: null });
+      return [
+        {
+          name,
+          payload: {
+            ...r,
+            stages: {
+              daq: stage(r.stf.generated),
+              data: stage(r.stf.ready),
+              processing: stage(r.stf.processed),
+              fastmon: stage(r.stf.fastmon),
+            },
           },
         },
       ];

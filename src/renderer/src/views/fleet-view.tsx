@@ -41,8 +41,9 @@ export function fleetRows(
   return [...rows.values()];
 }
 
+/** An agent that said goodbye, unless a supervised program is behind the row (it can be started again). */
 const isExited = (r: FleetRow) =>
-  r.agent?.status === 'EXITED' || r.agent?.operational_state === 'EXITED';
+  !r.proc && (r.agent?.status === 'EXITED' || r.agent?.operational_state === 'EXITED');
 
 const COLUMNS =
   'minmax(140px,2fr) minmax(80px,1fr) 84px 72px 76px 70px 84px 56px 64px 64px 46px 66px minmax(196px,2fr)';
@@ -292,7 +293,7 @@ const FleetRowView = memo(function FleetRowView({ name, type, agent, proc }: Fle
         {formatBytes(proc?.rssBytes)}
       </div>
       <div role="cell">
-        <ProcessActions target={row.name} compact />
+        <ProcessActions target={proc?.name ?? row.name} compact />
       </div>
     </div>
   );
