@@ -102,6 +102,9 @@ export function startWatchdog(logger: Logger): Watchdog {
       const c = child;
       if (!c || c.exitCode !== null || c.signalCode !== null) return Promise.resolve();
       return new Promise((resolve) => {
+        // The child was unref'd so that it never holds the core open; while we wait for it to
+        // finish its sweep it must, or a process with nothing else left exits before it hears.
+        c.ref();
         c.once('exit', () => resolve());
         c.stdin!.end();
       });
