@@ -51,6 +51,8 @@ export abstract class BaseAgent {
   private idleWaiters: (() => void)[] = [];
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private stateHeartbeatTimer: NodeJS.Timeout | undefined;
+  /** PROCESSING was entered since the last heartbeat: report it even if the work already ended. */
+  private processingUnreported = false;
   private lastHeartbeatAt = 0;
   private heartbeatFailing = false;
   private shuttingDown = false;
@@ -242,6 +244,7 @@ export abstract class BaseAgent {
   private setState(next: OperationalState): void {
     if (this.state === next || this.state === 'EXITED') return;
     this.state = next;
+    if (next === 'PROCESSING') this.processingUnreported = true;
     if (next === 'READY' || next === 'PROCESSING') this.scheduleStateHeartbeat();
   }
 
@@ -268,11 +271,16 @@ export abstract class BaseAgent {
     const wait = Math.max(0, this.lastHeartbeatAt + STATE_HEARTBEAT_GAP_MS - Date.now());
     this.stateHeartbeatTimer = setTimeout(() => {
       this.stateHeartbeatTimer = undefined;
-      void this.heartbeat();
+      // A burst shorter than the gap is still seen as PROCESSING, then READY one gap later.
+      const missed = this.processingUnreported && this.state === 'READY';
+      void this.heartbeat(missed ? { operationalState: 'PROCESSING' } : {});
+      if (missed) this.scheduleStateHeartbeat();
     }, wait);
   }
 
-  heartbeatBody(override: { status?: string; description?: string } = {}): Record<string, unknown> {
+  heartbeatBody(
+    override: { status?: string; description?: string; operationalState?: OperationalState } = {},
+  ): Record<string, unknown> {
     const connected = this.mq?.isConnected ?? false;
     let description = `${this.agentType} agent. MQ: ${connected ? 'connected' : 'disconnected'}`;
     const meta = this.heartbeatMetadata();
@@ -285,7 +293,7 @@ export abstract class BaseAgent {
       mq_connected: connected,
       pid: process.pid,
       hostname: this.hostname,
-      operational_state: this.state,
+      operational_state: override.operationalState ?? this.state,
       namespace: this.settings.namespace,
       workflow_enabled: meta !== undefined,
     };
@@ -293,10 +301,17 @@ export abstract class BaseAgent {
 
   /** One heartbeat over REST and over STOMP; failures are logged, never fatal (HEAD behaviour). */
   async heartbeat(
-    override: { status?: string; description?: string; resync?: boolean } = {},
+    override: {
+      status?: string;
+      description?: string;
+      resync?: boolean;
+      operationalState?: OperationalState;
+    } = {},
   ): Promise<void> {
     if (!this.name) return;
     this.lastHeartbeatAt = Date.now();
+    if ((override.operationalState ?? this.state) === 'PROCESSING')
+      this.processingUnreported = false;
     const { resync, ...fields } = override;
     const body = this.heartbeatBody(fields);
     const rest = this.api

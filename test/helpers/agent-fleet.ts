@@ -16,11 +16,12 @@ export interface AgentProcess {
 
 /** The environment the supervisor gives a spawned agent (DESIGN §4), pointing at a test core. */
 export function agentEnv(
-  core: TestCore,
+  core: TestCore | { url: string; token: string },
   broker: { host: string; port: number },
   extra: NodeJS.ProcessEnv = {},
 ): NodeJS.ProcessEnv {
-  const base = core.core.url.replace(/\/$/, '');
+  const { url, token } = 'core' in core ? core.core : core;
+  const base = url.replace(/\/$/, '');
   return {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -32,7 +33,7 @@ export function agentEnv(
     ACTIVEMQ_USE_SSL: 'false',
     SWF_MONITOR_URL: base,
     SWF_MONITOR_HTTP_URL: base,
-    SWF_API_TOKEN: core.core.token,
+    SWF_API_TOKEN: token,
     SWF_ENV_LOADED: 'true',
     SWF_NAMESPACE: 'test-ns',
     SWF_HEARTBEAT_INTERVAL: '1',
