@@ -301,6 +301,7 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
       logger: log.child('mcp'),
     });
     const mcpEndpoints = mcp.attach(http);
+    ui.registerCommand('mcp.clients', () => ({ clients: mcp.clients() }));
     cleanups.push(async () => {
       await mcpEndpoints.close();
       mcp.close();

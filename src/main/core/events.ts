@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { McpConnectedClient } from './mcp/connected-clients.js';
 import type { AgentRecord, HeartbeatSource, Liveness } from '../../shared/agent.js';
 import type { AppLogRecord } from '../../shared/app-log.js';
 import type { BrokerState } from '../../shared/broker-state.js';
@@ -56,6 +57,8 @@ export interface CoreEventMap {
   };
   /** An MCP client called a tool (stored in mcp_audit first; `record.id` is the row). */
   'mcp.activity': { record: McpAuditRecord };
+  /** The MCP clients connected over WebSocket or the stdio bridge changed. */
+  'mcp.clients': { clients: McpConnectedClient[] };
   /** The core started or is stopping. */
   'core.state': { state: 'starting' | 'running' | 'stopping' | 'stopped' };
 }
@@ -106,6 +109,7 @@ export const ALL_EVENTS: CoreEventName[] = [
   'run.progress',
   'mcp.activity',
   'core.state',
+  'mcp.clients',
   'process.state',
   'process.output',
   'process.metrics',

@@ -7,6 +7,7 @@ import {
 import { z } from 'zod';
 import type { HttpServer } from '../http/server.js';
 import { silentLogger } from '../logger.js';
+import { createConnectedClients, type McpConnectedClient } from './connected-clients.js';
 import { createChangeNotifier, type ChangeNotifier } from './change-notifier.js';
 import type { McpDeps } from './deps.js';
 import { createHttpEndpoint } from './http-endpoint.js';
@@ -53,11 +54,14 @@ export interface McpServerFactory {
   /** Serves `/mcp` (Streamable HTTP) and `/ws/mcp/` (WebSocket + v1.0) on the core's HTTP server. */
   attach(http: HttpServer): { close(): Promise<void> };
   close(): void;
+  /** MCP clients connected over WebSocket or the stdio bridge. */
+  clients(): McpConnectedClient[];
 }
 
 export function createMcpServerFactory(deps: McpDeps): McpServerFactory {
   const log = deps.logger ?? silentLogger;
   const changes = createChangeNotifier(deps.bus, deps.config.mcp.notifyDebounceMs);
+  const connected = createConnectedClients(deps.bus);
   const tools: AnyToolDef[] = [
     ...monitorTools(deps),
     ...(deps.processControl ? processTools(deps.processControl) : []),
@@ -158,7 +162,9 @@ export function createMcpServerFactory(deps: McpDeps): McpServerFactory {
         const url = new URL(req.url ?? '/', 'http://127.0.0.1');
         const transport: McpTransportName =
           url.searchParams.get('via') === 'stdio' ? 'stdio' : 'ws';
-        const disposers: (() => void)[] = [];
+        const disposers: (() => void)[] = [
+          connected.add(transport, () => wsTransport.client?.name),
+        ];
         return {
           factory: (ctx) => {
             const built = build({
@@ -186,6 +192,7 @@ export function createMcpServerFactory(deps: McpDeps): McpServerFactory {
   return {
     tools: tools.map((t) => t.name),
     changes,
+    clients: connected.list,
     build,
     attach,
     close: () => changes.close(),

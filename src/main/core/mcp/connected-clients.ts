@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto';
+import type { EventBus } from '../events.js';
+
+export interface McpConnectedClient {
+  id: string;
+  name: string;
+  transport: string;
+  since: string;
+}
+
+/**
+ * The MCP clients holding a connection (WebSocket, and the stdio bridge over it). A client's name
+ * is known only after its `initialize`, so it is read when the list is asked for.
+ */
+export function createConnectedClients(bus: EventBus) {
+  const live = new Map<
+    string,
+    { transport: string; since: string; name: () => string | undefined }
+  >();
+  const list = (): McpConnectedClient[] =>
+    [...live].map(([id, c]) => ({
+      id,
+      name: c.name() ?? 'unknown',
+      transport: c.transport,
+      since: c.since,
+    }));
+  const announce = () => bus.emit('mcp.clients', { clients: list() });
+  return {
+    list,
+    /** Registers a connection; the returned function removes it. */
+    add(transport: string, name: () => string | undefined): () => void {
+      const id = randomUUID();
+      live.set(id, { transport, since: new Date().toISOString(), name });
+      announce();
+      return () => {
+        if (live.delete(id)) announce();
+      };
+    },
+  };
+}
