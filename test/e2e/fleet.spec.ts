@@ -114,4 +114,9 @@ test('an agent killed from outside shows in the GUI and is restarted', async ({ 
     expect(Number(pidCell)).toBeGreaterThan(0);
     expect(Number(pidCell)).not.toBe(pid);
   }).toPass({ timeout: 60_000 });
+  // The agent view shows the program's history: the unexpected exit and the restart.
+  await running.first().getByRole('link').click();
+  await expect(page.locator('ol.history')).toContainText('EXITED');
+  await expect(page.locator('ol.history')).toContainText('RUNNING');
+  await shoot(page, 'agent-restarted');
 });

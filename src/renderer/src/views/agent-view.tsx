@@ -16,9 +16,14 @@ const EMPTY: never[] = [];
 
 export function AgentView({ name }: { name: string }) {
   const agent = useUi((s) => s.agents[name]);
-  const proc = useUi((s) => s.processes?.[name]);
+  // The program behind this agent: the same name, else the one running with the agent's pid.
+  const proc = useUi(
+    (s) =>
+      s.processes?.[name] ??
+      Object.values(s.processes ?? {}).find((p) => !!agent?.pid && p.pid === agent.pid),
+  );
   const supervised = useUi((s) => s.processes !== null);
-  const history = useUi((s) => s.processHistory[name] ?? EMPTY);
+  const history = useUi((s) => s.processHistory[proc?.name ?? name] ?? EMPTY);
   // Only this agent's beats, compared item by item: other agents' heartbeats do not re-render.
   const live = useUi(useShallow((s) => s.heartbeats.filter((b) => b.instanceName === name)));
   const aliveSeconds = useUi((s) => s.config?.aliveSeconds ?? 300);
@@ -132,7 +137,7 @@ export function AgentView({ name }: { name: string }) {
         <h1 id="agent-title">{name}</h1>
         {agent?.description && <span className="muted">{agent.description}</span>}
         <span className="spacer" />
-        <ProcessActions target={name} />
+        <ProcessActions target={proc?.name ?? name} />
       </header>
       <div className="agent-grid">
         <div className="card">
