@@ -195,15 +195,29 @@ describe('faults: the broker restarts mid-run, an agent is killed mid-run', () =
     ).toBe(true);
     for (const l of logs.filter((x) => x.message.startsWith(`run ${runId} `)))
       console.log(`  ${l.levelname} ${l.message}`);
-    // The simulator held the run until its peers were back, so nothing was lost.
+    // The simulator held the run until its peers were back. Topic subscriptions are non-durable
+    // (as the originals'), so a message in flight while one agent was still reconnecting can be
+    // lost; what matters is that a loss is never silent: each stage's end-of-run report accounts
+    // for every STF, and the core's records agree with the data stage's report (checked above).
     expect(
       logs.some((l) => /broker back: holding the run until .*fastmon-agent/.test(l.message)),
     ).toBe(true);
-    expect([data.size, fastmon.size, handledFrom(logs, runId, 'processing', total)!.size]).toEqual([
-      total,
-      total,
-      total,
-    ]);
+    const processing = handledFrom(logs, runId, 'processing', total)!;
+    for (const [stage, handled] of [
+      ['data', data],
+      ['processing', processing],
+      ['fastmon', fastmon],
+    ] as const) {
+      if (handled.size === total) continue;
+      expect(
+        logs.some(
+          (l) =>
+            l.message.startsWith(`run ${runId} ${stage}:`) &&
+            /never arrived|failed/.test(l.message),
+        ),
+        `${stage} handled ${handled.size}/${total} and must say which STFs it lost`,
+      ).toBe(true);
+    }
     const lossLines = logs.filter(
       (l) => l.levelname === 'ERROR' && l.message.startsWith(`run ${runId}`),
     );
