@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { agentRecordSchema, heartbeatSourceSchema, livenessSchema } from './agent.js';
 import { appLogRecordSchema } from './app-log.js';
+import { storedWorkflowMessageSchema } from './workflow-messages.js';
 
 /**
  * The `/ws/ui` protocol (DESIGN §3 "UI channel"): one JSON object per text frame.
@@ -66,19 +67,8 @@ export const runSummarySchema = z.object({
 });
 export type RunSummary = z.infer<typeof runSummarySchema>;
 
-export const workflowMessageSchema = z.object({
-  id: z.number().int(),
-  message_id: z.string(),
-  message_type: z.string(),
-  sender_agent: z.string().nullable(),
-  recipient_agent: z.string().nullable(),
-  namespace: z.string().nullable(),
-  execution_id: z.string().nullable(),
-  run_id: z.string().nullable(),
-  queue_name: z.string(),
-  message_content: z.unknown(),
-  sent_at: z.string(),
-});
+/** The stored message, as the recorder defines it (one definition for the core and the UI). */
+export const workflowMessageSchema = storedWorkflowMessageSchema;
 export type WorkflowMessage = z.infer<typeof workflowMessageSchema>;
 
 export const outputStreamSchema = z.enum(['stdout', 'stderr', 'system']);
