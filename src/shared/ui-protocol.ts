@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { agentRecordSchema, heartbeatSourceSchema, livenessSchema } from './agent.js';
 import { appLogRecordSchema } from './app-log.js';
 import { storedWorkflowMessageSchema } from './workflow-messages.js';
+import { mcpBridgeLauncherSchema } from './mcp-client-configs.js';
 
 /**
  * The `/ws/ui` protocol (DESIGN §3 "UI channel"): one JSON object per text frame.
@@ -105,6 +106,7 @@ export const configSummarySchema = z.object({
   aliveSeconds: z.number(),
   exitedAfterSeconds: z.number(),
   mcpUrl: z.string(),
+  mcpBridge: mcpBridgeLauncherSchema,
 });
 export type ConfigSummary = z.infer<typeof configSummarySchema>;
 

@@ -23,6 +23,7 @@ import { brokerEndpoint, buildAgentEnv } from './supervisor/agent-env.js';
 import { defaultAgentResolver } from './supervisor/agent-resolver.js';
 import type { AgentResolver } from './supervisor/launch.js';
 import { createSupervisor, type Supervisor } from './supervisor/supervisor.js';
+import { acquireDataDirLock, prepareDataDir } from './data-dir.js';
 import { loadOrCreateToken } from './token.js';
 import { createSettings } from './ui/settings-file.js';
 import { registerUiBackend } from './ui/ui-backend.js';
@@ -90,11 +91,21 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
   };
   bus.on('broker.state', (s) => (brokerState = s));
 
-  const token = loadOrCreateToken(config.dataDir);
-  const store = openStore(join(config.dataDir, 'swf-control-center.sqlite'), {
-    nativeBinding: opts.nativeBinding,
-  });
-  const cleanups: (() => void | Promise<void>)[] = [() => store.close()];
+  prepareDataDir(config.dataDir);
+  const lock = acquireDataDirLock(config.dataDir);
+  let store: Store;
+  let token: string;
+  try {
+    token = loadOrCreateToken(config.dataDir);
+    store = openStore(join(config.dataDir, 'swf-control-center.sqlite'), {
+      nativeBinding: opts.nativeBinding,
+    });
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+  // Cleanups run in reverse: the lock goes last, once nothing touches the folder.
+  const cleanups: (() => void | Promise<void>)[] = [() => lock.release(), () => store.close()];
 
   try {
     const liveness = createLivenessTracker(store, bus, config.liveness);

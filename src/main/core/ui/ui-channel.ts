@@ -21,6 +21,7 @@ import { livenessOf } from '../monitor/liveness.js';
 import type { Store } from '../store/index.js';
 import { nowIso } from '../time.js';
 import { toUiEvents } from './ui-events.js';
+import { mcpBridgeLauncher } from '../mcp/bridge-launcher.js';
 
 export type UiCommandHandler<K extends UiCommandName> = (args: UiCommandParsedArgs<K>) => unknown;
 
@@ -100,6 +101,7 @@ export function createUiChannel(opts: UiChannelOptions) {
         aliveSeconds: config.liveness.aliveSeconds,
         exitedAfterSeconds: config.liveness.exitedAfterSeconds,
         mcpUrl: `http://127.0.0.1:${opts.http.port}/mcp`,
+        mcpBridge: mcpBridgeLauncher(config.dataDir),
       },
       agents,
       heartbeats: store.heartbeats

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { mcpClientConfigs } from '../../../shared/mcp-client-configs';
 import type { McpActivity } from '../../../shared/ui-protocol';
 import { resolveConnection } from '../connection';
 import { formatTime } from '../format';
@@ -8,66 +9,13 @@ import { pushToast, useUi } from '../store/ui-store';
 
 const MASK = '••••••••••••';
 
-/** The exact client configurations, with the token filled in (or masked for display). */
-export function mcpConfigs(url: string, token: string) {
-  return [
-    {
-      id: 'claude-desktop',
-      title: 'Claude Desktop',
-      where: 'claude_desktop_config.json (stdio bridge; reads the token itself)',
-      text: JSON.stringify(
-        {
-          mcpServers: {
-            'swf-control-center': { command: 'npx', args: ['swf-control-center', 'mcp'] },
-          },
-        },
-        null,
-        2,
-      ),
-    },
-    {
-      id: 'claude-code',
-      title: 'Claude Code',
-      where: 'a terminal',
-      text: `claude mcp add --transport http swf-control-center ${url} --header "Authorization: Bearer ${token}"`,
-    },
-    {
-      id: 'vscode',
-      title: 'VS Code',
-      where: '.vscode/mcp.json',
-      text: JSON.stringify(
-        {
-          servers: {
-            'swf-control-center': {
-              type: 'http',
-              url,
-              headers: { Authorization: `Bearer ${token}` },
-            },
-          },
-        },
-        null,
-        2,
-      ),
-    },
-    {
-      id: 'cursor',
-      title: 'Cursor',
-      where: '.cursor/mcp.json',
-      text: JSON.stringify(
-        {
-          mcpServers: {
-            'swf-control-center': { url, headers: { Authorization: `Bearer ${token}` } },
-          },
-        },
-        null,
-        2,
-      ),
-    },
-  ];
-}
-
 export function McpView() {
   const url = useUi((s) => s.config?.mcpUrl ?? 'http://127.0.0.1:8002/mcp');
+  const bridge = useUi((s) => s.config?.mcpBridge) ?? {
+    command: 'node',
+    args: ['bin/swf-control-center.js', 'mcp'],
+    env: {},
+  };
   const clients = useUi((s) => s.mcpClients);
   const activity = useUi((s) => s.mcpActivity);
   const synced = useUi((s) => s.synced);
@@ -90,8 +38,8 @@ export function McpView() {
     });
   }, [synced]);
 
-  const shown = mcpConfigs(url, revealed ? token : MASK);
-  const real = mcpConfigs(url, token);
+  const shown = mcpClientConfigs({ url, token: revealed ? token : MASK, bridge });
+  const real = mcpClientConfigs({ url, token, bridge });
   const audit = history.concat(activity).slice(-500).reverse();
   return (
     <section className="view" aria-labelledby="mcp-title">

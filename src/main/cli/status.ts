@@ -1,0 +1,135 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { coreInfoPath } from '../core/control-center.js';
+import { readToken } from '../core/token.js';
+import { dataDirFrom, fail } from './common.js';
+
+interface StatusAgent {
+  instance_name: string;
+  agent_type: string;
+  status: string;
+  operational_state: string;
+  liveness: string;
+  last_heartbeat: string | null;
+  pid: number | null;
+}
+
+interface StatusBroker {
+  mode: string;
+  state: string;
+  detail?: string;
+  url?: string;
+}
+
+interface StatusRecorder {
+  stored: number;
+  heartbeats: number;
+  problems: Record<string, number>;
+}
+
+/** e.g. `broker: external connected stomp+ssl://mq.example:61612 (subscribed to /topic/epictopic)` */
+function formatBrokerLine(b: StatusBroker): string {
+  return `broker: ${b.mode} ${b.state}${b.url ? ` ${b.url}` : ''}${b.detail ? ` (${b.detail})` : ''}`;
+}
+
+function formatRecorderLine(r: StatusRecorder): string {
+  const problems = Object.entries(r.problems);
+  const total = problems.reduce((n, [, c]) => n + c, 0);
+  const list = problems.map(([k, c]) => `${k} ${c}`).join(', ');
+  return `recorder: ${r.stored} messages stored, ${r.heartbeats} STOMP heartbeats, ${total} problems${total ? ` (${list})` : ''}`;
+}
+
+function ago(iso: string | null): string {
+  if (!iso) return 'never';
+  const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
+  return s < 120
+    ? `${s}s ago`
+    : s < 7200
+      ? `${Math.round(s / 60)}m ago`
+      : `${Math.round(s / 3600)}h ago`;
+}
+
+export function formatTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+export async function status(argv: string[]) {
+  const { values } = parseArgs({
+    args: argv,
+    options: { 'data-dir': { type: 'string' }, all: { type: 'boolean' } },
+  });
+  const dataDir = dataDirFrom(values['data-dir']);
+  let info: { url: string };
+  let token: string;
+  try {
+    info = JSON.parse(readFileSync(coreInfoPath(dataDir), 'utf8')) as { url: string };
+    token = readToken(dataDir);
+  } catch {
+    fail(
+      `no running core found in ${dataDir} (start one with \`swf-control-center serve\`, or pass --data-dir)`,
+    );
+  }
+  let body: {
+    agents: StatusAgent[];
+    broker?: StatusBroker;
+    recorder?: StatusRecorder;
+    processes?: StatusProcess[];
+  };
+  try {
+    const res = await fetch(`${info.url}api/cc/status/${values.all ? '?all=true' : ''}`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    if (!res.ok) fail(`the core at ${info.url} answered ${res.status}`);
+    body = (await res.json()) as typeof body;
+  } catch (err) {
+    fail(`cannot reach the core at ${info.url}: ${(err as Error).message}`);
+  }
+  if (body.broker) process.stdout.write(`${formatBrokerLine(body.broker)}\n`);
+  if (body.recorder) process.stdout.write(`${formatRecorderLine(body.recorder)}\n`);
+  const rows = body.agents.map((a) => [
+    a.instance_name,
+    a.agent_type,
+    a.status,
+    a.operational_state,
+    a.liveness,
+    ago(a.last_heartbeat),
+    a.pid === null ? '-' : String(a.pid),
+  ]);
+  process.stdout.write(
+    `${formatTable(['AGENT', 'TYPE', 'STATUS', 'STATE', 'LIVENESS', 'HEARTBEAT', 'PID'], rows)}\n`,
+  );
+  if (rows.length === 0) process.stdout.write('(no agents)\n');
+  const procs = body.processes ?? [];
+  if (procs.length) {
+    const prow = procs.map((p) => [
+      p.name,
+      p.state,
+      p.pid === null ? '-' : String(p.pid),
+      p.uptimeSeconds === null
+        ? '-'
+        : ago(new Date(Date.now() - p.uptimeSeconds * 1000).toISOString()).replace(' ago', ''),
+      p.cpuPercent === null ? '-' : `${p.cpuPercent.toFixed(1)}%`,
+      p.rssBytes === null ? '-' : `${(p.rssBytes / 1024 / 1024).toFixed(1)} MB`,
+      p.reason ?? '',
+    ]);
+    process.stdout.write(
+      `\n${formatTable(['PROCESS', 'STATE', 'PID', 'UPTIME', 'CPU', 'RSS', 'INFO'], prow)}\n`,
+    );
+  }
+}
+
+interface StatusProcess {
+  name: string;
+  state: string;
+  pid: number | null;
+  uptimeSeconds: number | null;
+  cpuPercent: number | null;
+  rssBytes: number | null;
+  reason: string | null;
+}
