@@ -38,6 +38,8 @@ export function buildAgentEnv(i: AgentEnvInputs): Record<string, string> {
     SWF_ENV_LOADED: 'true',
     SWF_NAMESPACE: i.namespace,
     SWF_TESTBED_CONFIG: testbedConfig,
+    // Per data folder, so two testbeds on one machine never write the same run's files.
+    SWF_DATA_DIR: join(i.dataDir, 'agent-data'),
   };
 }
 

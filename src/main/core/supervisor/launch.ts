@@ -1,6 +1,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { expandVars } from './agent-env.js';
+import { isBarePython } from './testbed-paths.js';
 import type { BuiltinAgent, ProcessSpec } from './fleet.js';
 import type { Launch } from './process-slot.js';
 import { runtimeEnv } from './watchdog.js';
@@ -46,6 +47,22 @@ export function findExecutable(
   return undefined;
 }
 
+/** Names the variables a path used that are not set: the usual cause of a missing folder. */
+function unsetHint(raw: string, vars: Record<string, string | undefined>): string {
+  const unset = [...raw.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)]
+    .map((m) => m[1]!)
+    .filter((n) => !vars[n]);
+  return unset.length
+    ? `: ${unset.map((n) => `\${${n}}`).join(', ')} not set; set ${unset.join(', ')} in the control center's environment or put the path in the fleet file`
+    : '';
+}
+
+function pythonHint(command: string, cwd: string): string {
+  return isBarePython(command)
+    ? `; the testbed's agents run on its virtualenv: set command to its python (e.g. ${join(cwd, '.venv', 'bin', 'python')})`
+    : '';
+}
+
 /**
  * Turns a fleet entry into a command line. `${NAME}` in command, args, cwd and env values expands
  * from the supervisor's environment plus the agent variables (so `${SWF_HOME}` from an imported
@@ -72,7 +89,7 @@ export function resolveLaunch(spec: ProcessSpec, ctx: LaunchContext): Launch {
   try {
     if (!statSync(cwd).isDirectory()) return { ok: false, reason: `cwd ${cwd} is not a directory` };
   } catch {
-    return { ok: false, reason: `cwd ${cwd} does not exist` };
+    return { ok: false, reason: `cwd ${cwd} does not exist${unsetHint(cfg.cwd ?? '', vars)}` };
   }
   const args = cfg.args.map((a) => expandVars(a, vars));
   if (cfg.agent) {
@@ -98,7 +115,7 @@ export function resolveLaunch(spec: ProcessSpec, ctx: LaunchContext): Launch {
       reason:
         command.includes('/') || command.includes('\\')
           ? `command not found or not executable: ${command} (cwd ${cwd})`
-          : `command not found: ${command} (not on PATH=${env.PATH ?? ''})`,
+          : `command not found: ${command} (not on PATH=${env.PATH ?? ''})${pythonHint(command, cwd)}`,
     };
   return { ok: true, command: found, args, cwd, env };
 }

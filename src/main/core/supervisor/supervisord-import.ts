@@ -1,6 +1,7 @@
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { stringify } from 'smol-toml';
 import { parseFleet } from './fleet.js';
+import { resolveTestbedPaths } from './testbed-paths.js';
 
 export interface ImportResult {
   /** The fleet file text (validated by the same schema the supervisor uses). */
@@ -52,8 +53,8 @@ function parseIni(text: string, file: string): Section[] {
 }
 
 /**
- * `%(ENV_X)s` becomes `${X}`, expanded by the supervisor at spawn time from its environment (so the
- * fleet file stays valid when SWF_HOME moves); `%(here)s`, `%(program_name)s` and
+ * `%(ENV_X)s` becomes `${X}`, expanded by the supervisor at spawn time from its environment unless
+ * the import resolves it (`resolveTestbedPaths`); `%(here)s`, `%(program_name)s` and
  * `%(group_name)s` are known now and expanded; `%(process_num)d` becomes `${SWF_PROCESS_NUM}`.
  */
 function expand(value: string, ctx: { here: string; program: string }): string {
@@ -156,8 +157,12 @@ const IGNORED = new Set([
 ]);
 
 /** Converts the `[program:x]` and `[group:x]` sections of a supervisord config to a fleet file. */
-export function importSupervisord(text: string, file: string): ImportResult {
-  const here = dirname(file);
+export function importSupervisord(
+  text: string,
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+): ImportResult {
+  const here = dirname(resolve(file));
   const notes: string[] = [];
   const programs: Record<string, Record<string, unknown>> = {};
   const groups: Record<string, { programs: string[] }> = {};
@@ -235,6 +240,7 @@ export function importSupervisord(text: string, file: string): ImportResult {
         throw new SupervisordImportError(`${where}: ${(err as Error).message}`);
       }
     }
+    notes.push(...resolveTestbedPaths(name!, p, { here, env }));
     programs[name!] = p;
   }
   if (skipped.length)
