@@ -19,6 +19,7 @@ import { createLivenessTracker, type LivenessTracker } from './monitor/liveness.
 import { openStore, type Store } from './store/index.js';
 import { prune, type RetentionRule } from './store/retention.js';
 import { addProcessRoutes } from './http/routes/processes.js';
+import { attachMessageStream } from './http/message-stream.js';
 import { brokerEndpoint, buildAgentEnv } from './supervisor/agent-env.js';
 import { defaultAgentResolver } from './supervisor/agent-resolver.js';
 import type { AgentResolver } from './supervisor/launch.js';
@@ -312,6 +313,8 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
       logger: log.child('mcp'),
     });
     const mcpEndpoints = mcp.attach(http);
+    const messageStream = attachMessageStream(http, bus);
+    cleanups.push(() => messageStream.close());
     ui.registerCommand('mcp.clients', () => ({ clients: mcp.clients() }));
     cleanups.push(async () => {
       await mcpEndpoints.close();
