@@ -1,4 +1,5 @@
-import { retryNow } from '../store/socket';
+import { useState } from 'react';
+import { retryNow, connectWithToken } from '../store/socket';
 import { useUi } from '../store/ui-store';
 import { useNow } from '../use-now';
 
@@ -10,7 +11,9 @@ export function ConnectionBanner() {
   const attempt = useUi((s) => s.attempt);
   const synced = useUi((s) => s.synced);
   const snapshots = useUi((s) => s.snapshotCount);
+  const tokenRefused = useUi((s) => s.tokenRefused);
   const now = useNow();
+  if (tokenRefused) return <TokenPrompt reason={reason} />;
   if (connection === 'open' && synced) return null;
   if (connection !== 'lost' && snapshots === 0)
     return (
@@ -38,5 +41,37 @@ export function ConnectionBanner() {
         </button>
       )}
     </div>
+  );
+}
+
+/** The core refused the token: paste the right one and connect, no reload. */
+function TokenPrompt({ reason }: { reason: string | null }) {
+  const [token, setToken] = useState('');
+  return (
+    <form
+      className="banner bad"
+      role="alert"
+      data-testid="token-prompt"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (token.trim()) connectWithToken(token);
+      }}
+    >
+      <strong>Not connected</strong>
+      <span>{reason ?? 'the core refused the token'}.</span>
+      <label>
+        Token{' '}
+        <input
+          type="password"
+          value={token}
+          autoComplete="off"
+          aria-label="API token"
+          onChange={(e) => setToken(e.target.value)}
+        />
+      </label>
+      <button type="submit" className="small" disabled={!token.trim()}>
+        Connect
+      </button>
+    </form>
   );
 }

@@ -4,7 +4,7 @@ import {
   type UiCommandArgs,
   type UiCommandName,
 } from '../../../shared/ui-protocol';
-import { type Connection, uiSocketUrl } from '../connection';
+import { type Connection, replaceToken, tokenRefused, uiSocketUrl } from '../connection';
 import { applyEvents, applySnapshot, pushToast, resetForReconnect, useUi } from './ui-store';
 
 type Result = Pick<ResultMessage, 'ok' | 'data' | 'error'>;
@@ -113,7 +113,35 @@ function open() {
         : `closed: ${ev.reason}`;
     useUi.setState({ connection: 'lost', lostReason: reason, retryAt: Date.now() + delay });
     retryTimer = window.setTimeout(open, delay);
+    if (ev.code === 1006 && conn) {
+      const tried = conn;
+      void tokenRefused(tried).then((refused) => {
+        if (!refused || conn !== tried || socket) return;
+        // Retrying with the same token cannot succeed: wait for a new one instead.
+        clearTimeout(retryTimer);
+        retryTimer = undefined;
+        useUi.setState({
+          tokenRefused: true,
+          lostReason: 'the core refused the token (it is the file `token` in its data folder)',
+          retryAt: null,
+        });
+      });
+    }
   };
+}
+
+/** Connects at once with another token (pasted, or a corrected `#token=`). */
+export function connectWithToken(token: string) {
+  if (!conn) return;
+  conn = replaceToken(token.trim());
+  if (retryTimer !== undefined) clearTimeout(retryTimer);
+  retryTimer = undefined;
+  const old = socket;
+  socket = undefined;
+  old?.close();
+  attempt = 0;
+  useUi.setState({ tokenRefused: false });
+  open();
 }
 
 export function connect(c: Connection) {
@@ -121,7 +149,8 @@ export function connect(c: Connection) {
   if (!c.token) {
     useUi.setState({
       connection: 'lost',
-      lostReason: 'no token: open the URL with #token=… that the core printed',
+      tokenRefused: true,
+      lostReason: 'no token: open the URL with #token=… that the core printed, or paste the token',
     });
     return;
   }

@@ -47,6 +47,8 @@ export interface UiState {
   connection: ConnectionState;
   /** Why the last connection ended, and when the next attempt is due (epoch ms). */
   lostReason: string | null;
+  /** The core answered that the token is wrong: retrying cannot help, a new token can. */
+  tokenRefused: boolean;
   retryAt: number | null;
   attempt: number;
   /** A snapshot arrived on the current connection. */
@@ -84,6 +86,7 @@ export interface UiState {
 const initial: UiState = {
   connection: 'connecting',
   lostReason: null,
+  tokenRefused: false,
   retryAt: null,
   attempt: 0,
   synced: false,
