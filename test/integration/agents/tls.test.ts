@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ActiveMq, startActiveMq } from '../../helpers/agents-activemq.js';
+import { type ActiveMq, startActiveMq } from '../../helpers/activemq.js';
 import {
   type AgentProcess,
   agentEnv,
@@ -9,11 +9,15 @@ import {
   observe,
   spawnAgent,
   stopAgent,
-  waitFor,
 } from '../../helpers/agent-fleet.js';
+import { waitFor } from '../../helpers/wait-for.js';
 import { startTestCore, type TestCore } from '../../helpers/core.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+import { makeTlsMaterial, type TlsMaterial } from '../../helpers/tls-material.js';
 
 describe('BaseAgent over TLS (ACTIVEMQ_USE_SSL, ACTIVEMQ_SSL_CA_CERTS) to ActiveMQ stomp+ssl', () => {
+  const dir = tempDir('swf-agents-tls-');
+  let tls: TlsMaterial;
   let amq: ActiveMq;
   let core: TestCore;
   let obs: Observer;
@@ -21,7 +25,8 @@ describe('BaseAgent over TLS (ACTIVEMQ_USE_SSL, ACTIVEMQ_SSL_CA_CERTS) to Active
 
   beforeAll(async () => {
     ensureAgentsBuilt();
-    [amq, core] = await Promise.all([startActiveMq({ ssl: true }), startTestCore()]);
+    tls = makeTlsMaterial(dir.path);
+    [amq, core] = await Promise.all([startActiveMq({ tls }), startTestCore()]);
     obs = await observe(amq, ['/topic/epictopic']);
   }, 120_000);
 
@@ -29,14 +34,15 @@ describe('BaseAgent over TLS (ACTIVEMQ_USE_SSL, ACTIVEMQ_SSL_CA_CERTS) to Active
     await Promise.all(procs.map((p) => stopAgent(p, 'SIGKILL')));
     await obs?.close();
     await core?.close();
-    await amq?.close();
+    await amq?.stop();
+    dir.remove();
   });
 
   it('connects with the CA file, verifies the host name, and works end to end', async () => {
     const env = agentEnv(
       core,
       { host: 'localhost', port: amq.sslPort! },
-      { ACTIVEMQ_USE_SSL: 'True', ACTIVEMQ_SSL_CA_CERTS: amq.caFile!, SWF_PROCESSING_MS: '0' },
+      { ACTIVEMQ_USE_SSL: 'True', ACTIVEMQ_SSL_CA_CERTS: tls.caFile, SWF_PROCESSING_MS: '0' },
     );
     const p = spawnAgent('processing', env);
     procs.push(p);

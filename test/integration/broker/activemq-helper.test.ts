@@ -9,7 +9,7 @@ describe.skipIf(!activeMqAvailable())('test helper: startActiveMq', () => {
     const firstPid = amq.pid();
     try {
       const c1 = await connectClient('stompit', {
-        port: amq.stompPort,
+        port: amq.port,
         login: 'agent',
         passcode: 'pw',
       });
@@ -18,13 +18,13 @@ describe.skipIf(!activeMqAvailable())('test helper: startActiveMq', () => {
       await c1.send(topic, 'before restart');
       await sub.waitFor(1);
       await expect(
-        connectClient('stompit', { port: amq.stompPort, login: 'agent', passcode: 'nope' }),
+        connectClient('stompit', { port: amq.port, login: 'agent', passcode: 'nope' }),
       ).rejects.toThrow();
       await amq.restart();
       expect(amq.pid()).not.toBe(firstPid);
       expect(() => process.kill(firstPid!, 0)).toThrow();
       const c2 = await connectClient('stomp.py', {
-        port: amq.stompPort,
+        port: amq.port,
         login: 'agent',
         passcode: 'pw',
       });

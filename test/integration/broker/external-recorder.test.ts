@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import stompit from 'stompit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrokerState } from '../../../src/shared/broker-state.js';
-import { startActiveMq, type ActiveMq } from '../../helpers/activemq-harness.js';
+import { startActiveMq, type ActiveMq } from '../../helpers/activemq.js';
 import { startTestCore, type TestCore } from '../../helpers/core.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { runMessages } from '../../helpers/workflow-run.js';
@@ -67,7 +67,7 @@ describe(
         broker: {
           port: 0,
           mode: 'external',
-          url: amq.stompUrl,
+          url: amq.url,
           reconnectInitialMs: 100,
           reconnectMaxMs: 400,
         },
@@ -91,12 +91,12 @@ describe(
       expect(await brokerStatus()).toMatchObject({
         mode: 'external',
         state: 'connected',
-        url: amq.stompUrl,
+        url: amq.url,
         detail: 'subscribed to /topic/epictopic, /topic/swf.heartbeat',
       });
       const out = await cliStatus(t.dataDir);
       expect(out).toContain(
-        `broker: external connected ${amq.stompUrl} (subscribed to /topic/epictopic, /topic/swf.heartbeat)`,
+        `broker: external connected ${amq.url} (subscribed to /topic/epictopic, /topic/swf.heartbeat)`,
       );
       expect(out).toMatch(/^recorder: \d+ messages stored, \d+ STOMP heartbeats, 0 problems$/m);
     });
@@ -106,7 +106,7 @@ describe(
         // A queue is not observed in external mode (subscribing would steal from its consumer).
         (m) => m.destination === '/topic/epictopic',
       );
-      await publish(amq.stompPort, [
+      await publish(amq.port, [
         ...runMsgs,
         { destination: '/topic/epictopic', body: { agent_name: 'seed-agent', status: 'OK' } },
         {
@@ -173,7 +173,7 @@ describe(
       expect(seen.at(-1)).toBe('connected');
 
       const storedBefore = t.core.recorder.stats().stored;
-      await publish(amq.stompPort, [
+      await publish(amq.port, [
         {
           destination: '/topic/epictopic',
           body: {

@@ -5,7 +5,7 @@ import {
   type ExternalBrokerClient,
 } from '../../../src/main/core/broker/external-client.js';
 import type { BrokerMessage } from '../../../src/main/core/broker/recorder.js';
-import { startActiveMq, type ActiveMq } from '../../helpers/activemq-harness.js';
+import { startActiveMq, type ActiveMq } from '../../helpers/activemq.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { makeTlsMaterial, type TlsMaterial } from '../../helpers/tls-material.js';
 import { waitFor } from '../../helpers/wait-for.js';
@@ -19,11 +19,7 @@ describe('external broker client over TLS (ActiveMQ stomp+ssl)', { timeout: 90_0
 
   beforeAll(async () => {
     tls = makeTlsMaterial(dir.path);
-    amq = await startActiveMq({
-      tls: { keyStore: tls.keyStore, keyStorePassword: tls.keyStorePassword },
-      users: [{ username: 'admin', password: 'admin' }],
-      startTimeoutMs: 90_000,
-    });
+    amq = await startActiveMq({ tls, startTimeoutMs: 90_000 });
   }, 150_000);
 
   afterAll(async () => {
