@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ActiveMq, startActiveMq } from '../../helpers/agents-activemq.js';
+import { type ActiveMq, startActiveMq } from '../../helpers/activemq.js';
 import {
   type AgentName,
   type AgentProcess,
@@ -11,8 +11,8 @@ import {
   observe,
   spawnAgent,
   stopAgent,
-  waitFor,
 } from '../../helpers/agent-fleet.js';
+import { waitFor } from '../../helpers/wait-for.js';
 import { type CoreProcess, spawnCore } from '../../helpers/cli-process.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
@@ -75,7 +75,7 @@ describe('the core restarted mid-run while agents run', () => {
       core.child.kill('SIGTERM');
       await core.exited;
     }
-    await amq?.close();
+    await amq?.stop();
     dir.remove();
   });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ActiveMq, startActiveMq } from '../../helpers/agents-activemq.js';
+import { type ActiveMq, startActiveMq } from '../../helpers/activemq.js';
 import {
   type AgentName,
   type AgentProcess,
@@ -10,8 +10,8 @@ import {
   observe,
   spawnAgent,
   stopAgent,
-  waitFor,
 } from '../../helpers/agent-fleet.js';
+import { waitFor } from '../../helpers/wait-for.js';
 import { startTestCore, type TestCore } from '../../helpers/core.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
@@ -113,7 +113,7 @@ describe('faults: the broker restarts mid-run, an agent is killed mid-run', () =
     await Promise.all([...agents.values()].map((a) => stopAgent(a, 'SIGKILL')));
     await obs?.close();
     await core?.close();
-    await amq?.close();
+    await amq?.stop();
     dataDir.remove();
   });
 
@@ -125,14 +125,14 @@ describe('faults: the broker restarts mid-run, an agent is killed mid-run', () =
       () => obs.of('stf_gen').some((m) => m.run_id === runId && m.sequence === 5),
       30_000,
     );
-    await amq.stop();
+    await amq.halt();
     // While the broker is down the agents say so in their heartbeats.
     await waitFor(
       'a WARNING heartbeat (MQ disconnected) from every agent',
       async () => (await listAgents(core)).every((a) => a.status === 'WARNING'),
       20_000,
     );
-    await amq.start();
+    await amq.startAgain();
 
     const exec = await waitFor(
       'the execution to end',
@@ -313,7 +313,7 @@ describe('faults: the broker restarts mid-run, an agent is killed mid-run', () =
       30_000,
     );
     const stoppedAt = Date.now();
-    await amq.stop();
+    await amq.halt();
     const exec = await waitFor(
       'execution failed',
       async () => {
@@ -336,6 +336,6 @@ describe('faults: the broker restarts mid-run, an agent is killed mid-run', () =
         (l) => l.levelname === 'ERROR' && /Workflow failed: stf_datataking/.test(l.message),
       ),
     ).toBe(true);
-    await amq.start(); // for the agents' orderly end in afterAll
+    await amq.startAgain(); // for the agents' orderly end in afterAll
   }, 90_000);
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ActiveMq, startActiveMq } from '../../helpers/agents-activemq.js';
+import { type ActiveMq, startActiveMq } from '../../helpers/activemq.js';
 import {
   type AgentName,
   type AgentProcess,
@@ -10,8 +10,8 @@ import {
   observe,
   spawnAgent,
   stopAgent,
-  waitFor,
 } from '../../helpers/agent-fleet.js';
+import { waitFor } from '../../helpers/wait-for.js';
 import { startTestCore, type TestCore } from '../../helpers/core.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
@@ -54,7 +54,7 @@ describe('the four TypeScript agents run a whole STF run through the pipeline (A
     await Promise.all([...agents.values()].map((a) => stopAgent(a, 'SIGKILL')));
     await obs?.close();
     await core?.close();
-    await amq?.close();
+    await amq?.stop();
     dataDir.remove();
   });
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ActiveMq, startActiveMq } from '../../helpers/agents-activemq.js';
+import { type ActiveMq, startActiveMq } from '../../helpers/activemq.js';
 import {
   type AgentProcess,
   agentEnv,
@@ -11,8 +11,8 @@ import {
   spawnAgent,
   spawnCommand,
   stopAgent,
-  waitFor,
 } from '../../helpers/agent-fleet.js';
+import { waitFor } from '../../helpers/wait-for.js';
 import { ROOT } from '../../helpers/cli-process.js';
 import { startTestCore, type TestCore } from '../../helpers/core.js';
 
@@ -52,7 +52,7 @@ describe('an original-format Python data agent (stomp.py + requests) replaces th
     await Promise.all(procs.map((p) => stopAgent(p, 'SIGKILL')));
     await obs?.close();
     await core?.close();
-    await amq?.close();
+    await amq?.stop();
   });
 
   it('the pipeline still completes: TS DAQ sim -> Python data -> TS processing and fastmon', async () => {

@@ -14,6 +14,7 @@ import {
   type StompTestClient,
   uniqueName,
 } from '../../helpers/stomp-clients.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 /**
  * One set of STOMP scenarios, run against the embedded broker and against ActiveMQ 5.17 with the
@@ -331,11 +332,11 @@ function conformance(
 }
 
 async function waitTotal(subs: { messages: unknown[] }[], n: number) {
-  const { waitUntil } = await import('../../helpers/stomp-clients.js');
-  await waitUntil(
+  await waitFor(
+    `${n} messages in total`,
     () => subs.reduce((t, s) => t + s.messages.length, 0) >= n,
     10_000,
-    `${n} messages in total`,
+    10,
   );
 }
 
@@ -345,11 +346,11 @@ async function waitForEols(
   count: number,
   timeoutMs: number,
 ) {
-  const { waitUntil } = await import('../../helpers/stomp-clients.js');
-  await waitUntil(
+  await waitFor(
+    `${count} heart-beats`,
     () => (raw.received().slice(from).match(/\n/g) ?? []).length >= count,
     timeoutMs,
-    `${count} heart-beats`,
+    10,
   );
 }
 
@@ -366,6 +367,6 @@ conformance('embedded', async () => {
 describe.skipIf(!activeMqAvailable())('ActiveMQ 5.17 (Debian activemq)', () => {
   conformance('activemq', async () => {
     const amq: ActiveMq = await startActiveMq();
-    return { port: amq.stompPort, stop: () => amq.stop() };
+    return { port: amq.port, stop: () => amq.stop() };
   });
 });

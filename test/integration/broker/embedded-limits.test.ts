@@ -8,12 +8,8 @@ import {
 } from '../../../src/main/core/broker/embedded-broker.js';
 import { PortInUseError } from '../../../src/main/core/http/server.js';
 import { rawConnect, rawConnected } from '../../helpers/raw-stomp.js';
-import {
-  connectClient,
-  type StompTestClient,
-  uniqueName,
-  waitUntil,
-} from '../../helpers/stomp-clients.js';
+import { connectClient, type StompTestClient, uniqueName } from '../../helpers/stomp-clients.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 /** The embedded broker's own guarantees: limits, the observer hook, binding and shutdown. */
 
@@ -142,7 +138,7 @@ describe('embedded broker limits', () => {
     const total = 2000;
     for (let i = 0; i < total; i++) await producer.send(topic, `${i}:${body}`);
     await fastSub.waitFor(total, 20_000);
-    await waitUntil(() => b.stats().dropped > 0, 10_000, 'drops for the slow subscriber');
+    await waitFor('drops for the slow subscriber', () => b.stats().dropped > 0, 10_000, 10);
     expect(fastSub.messages.map((m) => m.body.toString().split(':')[0])).toEqual(
       Array.from({ length: total }, (_, i) => String(i)),
     );

@@ -32,17 +32,3 @@ export async function connect(t: TestCore, wire: Wire, era: Era, name?: string) 
   await client.connect(transportFor(t, wire));
   return client;
 }
-
-/** Polls `check` until it returns a value (bounded; no fixed sleeps as synchronisation). */
-export async function until<T>(
-  check: () => T | undefined | Promise<T | undefined>,
-  ms = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { waitFor } from '../../helpers/wait-for.js';
 
 /** A bare WebSocket to /ws/mcp/ that collects every text frame, for protocol-level tests. */
 export async function openRaw(port: number, token: string, opts: { protocol?: string } = {}) {
@@ -22,11 +23,7 @@ export async function openRaw(port: number, token: string, opts: { protocol?: st
     /** Waits for the next frame after the ones already seen. */
     async next(ms = 10_000): Promise<Record<string, unknown>> {
       const seen = frames.length;
-      const deadline = Date.now() + ms;
-      while (frames.length <= seen) {
-        if (Date.now() > deadline) throw new Error('no frame arrived');
-        await new Promise((r) => setTimeout(r, 5));
-      }
+      await waitFor('a frame', () => frames.length > seen, ms, 5);
       return frames[seen] as Record<string, unknown>;
     },
     close: () => ws.close(),

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCore, type TestCore } from '../../helpers/core.js';
-import { connect, until, type Era, type Wire } from './mcp-client.js';
+import { waitFor } from '../../helpers/wait-for.js';
+import { connect, type Era, type Wire } from './mcp-client.js';
 
 let t: TestCore;
 
@@ -278,10 +279,10 @@ describe('resource change notifications', () => {
         for (let i = 0; i < 5; i++)
           t.core.heartbeats.record({ instance_name: 'daqsim-1', agent_type: 'daqsim' }, 'rest');
         t.core.heartbeats.record({ instance_name: 'proc-1', agent_type: 'processing' }, 'rest');
-        await until(() => (updates.length ? true : undefined));
+        await waitFor('a list-changed notification', () => updates.length > 0, 10_000);
         // Another change after the window fires again: proof the first one was not just slow.
         t.core.heartbeats.record({ instance_name: 'daqsim-1', agent_type: 'daqsim' }, 'rest');
-        await until(() => (updates.length >= 2 ? true : undefined));
+        await waitFor('a second list-changed notification', () => updates.length >= 2, 10_000);
         expect(updates).toEqual(['swf://agents/daqsim-1', 'swf://agents/daqsim-1']);
       } finally {
         await client.close();
@@ -298,7 +299,7 @@ describe('resource change notifications', () => {
     try {
       await client.subscribeResource({ uri: 'swf://runs/100123' });
       t.core.mcp.changes.touch('swf://runs/100123');
-      await until(() => (updates.length ? true : undefined));
+      await waitFor('a list-changed notification', () => updates.length > 0, 10_000);
       expect(updates).toEqual(['swf://runs/100123']);
     } finally {
       await client.close();
@@ -316,7 +317,7 @@ describe('resource change notifications', () => {
       try {
         const sub = await client.listen({ resourceSubscriptions: ['swf://fleet'] });
         t.core.heartbeats.record({ instance_name: 'data-1', agent_type: 'data' }, 'rest');
-        await until(() => (updates.length ? true : undefined));
+        await waitFor('a list-changed notification', () => updates.length > 0, 10_000);
         expect(updates[0]).toBe('swf://fleet');
         await sub.close();
       } finally {

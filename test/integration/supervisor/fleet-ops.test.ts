@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CoreEventMap } from '../../../src/main/core/events.js';
 import { nodeProgram, startTestSupervisor, type TestSupervisor } from '../../helpers/supervisor.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 let t: TestSupervisor | undefined;
 afterEach(async () => {
@@ -109,7 +110,7 @@ env = { OWN = "mine", EXPANDED = "\${SWF_API_TOKEN}-x" }
     );
     const [p] = await t.sup.start('data-agent');
     expect(p!.command).toBe('agent:data');
-    await waitFor(() => t!.sup.tail('data-agent', 5).length > 0);
+    await waitFor('data-agent output', () => t!.sup.tail('data-agent', 5).length > 0, 5000, 25);
     expect(JSON.parse(t.sup.tail('data-agent', 1)[0]!.line)).toEqual({
       ACTIVEMQ_HOST: '127.0.0.1',
       SWF_API_TOKEN: 'tok',
@@ -132,7 +133,7 @@ startsecs = 0.2
     const samples: CoreEventMap['process.metrics'][] = [];
     t.bus.on('process.metrics', (m) => samples.push(m));
     await t.states.reached('sleeper', 'RUNNING');
-    await waitFor(() => samples.length >= 2);
+    await waitFor('two metrics samples', () => samples.length >= 2, 5000, 25);
     const m = samples.at(-1)!.processes.find((p) => p.name === 'sleeper')!;
     expect(m.pid).toBe(t.sup.get('sleeper')!.pid);
     expect(m.rssBytes).toBeGreaterThan(5 * 1024 * 1024);
@@ -140,11 +141,3 @@ startsecs = 0.2
     expect(t.sup.get('sleeper')!.rssBytes).toBeGreaterThan(0);
   });
 });
-
-async function waitFor(cond: () => boolean, timeoutMs = 5000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}

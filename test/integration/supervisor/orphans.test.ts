@@ -9,6 +9,7 @@ import { openStore } from '../../../src/main/core/store/index.js';
 import { createSupervisor } from '../../../src/main/core/supervisor/supervisor.js';
 import { nodeProgram } from '../../helpers/supervisor.js';
 import { tempDir } from '../../helpers/temp-dir.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 const CORE = fileURLToPath(new URL('../../fixtures/supervisor-core.ts', import.meta.url));
 
@@ -20,15 +21,6 @@ const alive = (pid: number) => {
     return false;
   }
 };
-
-async function until(cond: () => boolean, timeoutMs: number, what: string) {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 interface Ready {
   watchdog: number | null;
   recovered: { name: string; pid: number; outcome: string }[];
@@ -92,7 +84,8 @@ startsecs = 0.2
   const readPids = () => readFileSync(pidFile, 'utf8').trim().split(' ').map(Number);
   /** RUNNING is "up for startsecs"; the pid file says the grandchild exists too. */
   const waitPids = async () => {
-    await until(
+    await waitFor(
+      'the pid file',
       () => {
         try {
           return readPids().length === 2;
@@ -101,7 +94,7 @@ startsecs = 0.2
         }
       },
       10_000,
-      'the pid file',
+      25,
     );
     const got = readPids();
     pids.push(...got);
@@ -124,9 +117,14 @@ describe('no orphans', () => {
     child.kill('SIGKILL');
     await exited(child);
     // The watchdog sends SIGTERM, waits stopwaitsecs (1 s) and SIGKILLs the stubborn group.
-    await until(() => !alive(sleeper), 5000, 'the sleeper to end');
-    await until(() => !alive(stubborn!) && !alive(grandchild!), 8000, 'the stubborn pair to end');
-    await until(() => !alive(info.watchdog!), 5000, 'the watchdog to exit');
+    await waitFor('the sleeper to end', () => !alive(sleeper), 5000, 25);
+    await waitFor(
+      'the stubborn pair to end',
+      () => !alive(stubborn!) && !alive(grandchild!),
+      8000,
+      25,
+    );
+    await waitFor('the watchdog to exit', () => !alive(info.watchdog!), 5000, 25);
   }, 30_000);
 
   it('leftovers of a crashed core (watchdog gone too) are found in the store and ended on the next start', async () => {
@@ -157,7 +155,7 @@ describe('no orphans', () => {
       ]);
       expect(alive(sleeper)).toBe(false);
       expect(alive(stubborn!)).toBe(false);
-      await until(() => !alive(grandchild!), 3000, 'the grandchild to end');
+      await waitFor('the grandchild to end', () => !alive(grandchild!), 3000, 25);
       expect(store.processes.openInstances()).toEqual([]);
       const note = store.processes.transitions({ program: 'stubborn', limit: 1 })[0]!;
       expect(note.reason).toMatch(/left running by a previous core/);
@@ -185,6 +183,6 @@ describe('no orphans', () => {
     store.close();
     for (const p of list) expect(alive(p.pid!)).toBe(false);
     expect(alive(grandchild!)).toBe(false);
-    await until(() => !alive(watchdog), 3000, 'the watchdog to exit');
+    await waitFor('the watchdog to exit', () => !alive(watchdog), 3000, 25);
   }, 30_000);
 });

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { nodeProgram, startTestSupervisor, type TestSupervisor } from '../../helpers/supervisor.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 const alive = (pid: number) => {
   try {
@@ -163,7 +164,7 @@ stopsignal = "TERM"
     expect(stopped.signal).toBe('SIGKILL');
     expect(stopped.reason).toMatch(/did not stop within 0.5s of SIGTERM; sent SIGKILL/);
     expect(alive(pid)).toBe(false);
-    await until(() => !alive(grandchild));
+    await waitFor('the grandchild to end', () => !alive(grandchild), 5000, 25);
   });
 
   it('a missing executable is FATAL with a reason naming the command', async () => {
@@ -233,20 +234,16 @@ startsecs = 0.2
     await expect(t.sup.start('nope')).rejects.toThrow(/no process, program or group named "nope"/);
   });
 });
-
-async function until(cond: () => boolean, timeoutMs = 5000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 async function waitForLine(t: TestSupervisor, name: string, re: RegExp): Promise<RegExpExecArray> {
   let found: RegExpExecArray | null = null;
-  await until(() => {
-    for (const row of t.sup.tail(name, 50)) found ??= re.exec(row.line);
-    return found !== null;
-  });
+  await waitFor(
+    `${re} in the output of ${name}`,
+    () => {
+      for (const row of t.sup.tail(name, 50)) found ??= re.exec(row.line);
+      return found !== null;
+    },
+    5000,
+    25,
+  );
   return found!;
 }
