@@ -1,19 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ActiveMq, startActiveMq } from '../../helpers/activemq.js';
+import type { ActiveMq } from '../../helpers/activemq.js';
 import {
-  type AgentName,
   type AgentProcess,
-  agentEnv,
-  ensureAgentsBuilt,
   listAgents,
   type Observer,
-  observe,
   spawnAgent,
   stopAgent,
 } from '../../helpers/agent-fleet.js';
+import { type AgentSuite, startAgentSuite, testCoreHooks } from '../../helpers/agent-suite.js';
+import type { TestCore } from '../../helpers/core.js';
 import { waitFor } from '../../helpers/wait-for.js';
-import { startTestCore, type TestCore } from '../../helpers/core.js';
-import { tempDir } from '../../helpers/temp-dir.js';
 
 interface LogRow {
   message: string;
@@ -52,11 +48,11 @@ function handledFrom(
 }
 
 describe('faults: the broker restarts mid-run, an agent is killed mid-run', () => {
+  let suite: AgentSuite<TestCore>;
   let amq: ActiveMq;
   let core: TestCore;
   let obs: Observer;
-  const dataDir = tempDir('swf-agents-faults-');
-  const agents = new Map<AgentName, AgentProcess>();
+  let agents: Map<string, AgentProcess>;
   let env: NodeJS.ProcessEnv;
 
   const api = async <T>(path: string) => (await (await core.api(path)).json()) as T;
@@ -91,31 +87,15 @@ describe('faults: the broker restarts mid-run, an agent is killed mid-run', () =
   const seenExecutions = new Set<string>();
 
   beforeAll(async () => {
-    ensureAgentsBuilt();
-    [amq, core] = await Promise.all([startActiveMq(), startTestCore()]);
-    obs = await observe(amq, ['/topic/epictopic', '/queue/faults.replies']);
-    env = agentEnv(core, amq, {
-      SWF_DATA_DIR: dataDir.path,
-      SWF_PUBLISH_DEADLINE_S: '90',
-      SWF_RUN_SETTLE_MS: '8000',
+    suite = await startAgentSuite({
+      core: testCoreHooks,
+      observe: ['/topic/epictopic', '/queue/faults.replies'],
+      agents: ['daqsim', 'data', 'processing', 'fastmon'],
+      env: { SWF_PUBLISH_DEADLINE_S: '90', SWF_RUN_SETTLE_MS: '8000' },
     });
-    for (const name of ['daqsim', 'data', 'processing', 'fastmon'] as const)
-      agents.set(name, spawnAgent(name, env));
-    await waitFor(
-      'four agents READY',
-      async () =>
-        (await listAgents(core)).filter((a) => a.operational_state === 'READY').length === 4,
-      60_000,
-    );
+    ({ amq, core, obs, agents, env } = suite);
   }, 120_000);
-
-  afterAll(async () => {
-    await Promise.all([...agents.values()].map((a) => stopAgent(a, 'SIGKILL')));
-    await obs?.close();
-    await core?.close();
-    await amq?.stop();
-    dataDir.remove();
-  });
+  afterAll(() => suite?.close());
 
   it('broker restarted mid-run: agents reconnect, the simulator waits for them, the run completes with every STF', async () => {
     const total = 30;

@@ -1,40 +1,38 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ActiveMq, startActiveMq } from '../../helpers/activemq.js';
+import type { ActiveMq } from '../../helpers/activemq.js';
 import {
   type AgentProcess,
   agentEnv,
-  ensureAgentsBuilt,
   listAgents,
   type Observer,
-  observe,
   spawnAgent,
-  stopAgent,
 } from '../../helpers/agent-fleet.js';
+import { type AgentSuite, startAgentSuite, testCoreHooks } from '../../helpers/agent-suite.js';
+import type { TestCore } from '../../helpers/core.js';
 import { waitFor } from '../../helpers/wait-for.js';
-import { startTestCore, type TestCore } from '../../helpers/core.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { makeTlsMaterial, type TlsMaterial } from '../../helpers/tls-material.js';
 
 describe('BaseAgent over TLS (ACTIVEMQ_USE_SSL, ACTIVEMQ_SSL_CA_CERTS) to ActiveMQ stomp+ssl', () => {
   const dir = tempDir('swf-agents-tls-');
   let tls: TlsMaterial;
+  let suite: AgentSuite<TestCore>;
   let amq: ActiveMq;
   let core: TestCore;
   let obs: Observer;
-  const procs: AgentProcess[] = [];
+  let procs: AgentProcess[];
 
   beforeAll(async () => {
-    ensureAgentsBuilt();
     tls = makeTlsMaterial(dir.path);
-    [amq, core] = await Promise.all([startActiveMq({ tls }), startTestCore()]);
-    obs = await observe(amq, ['/topic/epictopic']);
+    suite = await startAgentSuite({
+      core: testCoreHooks,
+      observe: ['/topic/epictopic'],
+      broker: { tls },
+    });
+    ({ amq, core, obs, others: procs } = suite);
   }, 120_000);
-
   afterAll(async () => {
-    await Promise.all(procs.map((p) => stopAgent(p, 'SIGKILL')));
-    await obs?.close();
-    await core?.close();
-    await amq?.stop();
+    await suite?.close();
     dir.remove();
   });
 
