@@ -198,7 +198,7 @@ async function main() {
   if (process.env.BENCH_EMBEDDED_ONLY) console.log('BENCH_EMBEDDED_ONLY set: skipping ActiveMQ');
   else if (activeMqAvailable()) {
     const amq = await startActiveMq();
-    brokers.push({ name: 'activemq', port: amq.stompPort, stop: () => amq.stop() });
+    brokers.push({ name: 'activemq', port: amq.port, stop: () => amq.stop() });
   } else console.log('ActiveMQ is not installed (Debian package activemq): embedded figures only');
 
   const best: Record<string, RunResult> = {};

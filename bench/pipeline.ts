@@ -15,15 +15,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startActiveMq } from '../test/helpers/agents-activemq.js';
+import { startActiveMq } from '../test/helpers/activemq.js';
 import {
   type AgentName,
   ensureAgentsBuilt,
   observe,
   spawnAgent,
   stopAgent,
-  waitFor,
 } from '../test/helpers/agent-fleet.js';
+import { waitFor } from '../test/helpers/wait-for.js';
 import { spawnCore } from '../test/helpers/cli-process.js';
 import { tempDir } from '../test/helpers/temp-dir.js';
 import { fmt, percentile, rssMb } from './lib/stats.js';
@@ -223,5 +223,5 @@ await Promise.all(agents.map((a) => stopAgent(a, 'SIGTERM')));
 await obs.close();
 core.child.kill('SIGTERM');
 await core.exited;
-await amq?.close();
+await amq?.stop();
 dir.remove();

@@ -26,7 +26,7 @@ import {
 import { EventBus } from '../src/main/core/events.js';
 import { createHeartbeatService } from '../src/main/core/monitor/heartbeat-service.js';
 import { openStore } from '../src/main/core/store/index.js';
-import { startActiveMq } from '../test/helpers/activemq-harness.js';
+import { startActiveMq } from '../test/helpers/activemq.js';
 import { tempDir } from '../test/helpers/temp-dir.js';
 import { runMessages } from '../test/helpers/workflow-run.js';
 
@@ -116,7 +116,7 @@ async function throughStomp() {
   const amq = await startActiveMq();
   const s = setup();
   const client = createExternalBrokerClient({
-    url: amq.stompUrl,
+    url: amq.url,
     login: 'admin',
     passcode: 'admin',
     subscriptions: ['/topic/epictopic'],
@@ -138,7 +138,7 @@ async function throughStomp() {
       '--import',
       'tsx',
       join(import.meta.dirname, 'stomp-publisher.ts'),
-      String(amq.stompPort),
+      String(amq.port),
       String(M),
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },

@@ -1,45 +1,54 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tempDir } from './temp-dir.js';
+import type { TlsMaterial } from './tls-material.js';
+import { waitFor } from './wait-for.js';
 
 /**
- * ActiveMQ 5.17 (Debian package `activemq`) as a real external broker for tests and benchmarks.
- * It runs `java -jar activemq.jar start xbean:file:<conf>` directly (not Debian's `activemq
- * console` wrapper, whose PID is a shell) with the project-owned config under
- * `test/fixtures/activemq/`, on free ports, in its own temporary base folder.
+ * ActiveMQ 5.17 (Debian package `activemq`) as a real external broker for every test and
+ * benchmark that needs one. It runs `java -jar activemq.jar start xbean:file:<conf>` directly (not
+ * Debian's `activemq console` wrapper, whose PID is a shell) with the project-owned config in
+ * `test/fixtures/activemq/`, on free loopback ports, in its own temporary base folder. Restarts
+ * reuse the ports, so clients reconnect to the same URL.
  */
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'activemq');
 const ACTIVEMQ_HOME = process.env.ACTIVEMQ_HOME ?? '/usr/share/activemq';
 
 export interface ActiveMqOptions {
-  /** 0 or absent: a free port. */
-  stompPort?: number;
-  /** Add a `stomp+ssl` connector on this port (0: a free port); needs `sslKeystore`. */
-  sslStompPort?: number;
-  /** JKS or PKCS12 keystore with the broker's key and certificate. */
-  sslKeystore?: string;
-  sslKeystorePassword?: string;
+  /** Adds a `stomp+ssl` connector with this keystore (see `makeTlsMaterial`). */
+  tls?: Pick<TlsMaterial, 'keyStore' | 'keyStorePassword'>;
   /** Users the simple authentication plugin accepts; default admin/admin. */
   users?: { login: string; passcode: string }[];
   /** Extra query options for the stomp connector URI, e.g. `transport.defaultHeartBeat=0,0`. */
   stompOptions?: string;
-  /** Milliseconds to wait for the STOMP port to answer CONNECT. */
+  /** Milliseconds to wait for the broker to answer STOMP. */
   startTimeoutMs?: number;
 }
 
 export interface ActiveMq {
-  stompPort: number;
-  sslStompPort?: number;
+  host: string;
+  port: number;
+  /** `stomp://127.0.0.1:<port>` */
+  url: string;
+  sslPort: number | undefined;
+  /** `stomp+ssl://localhost:<port>` (the test certificate names localhost and 127.0.0.1). */
+  sslUrl: string | undefined;
   /** The java process id (tests may check it is gone after stop). */
   pid(): number | undefined;
-  /** Console output so far (warnings and errors only). */
+  /** Console output so far (warnings and errors; a bounded tail). */
   output(): string;
-  stop(): Promise<void>;
+  /** SIGTERM and wait for exit, keeping the folder and ports for `startAgain`. */
+  halt(): Promise<void>;
+  /** Starts a halted broker on the same ports. */
+  startAgain(): Promise<void>;
+  /** `halt` then `startAgain`. */
   restart(): Promise<void>;
+  /** Halts and removes the folder. Safe to call twice. */
+  stop(): Promise<void>;
 }
 
 /** Is Debian's ActiveMQ installed? Suites skip themselves with a clear reason when not. */
@@ -47,7 +56,7 @@ export function activeMqAvailable(): boolean {
   return existsSync(join(ACTIVEMQ_HOME, 'bin', 'activemq.jar'));
 }
 
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -84,29 +93,24 @@ function watchdog(javaPid: number) {
   spawn('/bin/sh', ['-c', script], { detached: true, stdio: 'ignore' }).unref();
 }
 
-export async function startActiveMq(opts: ActiveMqOptions = {}): Promise<ActiveMq> {
-  const base = tempDir('swf-cc-activemq-');
-  const stompPort = opts.stompPort || (await freePort());
-  const sslStompPort =
-    opts.sslStompPort !== undefined ? opts.sslStompPort || (await freePort()) : undefined;
+function brokerXml(opts: ActiveMqOptions, port: number, sslPort: number | undefined): string {
   const users = opts.users ?? [{ login: 'admin', passcode: 'admin' }];
-  const conf = join(base.path, 'conf');
-  for (const sub of ['conf', 'data', 'tmp']) mkdirSync(join(base.path, sub), { recursive: true });
-
-  let sslContext = '';
-  let extraConnectors = '';
-  if (sslStompPort !== undefined) {
-    if (!opts.sslKeystore) throw new Error('startActiveMq: sslStompPort needs sslKeystore');
-    const password = xmlEscape(opts.sslKeystorePassword ?? 'changeit');
-    const store = xmlEscape(opts.sslKeystore);
-    sslContext = `    <sslContext><sslContext keyStore="file:${store}" keyStorePassword="${password}"/></sslContext>`;
-    extraConnectors = `      <transportConnector name="stomp+ssl" uri="stomp+ssl://127.0.0.1:${sslStompPort}"/>`;
-  }
-  const stompUri = `stomp://127.0.0.1:${stompPort}${opts.stompOptions ? `?${opts.stompOptions}` : ''}`;
-  const xml = readFileSync(join(FIXTURES, 'activemq.xml'), 'utf8')
-    .replace(`stomp://127.0.0.1:@@STOMP_PORT@@`, xmlEscape(stompUri))
-    .replace('@@EXTRA_CONNECTORS@@', extraConnectors)
-    .replace('@@SSL_CONTEXT@@', sslContext)
+  const stompUri = `stomp://127.0.0.1:${port}${opts.stompOptions ? `?${opts.stompOptions}` : ''}`;
+  const ssl = opts.tls && sslPort !== undefined;
+  return readFileSync(join(FIXTURES, 'activemq.xml'), 'utf8')
+    .replace('@@STOMP_URI@@', xmlEscape(stompUri))
+    .replace(
+      '@@SSL_CONNECTOR@@',
+      ssl
+        ? `      <transportConnector name="stomp+ssl" uri="stomp+ssl://127.0.0.1:${sslPort}"/>`
+        : '',
+    )
+    .replace(
+      '@@SSL_CONTEXT@@',
+      ssl
+        ? `    <sslContext><sslContext keyStore="file:${xmlEscape(opts.tls!.keyStore)}" keyStorePassword="${xmlEscape(opts.tls!.keyStorePassword)}"/></sslContext>`
+        : '',
+    )
     .replace(
       '@@USERS@@',
       users
@@ -116,49 +120,56 @@ export async function startActiveMq(opts: ActiveMqOptions = {}): Promise<ActiveM
         )
         .join('\n'),
     );
-  writeFileSync(join(conf, 'activemq.xml'), xml);
-  writeFileSync(join(conf, 'log4j.properties'), readFileSync(join(FIXTURES, 'log4j.properties')));
+}
 
-  const args = [
+function javaArgs(base: string): string[] {
+  const conf = join(base, 'conf');
+  return [
     '-Xms64m',
     '-Xmx512m',
-    '--add-opens',
-    'java.base/java.lang=ALL-UNNAMED',
-    '--add-opens',
-    'java.base/java.util=ALL-UNNAMED',
-    '--add-opens',
-    'java.base/java.util.concurrent=ALL-UNNAMED',
-    '--add-opens',
-    'java.base/java.net=ALL-UNNAMED',
-    `-Djava.io.tmpdir=${join(base.path, 'tmp')}`,
+    ...['java.lang', 'java.util', 'java.util.concurrent', 'java.net'].flatMap((m) => [
+      '--add-opens',
+      `java.base/${m}=ALL-UNNAMED`,
+    ]),
+    `-Djava.io.tmpdir=${join(base, 'tmp')}`,
     `-Dactivemq.classpath=${conf}`,
     `-Dactivemq.home=${ACTIVEMQ_HOME}`,
-    `-Dactivemq.base=${base.path}`,
+    `-Dactivemq.base=${base}`,
     `-Dactivemq.conf=${conf}`,
-    `-Dactivemq.data=${join(base.path, 'data')}`,
+    `-Dactivemq.data=${join(base, 'data')}`,
     `-Dlog4j.configuration=file:${join(conf, 'log4j.properties')}`,
     '-jar',
     join(ACTIVEMQ_HOME, 'bin', 'activemq.jar'),
     'start',
     `xbean:file:${join(conf, 'activemq.xml')}`,
   ];
+}
+
+export async function startActiveMq(opts: ActiveMqOptions = {}): Promise<ActiveMq> {
+  const dir = tempDir('swf-cc-activemq-');
+  const base = dir.path;
+  const port = await freePort();
+  const sslPort = opts.tls ? await freePort() : undefined;
+  const conf = join(base, 'conf');
+  for (const sub of ['conf', 'data', 'tmp']) mkdirSync(join(base, sub), { recursive: true });
+  writeFileSync(join(conf, 'activemq.xml'), brokerXml(opts, port, sslPort));
+  writeFileSync(join(conf, 'log4j.properties'), readFileSync(join(FIXTURES, 'log4j.properties')));
 
   let child: ChildProcess | undefined;
   let out = '';
   installExitHook();
 
   const launch = async () => {
-    const proc = spawn('java', args, { cwd: base.path, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn('java', javaArgs(base), { cwd: base, stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
     running.add(proc);
     if (proc.pid !== undefined) watchdog(proc.pid);
-    const exited = new Promise<never>((_, reject) => {
-      proc.once('exit', (code, signal) => {
-        running.delete(proc);
-        reject(new Error(`ActiveMQ exited during start (code ${code}, signal ${signal}):\n${out}`));
-      });
-      proc.once('error', reject);
+    let exit: string | undefined;
+    proc.once('exit', (code, signal) => {
+      running.delete(proc);
+      exit = `code ${code}, signal ${signal}`;
     });
+    proc.once('error', (err) => (exit = err.message));
     // Keep only a bounded tail: the broker prints little at WARN, but never grow without end.
     const keep = (chunk: Buffer) => {
       out = (out + chunk.toString('utf8')).slice(-20_000);
@@ -166,22 +177,30 @@ export async function startActiveMq(opts: ActiveMqOptions = {}): Promise<ActiveM
     proc.stdout?.on('data', keep);
     proc.stderr?.on('data', keep);
     try {
-      await Promise.race([waitForStomp(stompPort, opts.startTimeoutMs ?? 60_000), exited]);
+      await waitFor(
+        `ActiveMQ to answer STOMP on 127.0.0.1:${port}`,
+        async () => {
+          if (exit !== undefined)
+            throw new Error(`ActiveMQ exited during start (${exit}):\n${out}`);
+          return (await stompAnswers(port)) && (sslPort === undefined || (await accepts(sslPort)));
+        },
+        opts.startTimeoutMs ?? 60_000,
+        100,
+      );
     } catch (err) {
       proc.kill('SIGKILL');
       throw err;
     }
-    exited.catch(() => undefined);
   };
 
-  const stopProcess = async () => {
+  const halt = async () => {
     const proc = child;
     child = undefined;
     if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
     const gone = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
     proc.kill('SIGTERM');
-    // ActiveMQ stops in ~2 s on SIGTERM; force it after 10 s so a test run never leaks a JVM.
-    const force = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+    // ActiveMQ stops in ~2 s on SIGTERM; force it after 15 s so a test run never leaks a JVM.
+    const force = setTimeout(() => proc.kill('SIGKILL'), 15_000);
     await gone;
     clearTimeout(force);
     running.delete(proc);
@@ -190,38 +209,47 @@ export async function startActiveMq(opts: ActiveMqOptions = {}): Promise<ActiveM
   try {
     await launch();
   } catch (err) {
-    base.remove();
+    dir.remove();
     throw err;
   }
 
+  let stopped = false;
   return {
-    stompPort,
-    sslStompPort,
+    host: '127.0.0.1',
+    port,
+    url: `stomp://127.0.0.1:${port}`,
+    sslPort,
+    sslUrl: sslPort === undefined ? undefined : `stomp+ssl://localhost:${sslPort}`,
     pid: () => child?.pid,
     output: () => out,
-    async stop() {
-      await stopProcess();
-      base.remove();
-    },
+    halt,
+    startAgain: launch,
     async restart() {
-      await stopProcess();
+      await halt();
       await launch();
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await halt();
+      dir.remove();
     },
   };
 }
 
-/** Resolves once a STOMP CONNECT on the port gets any answer frame (CONNECTED or ERROR). */
-async function waitForStomp(port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await stompAnswers(port)) return;
-    if (Date.now() > deadline)
-      throw new Error(`ActiveMQ did not answer STOMP on 127.0.0.1:${port}`);
-    // A bounded retry interval while the JVM boots (a poll, not a sleep standing in for a signal).
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+/** Does something accept TCP connections on 127.0.0.1:port? */
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
 
+/** Does a STOMP CONNECT on the port get any answer frame (CONNECTED or ERROR)? */
 function stompAnswers(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');

@@ -86,23 +86,6 @@ export async function stopAgent(a: AgentProcess, signal: NodeJS.Signals = 'SIGTE
   return a.exited;
 }
 
-/** Polls `check` until it returns a value (not undefined/false) or the time is up. */
-export async function waitFor<T>(
-  what: string,
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 30_000,
-  everyMs = 100,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
-
 export interface Observed {
   body: Record<string, unknown>;
   destination: string;

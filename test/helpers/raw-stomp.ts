@@ -1,5 +1,5 @@
 import { connect, type Socket } from 'node:net';
-import { waitUntil } from './stomp-clients.js';
+import { waitFor } from './wait-for.js';
 
 /** A bare TCP connection for frames no well-behaved client would send. */
 export interface RawStomp {
@@ -32,9 +32,16 @@ export async function rawConnect(port: number): Promise<RawStomp> {
     closed: () => isClosed,
     write: (d) => void socket.write(d),
     waitFor: (text, timeoutMs = 10_000, count = 1) =>
-      waitUntil(() => occurrences(text) >= count, timeoutMs, `${JSON.stringify(text)} x${count}`),
+      waitFor(
+        `${JSON.stringify(text)} x${count}`,
+        () => occurrences(text) >= count,
+        timeoutMs,
+        10,
+      ).then(() => undefined),
     waitClosed: (timeoutMs = 10_000) =>
-      waitUntil(() => isClosed, timeoutMs, 'the broker to close the connection'),
+      waitFor('the broker to close the connection', () => isClosed, timeoutMs, 10).then(
+        () => undefined,
+      ),
     destroy: () => socket.destroy(),
   };
 }

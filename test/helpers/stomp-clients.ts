@@ -11,6 +11,7 @@ import {
   Versions,
 } from '@stomp/stompjs';
 import stompit from 'stompit';
+import { waitFor } from './wait-for.js';
 
 /**
  * Three real STOMP clients behind one small interface, so that one scenario runs unchanged with
@@ -73,24 +74,6 @@ export interface StompTestClient {
 
 const BARRIER = '/topic/swfcc.test.barrier';
 
-export function waitUntil(
-  check: () => boolean,
-  timeoutMs: number,
-  what: string,
-  intervalMs = 10,
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const tick = () => {
-      if (check()) return resolve();
-      if (Date.now() - started > timeoutMs)
-        return reject(new Error(`timed out waiting for ${what}`));
-      setTimeout(tick, intervalMs);
-    };
-    tick();
-  });
-}
-
 function makeSubscription(id: string, destination: string): ClientSubscription {
   const messages: ReceivedMessage[] = [];
   return {
@@ -98,7 +81,7 @@ function makeSubscription(id: string, destination: string): ClientSubscription {
     destination,
     messages,
     async waitFor(n, timeoutMs = 10_000) {
-      await waitUntil(() => messages.length >= n, timeoutMs, `${n} messages on ${destination}`);
+      await waitFor(`${n} messages on ${destination}`, () => messages.length >= n, timeoutMs, 10);
       return messages;
     },
   };

@@ -1,4 +1,8 @@
-/** Polls `check` until it returns a truthy value (bounded); the error names what was awaited. */
+/**
+ * The one polling wait of the test suite: calls `check` until it returns a truthy value and
+ * returns that value, or fails after `timeoutMs` with an error naming what was awaited. Tests wait
+ * for conditions with it, never for a fixed time.
+ */
 export async function waitFor<T>(
   what: string,
   check: () => T | undefined | null | false | Promise<T | undefined | null | false>,

@@ -1,18 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ActiveMq, startActiveMq } from '../../helpers/agents-activemq.js';
-import {
-  type AgentName,
-  type AgentProcess,
-  agentEnv,
-  ensureAgentsBuilt,
-  type Observer,
-  observe,
-  spawnAgent,
-  stopAgent,
-  waitFor,
-} from '../../helpers/agent-fleet.js';
+import type { Observer } from '../../helpers/agent-fleet.js';
+import { type AgentSuite, startAgentSuite } from '../../helpers/agent-suite.js';
+import { waitFor } from '../../helpers/wait-for.js';
 import { type CoreProcess, spawnCore } from '../../helpers/cli-process.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
@@ -22,13 +13,12 @@ import { tempDir } from '../../helpers/temp-dir.js';
  * recorded by the restarted core on the same port and data folder.
  */
 describe('the core restarted mid-run while agents run', () => {
-  let amq: ActiveMq;
+  let suite: AgentSuite<CoreProcess>;
   let core: CoreProcess;
   let port: number;
   let token: string;
   let obs: Observer;
   const dir = tempDir('swf-agents-core-restart-');
-  const agents = new Map<AgentName, AgentProcess>();
   const serveArgs = (p: number) => [
     '--port',
     String(p),
@@ -44,38 +34,35 @@ describe('the core restarted mid-run while agents run', () => {
     return (await res.json()) as T;
   };
 
+  const readToken = () => readFileSync(join(dir.path, 'core', 'token'), 'utf8').trim();
+
   beforeAll(async () => {
-    ensureAgentsBuilt();
-    [amq, core] = await Promise.all([startActiveMq(), spawnCore(serveArgs(0))]);
-    port = core.port;
-    token = readFileSync(join(dir.path, 'core', 'token'), 'utf8').trim();
-    obs = await observe(amq, ['/topic/epictopic', '/queue/restart.replies']);
-    const env = agentEnv({ url: core.url, token }, amq, {
-      SWF_DATA_DIR: join(dir.path, 'stf'),
-      SWF_PUBLISH_DEADLINE_S: '90',
-      // Long enough to outlast the restart.
-      SWF_REST_RETRY_DELAYS: '0.5,1,2,4,8,16',
+    suite = await startAgentSuite({
+      core: {
+        start: () => spawnCore(serveArgs(0)),
+        link: (c) => ({ url: c.url, token: readToken() }),
+        // The test replaces the core; stop whichever one runs last.
+        stop: async () => {
+          if (core.child.exitCode !== null) return;
+          core.child.kill('SIGTERM');
+          await core.exited;
+        },
+      },
+      observe: ['/topic/epictopic', '/queue/restart.replies'],
+      agents: ['daqsim', 'data', 'processing', 'fastmon'],
+      env: {
+        SWF_PUBLISH_DEADLINE_S: '90',
+        // Long enough to outlast the restart.
+        SWF_REST_RETRY_DELAYS: '0.5,1,2,4,8,16',
+      },
     });
-    for (const name of ['daqsim', 'data', 'processing', 'fastmon'] as const)
-      agents.set(name, spawnAgent(name, env));
-    await waitFor(
-      'four agents READY',
-      async () =>
-        (await api<{ operational_state: string }[]>('/api/systemagents/')).filter(
-          (a) => a.operational_state === 'READY',
-        ).length === 4,
-      60_000,
-    );
+    ({ core, obs } = suite);
+    port = core.port;
+    token = readToken();
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.all([...agents.values()].map((a) => stopAgent(a, 'SIGKILL')));
-    await obs?.close();
-    if (core && core.child.exitCode === null) {
-      core.child.kill('SIGTERM');
-      await core.exited;
-    }
-    await amq?.close();
+    await suite?.close();
     dir.remove();
   });
 

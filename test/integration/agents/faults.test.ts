@@ -1,19 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ActiveMq, startActiveMq } from '../../helpers/agents-activemq.js';
+import type { ActiveMq } from '../../helpers/activemq.js';
 import {
-  type AgentName,
   type AgentProcess,
-  agentEnv,
-  ensureAgentsBuilt,
   listAgents,
   type Observer,
-  observe,
   spawnAgent,
   stopAgent,
-  waitFor,
 } from '../../helpers/agent-fleet.js';
-import { startTestCore, type TestCore } from '../../helpers/core.js';
-import { tempDir } from '../../helpers/temp-dir.js';
+import { type AgentSuite, startAgentSuite, testCoreHooks } from '../../helpers/agent-suite.js';
+import type { TestCore } from '../../helpers/core.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 interface LogRow {
   message: string;
@@ -52,11 +48,11 @@ function handledFrom(
 }
 
 describe('faults: the broker restarts mid-run, an agent is killed mid-run', () => {
+  let suite: AgentSuite<TestCore>;
   let amq: ActiveMq;
   let core: TestCore;
   let obs: Observer;
-  const dataDir = tempDir('swf-agents-faults-');
-  const agents = new Map<AgentName, AgentProcess>();
+  let agents: Map<string, AgentProcess>;
   let env: NodeJS.ProcessEnv;
 
   const api = async <T>(path: string) => (await (await core.api(path)).json()) as T;
@@ -91,31 +87,15 @@ describe('faults: the broker restarts mid-run, an agent is killed mid-run', () =
   const seenExecutions = new Set<string>();
 
   beforeAll(async () => {
-    ensureAgentsBuilt();
-    [amq, core] = await Promise.all([startActiveMq(), startTestCore()]);
-    obs = await observe(amq, ['/topic/epictopic', '/queue/faults.replies']);
-    env = agentEnv(core, amq, {
-      SWF_DATA_DIR: dataDir.path,
-      SWF_PUBLISH_DEADLINE_S: '90',
-      SWF_RUN_SETTLE_MS: '8000',
+    suite = await startAgentSuite({
+      core: testCoreHooks,
+      observe: ['/topic/epictopic', '/queue/faults.replies'],
+      agents: ['daqsim', 'data', 'processing', 'fastmon'],
+      env: { SWF_PUBLISH_DEADLINE_S: '90', SWF_RUN_SETTLE_MS: '8000' },
     });
-    for (const name of ['daqsim', 'data', 'processing', 'fastmon'] as const)
-      agents.set(name, spawnAgent(name, env));
-    await waitFor(
-      'four agents READY',
-      async () =>
-        (await listAgents(core)).filter((a) => a.operational_state === 'READY').length === 4,
-      60_000,
-    );
+    ({ amq, core, obs, agents, env } = suite);
   }, 120_000);
-
-  afterAll(async () => {
-    await Promise.all([...agents.values()].map((a) => stopAgent(a, 'SIGKILL')));
-    await obs?.close();
-    await core?.close();
-    await amq?.close();
-    dataDir.remove();
-  });
+  afterAll(() => suite?.close());
 
   it('broker restarted mid-run: agents reconnect, the simulator waits for them, the run completes with every STF', async () => {
     const total = 30;
@@ -125,14 +105,14 @@ describe('faults: the broker restarts mid-run, an agent is killed mid-run', () =
       () => obs.of('stf_gen').some((m) => m.run_id === runId && m.sequence === 5),
       30_000,
     );
-    await amq.stop();
+    await amq.halt();
     // While the broker is down the agents say so in their heartbeats.
     await waitFor(
       'a WARNING heartbeat (MQ disconnected) from every agent',
       async () => (await listAgents(core)).every((a) => a.status === 'WARNING'),
       20_000,
     );
-    await amq.start();
+    await amq.startAgain();
 
     const exec = await waitFor(
       'the execution to end',
@@ -313,7 +293,7 @@ describe('faults: the broker restarts mid-run, an agent is killed mid-run', () =
       30_000,
     );
     const stoppedAt = Date.now();
-    await amq.stop();
+    await amq.halt();
     const exec = await waitFor(
       'execution failed',
       async () => {
@@ -336,6 +316,6 @@ describe('faults: the broker restarts mid-run, an agent is killed mid-run', () =
         (l) => l.levelname === 'ERROR' && /Workflow failed: stf_datataking/.test(l.message),
       ),
     ).toBe(true);
-    await amq.start(); // for the agents' orderly end in afterAll
+    await amq.startAgain(); // for the agents' orderly end in afterAll
   }, 90_000);
 });

@@ -1,19 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ActiveMq, startActiveMq } from '../../helpers/agents-activemq.js';
 import {
   type AgentName,
   type AgentProcess,
-  agentEnv,
-  ensureAgentsBuilt,
   listAgents,
   type Observer,
-  observe,
-  spawnAgent,
   stopAgent,
-  waitFor,
 } from '../../helpers/agent-fleet.js';
-import { startTestCore, type TestCore } from '../../helpers/core.js';
-import { tempDir } from '../../helpers/temp-dir.js';
+import { type AgentSuite, startAgentSuite, testCoreHooks } from '../../helpers/agent-suite.js';
+import type { TestCore } from '../../helpers/core.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 const STAGES: AgentName[] = ['daqsim', 'data', 'processing', 'fastmon'];
 const TF_PER_STF = 7;
@@ -28,35 +23,20 @@ interface HeartbeatRow {
 }
 
 describe('the four TypeScript agents run a whole STF run through the pipeline (ActiveMQ + real core)', () => {
-  let amq: ActiveMq;
+  let suite: AgentSuite<TestCore>;
   let core: TestCore;
   let obs: Observer;
-  const dataDir = tempDir('swf-agents-data-');
-  const agents = new Map<AgentName, AgentProcess>();
+  let agents: Map<string, AgentProcess>;
 
   beforeAll(async () => {
-    ensureAgentsBuilt();
-    [amq, core] = await Promise.all([startActiveMq(), startTestCore()]);
-    obs = await observe(amq, ['/topic/epictopic', '/topic/swf.heartbeat', '/queue/test.replies']);
-    const env = agentEnv(core, amq, { SWF_DATA_DIR: dataDir.path });
-    for (const name of STAGES) agents.set(name, spawnAgent(name, env));
-    await waitFor(
-      'four agents READY in the core',
-      async () => {
-        const rows = (await listAgents(core)).filter((a) => a.operational_state === 'READY');
-        return rows.length === 4 && rows;
-      },
-      60_000,
-    );
+    suite = await startAgentSuite({
+      core: testCoreHooks,
+      observe: ['/topic/epictopic', '/topic/swf.heartbeat', '/queue/test.replies'],
+      agents: STAGES,
+    });
+    ({ core, obs, agents } = suite);
   }, 120_000);
-
-  afterAll(async () => {
-    await Promise.all([...agents.values()].map((a) => stopAgent(a, 'SIGKILL')));
-    await obs?.close();
-    await core?.close();
-    await amq?.close();
-    dataDir.remove();
-  });
+  afterAll(() => suite?.close());
 
   it('registers each agent under its original name, with subscribers and STOMP heartbeats', async () => {
     const rows = await listAgents(core);

@@ -1,59 +1,32 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ActiveMq, startActiveMq } from '../../helpers/agents-activemq.js';
-import {
-  type AgentProcess,
-  agentEnv,
-  ensureAgentsBuilt,
-  listAgents,
-  type Observer,
-  observe,
-  spawnAgent,
-  spawnCommand,
-  stopAgent,
-  waitFor,
-} from '../../helpers/agent-fleet.js';
+import type { Observer } from '../../helpers/agent-fleet.js';
+import { type AgentSuite, startAgentSuite, testCoreHooks } from '../../helpers/agent-suite.js';
 import { ROOT } from '../../helpers/cli-process.js';
-import { startTestCore, type TestCore } from '../../helpers/core.js';
+import type { TestCore } from '../../helpers/core.js';
+import { waitFor } from '../../helpers/wait-for.js';
 
 describe('an original-format Python data agent (stomp.py + requests) replaces the TypeScript one', () => {
-  let amq: ActiveMq;
+  let suite: AgentSuite<TestCore>;
   let core: TestCore;
   let obs: Observer;
-  const procs: AgentProcess[] = [];
 
   beforeAll(async () => {
-    ensureAgentsBuilt();
-    [amq, core] = await Promise.all([startActiveMq(), startTestCore()]);
-    obs = await observe(amq, ['/topic/epictopic', '/queue/py.replies']);
-    const env = agentEnv(core, amq);
-    procs.push(
-      spawnAgent('daqsim', env),
-      spawnAgent('processing', env),
-      spawnAgent('fastmon', env),
-    );
-    procs.push(
-      spawnCommand(
-        'python-data',
-        '/usr/bin/python3',
-        [join(ROOT, 'test/fixtures/python/example_data_agent.py')],
-        env,
-      ),
-    );
-    await waitFor(
-      'three TypeScript agents and the Python one READY',
-      async () =>
-        (await listAgents(core)).filter((a) => a.operational_state === 'READY').length === 4,
-      60_000,
-    );
+    suite = await startAgentSuite({
+      core: testCoreHooks,
+      observe: ['/topic/epictopic', '/queue/py.replies'],
+      agents: ['daqsim', 'processing', 'fastmon'],
+      commands: [
+        {
+          name: 'python-data',
+          command: '/usr/bin/python3',
+          args: [join(ROOT, 'test/fixtures/python/example_data_agent.py')],
+        },
+      ],
+    });
+    ({ core, obs } = suite);
   }, 120_000);
-
-  afterAll(async () => {
-    await Promise.all(procs.map((p) => stopAgent(p, 'SIGKILL')));
-    await obs?.close();
-    await core?.close();
-    await amq?.close();
-  });
+  afterAll(() => suite?.close());
 
   it('the pipeline still completes: TS DAQ sim -> Python data -> TS processing and fastmon', async () => {
     await obs.send('/queue/workflow_control', {

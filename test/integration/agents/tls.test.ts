@@ -1,42 +1,46 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ActiveMq, startActiveMq } from '../../helpers/agents-activemq.js';
+import type { ActiveMq } from '../../helpers/activemq.js';
 import {
   type AgentProcess,
   agentEnv,
-  ensureAgentsBuilt,
   listAgents,
   type Observer,
-  observe,
   spawnAgent,
-  stopAgent,
-  waitFor,
 } from '../../helpers/agent-fleet.js';
-import { startTestCore, type TestCore } from '../../helpers/core.js';
+import { type AgentSuite, startAgentSuite, testCoreHooks } from '../../helpers/agent-suite.js';
+import type { TestCore } from '../../helpers/core.js';
+import { waitFor } from '../../helpers/wait-for.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+import { makeTlsMaterial, type TlsMaterial } from '../../helpers/tls-material.js';
 
 describe('BaseAgent over TLS (ACTIVEMQ_USE_SSL, ACTIVEMQ_SSL_CA_CERTS) to ActiveMQ stomp+ssl', () => {
+  const dir = tempDir('swf-agents-tls-');
+  let tls: TlsMaterial;
+  let suite: AgentSuite<TestCore>;
   let amq: ActiveMq;
   let core: TestCore;
   let obs: Observer;
-  const procs: AgentProcess[] = [];
+  let procs: AgentProcess[];
 
   beforeAll(async () => {
-    ensureAgentsBuilt();
-    [amq, core] = await Promise.all([startActiveMq({ ssl: true }), startTestCore()]);
-    obs = await observe(amq, ['/topic/epictopic']);
+    tls = makeTlsMaterial(dir.path);
+    suite = await startAgentSuite({
+      core: testCoreHooks,
+      observe: ['/topic/epictopic'],
+      broker: { tls },
+    });
+    ({ amq, core, obs, others: procs } = suite);
   }, 120_000);
-
   afterAll(async () => {
-    await Promise.all(procs.map((p) => stopAgent(p, 'SIGKILL')));
-    await obs?.close();
-    await core?.close();
-    await amq?.close();
+    await suite?.close();
+    dir.remove();
   });
 
   it('connects with the CA file, verifies the host name, and works end to end', async () => {
     const env = agentEnv(
       core,
       { host: 'localhost', port: amq.sslPort! },
-      { ACTIVEMQ_USE_SSL: 'True', ACTIVEMQ_SSL_CA_CERTS: amq.caFile!, SWF_PROCESSING_MS: '0' },
+      { ACTIVEMQ_USE_SSL: 'True', ACTIVEMQ_SSL_CA_CERTS: tls.caFile, SWF_PROCESSING_MS: '0' },
     );
     const p = spawnAgent('processing', env);
     procs.push(p);
