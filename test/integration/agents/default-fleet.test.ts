@@ -1,3 +1,4 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunProgress } from '../../../src/shared/workflow-messages.js';
@@ -67,6 +68,9 @@ describe('a run through the default fleet on the embedded broker', () => {
       const stfs = core.store.stfProgress.listForRun(progress.runNumber);
       expect(stfs).toHaveLength(12);
       expect(core.store.stfFiles.list({ run_number: progress.runNumber }).total).toBe(12);
+      // The data agent's files live under this core's data folder, never a shared /tmp path.
+      const runDir = join(t.dataDir, 'agent-data', `run_${progress.runNumber}`);
+      expect(existsSync(runDir) && readdirSync(runDir)).toHaveLength(12);
       expect(core.store.runStates.get(String(progress.runNumber))).toMatchObject({
         state: 'ended',
         phase: 'completed',
