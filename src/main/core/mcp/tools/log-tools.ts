@@ -3,7 +3,7 @@ import { appLogRecordSchema } from '../../../../shared/app-log.js';
 import type { McpDeps } from '../deps.js';
 import { page, pageInput, pageOf, pageSchema } from '../paging.js';
 import { isoTime, timeWindow } from '../time-filters.js';
-import { defineTool, type AnyToolDef } from '../tool-kit.js';
+import { defineTool, ToolInputError, type AnyToolDef } from '../tool-kit.js';
 import { LEVELS, READ } from './common.js';
 
 /** The application log records agents post to the monitor. */
@@ -69,5 +69,46 @@ export function logTools(deps: McpDeps): AnyToolDef[] {
     },
   });
 
-  return [listLogs];
+  const getLogEntry = defineTool({
+    name: 'swf_get_log_entry',
+    title: 'Get one log record',
+    description:
+      'One application log record by id (the id field of swf_list_logs items), with its source location, process, thread and extra_data.',
+    input: z.object({ log_id: z.number().int().min(1) }),
+    output: z.object({
+      id: z.number().int(),
+      timestamp: z.string().nullable(),
+      app_name: z.string(),
+      instance_name: z.string(),
+      level: z.string(),
+      message: z.string(),
+      module: z.string(),
+      funcname: z.string(),
+      lineno: z.number().int(),
+      process: z.number().int(),
+      thread: z.number().int(),
+      extra_data: z.record(z.string(), z.unknown()).nullable(),
+    }),
+    annotations: READ,
+    run(args) {
+      const log = store.appLogs.get(args.log_id);
+      if (!log) throw new ToolInputError(`Log entry ${args.log_id} not found.`);
+      return {
+        id: log.id,
+        timestamp: log.timestamp,
+        app_name: log.app_name,
+        instance_name: log.instance_name,
+        level: log.levelname,
+        message: log.message,
+        module: log.module,
+        funcname: log.funcname,
+        lineno: log.lineno,
+        process: log.process,
+        thread: log.thread,
+        extra_data: log.extra_data,
+      };
+    },
+  });
+
+  return [listLogs, getLogEntry];
 }
