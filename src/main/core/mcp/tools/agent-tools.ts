@@ -6,6 +6,7 @@ import { page, pageInput, pageOf, pageSchema } from '../paging.js';
 import { inWindow, isoTime, timeWindow } from '../time-filters.js';
 import { defineTool, ToolInputError, type AnyToolDef } from '../tool-kit.js';
 import { anyRow, READ } from './common.js';
+import { processTiming } from './process-uptime.js';
 
 const agentItem = z.object({
   name: z.string(),
@@ -53,7 +54,13 @@ export function agentTools(deps: McpDeps): AnyToolDef[] {
       'namespace, and start_time/end_time on the last heartbeat. `liveness` is "alive" when the last heartbeat is at most 5 minutes old. ' +
       'Returns one page: {items, total_count, has_more}; ask again with a larger offset for more.',
     input: z.object({
-      agent_type: z.string().max(100).optional().describe('e.g. daqsim, data, processing, fastmon'),
+      agent_type: z
+        .string()
+        .max(100)
+        .optional()
+        .describe(
+          'exact type; the built-in agents are DAQ_Simulator, DATA, STF_Processing and fastmon. agent_types in the answer lists the types that exist',
+        ),
       status: z
         .string()
         .max(20)
@@ -64,10 +71,13 @@ export function agentTools(deps: McpDeps): AnyToolDef[] {
       end_time: isoTime('latest last heartbeat').optional(),
       ...pageInput(100, 50),
     }),
-    output: pageSchema(agentItem),
+    output: pageSchema(agentItem).extend({
+      agent_types: z.array(z.string()).describe('every agent_type the monitor knows, to filter by'),
+    }),
     annotations: READ,
     run(args) {
       const now = Date.now();
+      const agentTypes = store.testbed.agentTypes();
       const all = args.status?.toLowerCase() === 'all';
       const filter = {
         agentType: args.agent_type,
@@ -77,21 +87,27 @@ export function agentTools(deps: McpDeps): AnyToolDef[] {
       };
       if (args.start_time === undefined && args.end_time === undefined) {
         const { items, total } = store.agents.list(filter, args.limit, args.offset);
-        return page(
-          items.map((a) => toItem(a, now)),
-          total,
-          args.offset,
-        );
+        return {
+          ...page(
+            items.map((a) => toItem(a, now)),
+            total,
+            args.offset,
+          ),
+          agent_types: agentTypes,
+        };
       }
       const window = timeWindow(args.start_time, args.end_time, undefined);
       const matching = store.agents
         .list(filter, 100_000)
         .items.filter((a) => inWindow(a.last_heartbeat, window));
-      return pageOf(
-        matching.map((a) => toItem(a, now)),
-        args.limit,
-        args.offset,
-      );
+      return {
+        ...pageOf(
+          matching.map((a) => toItem(a, now)),
+          args.limit,
+          args.offset,
+        ),
+        agent_types: agentTypes,
+      };
     },
   });
 
@@ -125,7 +141,11 @@ export function agentTools(deps: McpDeps): AnyToolDef[] {
           name: z.string(),
           state: z.string(),
           pid: z.number().int().nullable(),
-          since: z.string().nullable().optional(),
+          since: z.string().nullable().describe('when the program entered its current state'),
+          uptime_seconds: z
+            .number()
+            .nullable()
+            .describe('how long the current process has run; null when none runs'),
           exitCode: z.number().int().nullable().optional(),
           history: z.array(anyRow),
         })
@@ -145,14 +165,18 @@ export function agentTools(deps: McpDeps): AnyToolDef[] {
       let proc = null;
       const pc = deps.processControl;
       if (pc) {
-        const info = (await pc.list()).find((p) => p.name === agent.instance_name);
+        // An agent names itself, not after its program: the pid is what ties the two.
+        const programs = await pc.list();
+        const info =
+          (agent.pid !== null && programs.find((p) => p.pid === agent.pid)) ||
+          programs.find((p) => p.name === agent.instance_name);
         if (info) {
           const history = pc.history ? await pc.history(info.name, 20) : [];
           proc = {
             name: info.name,
             state: info.state,
             pid: info.pid,
-            since: info.since ?? null,
+            ...processTiming(store, info.name, info.state, info.pid),
             exitCode: info.exitCode ?? null,
             history: history.map((h) => ({ ...h })),
           };

@@ -13,11 +13,29 @@ export function runTools(deps: McpDeps): AnyToolDef[] {
   const stfCount = (runNumber: unknown) =>
     typeof runNumber === 'number' ? store.stfFiles.list({ run_number: runNumber }, 0).total : 0;
 
+  /**
+   * Where the run is now. run_conditions hold what the run was announced with (beam / not_ready
+   * at run_imminent), so they are no state; the recorder's run state is, and an end time ends it.
+   */
+  const currentState = (r: Row) => {
+    const rs = store.runStates.get(String(r.run_number));
+    if (r.end_time || rs?.state === 'ended')
+      return { status: 'ended' as const, phase: 'completed', state: 'ended', substate: '' };
+    if (!rs) return { status: 'unknown' as const, phase: null, state: null, substate: null };
+    return {
+      status: rs.phase === 'initializing' ? ('imminent' as const) : ('running' as const),
+      phase: String(rs.phase),
+      state: String(rs.state),
+      substate: String(rs.substate),
+    };
+  };
+
   const runItem = (r: Row) => {
     const start = typeof r.start_time === 'string' ? Date.parse(r.start_time) : NaN;
     const end = typeof r.end_time === 'string' ? Date.parse(r.end_time) : NaN;
     return {
       ...r,
+      current_state: currentState(r),
       duration_seconds: Number.isNaN(start)
         ? null
         : ((Number.isNaN(end) ? Date.now() : end) - start) / 1000,
@@ -29,7 +47,8 @@ export function runTools(deps: McpDeps): AnyToolDef[] {
     name: 'swf_list_runs',
     title: 'List runs',
     description:
-      'Data-taking runs, newest first, each with duration_seconds (to now while running) and stf_file_count. ' +
+      'Data-taking runs, newest first, each with duration_seconds (to now while running), stf_file_count and current_state ' +
+      '(status imminent, running, ended or unknown, with phase/state/substate); run_conditions are the conditions the run was announced with, not its state. ' +
       'Filter by start_time/end_time on the run start (default: the last 7 days). Returns {items, total_count, has_more}.',
     input: z.object({
       start_time: isoTime('earliest run start').optional(),
@@ -52,7 +71,7 @@ export function runTools(deps: McpDeps): AnyToolDef[] {
     name: 'swf_get_run',
     title: 'Get one run',
     description:
-      'One run by run_number: the run row with run_conditions, its live run state (phase, state, slice counters) when known, ' +
+      'One run by run_number: the run row with current_state (as in swf_list_runs), its live run state (phase, state, slice counters) when known, ' +
       'STF file counts per status, and the 20 newest workflow messages for that run.',
     input: z.object({ run_number: z.number().int().min(0).describe('e.g. 100123') }),
     output: z.object({
