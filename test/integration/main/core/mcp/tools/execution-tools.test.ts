@@ -129,9 +129,9 @@ describe('workflow definition and execution tools (swf-monitor names and shapes)
     });
     expect(Object.keys(one).sort()).toEqual([...EXECUTION_KEYS, 'performance_metrics'].sort());
     expect(one.performance_metrics).toEqual({ stf_files_generated: 3 });
-    expect(
-      await callError(client, 'swf_get_workflow_execution', { execution_id: 'nope' }),
-    ).toMatch(/not found.*swf_list_workflow_executions/);
+    expect(await callError(client, 'swf_get_workflow_execution', { execution_id: 'nope' })).toMatch(
+      /not found.*swf_list_workflow_executions/,
+    );
   });
 
   it('swf_end_execution terminates a running execution and refuses one that is not running', async () => {
