@@ -1,19 +1,12 @@
 import { z } from 'zod';
-import type { AgentRecord } from '../../../../shared/agent.js';
-import { livenessOf } from '../../monitor/liveness.js';
 import type { McpDeps } from '../deps.js';
 import { defineTool, type AnyToolDef } from '../tool-kit.js';
 import { anyRow, READ } from './common.js';
-
-/** The agent types that take run_workflow: ours, and swf-monitor's other name for it. */
-const RUNNER_TYPES = new Set(['DAQ_Simulator', 'workflow_runner']);
-
-const isExited = (a: AgentRecord) => a.status === 'EXITED' || a.operational_state === 'EXITED';
+import { assessReadiness } from './testbed-readiness.js';
 
 /** "Am I ready to run?" in one call. */
 export function statusTools(deps: McpDeps): AnyToolDef[] {
   const { store, config } = deps;
-  const aliveSeconds = config.liveness.aliveSeconds;
 
   const testbedStatus = defineTool({
     name: 'swf_get_testbed_status',
@@ -69,73 +62,16 @@ export function statusTools(deps: McpDeps): AnyToolDef[] {
     annotations: READ,
     run(args) {
       const now = Date.now();
-      const agents = store.agents
-        .all()
-        .filter((a) => !args.namespace || a.namespace === args.namespace);
-      const byType: Record<string, { alive: number; total: number }> = {};
-      let exited = 0;
-      let running = 0;
-      const inError: string[] = [];
-      const live: AgentRecord[] = [];
-      for (const a of agents) {
-        const entry = (byType[a.agent_type] ??= { alive: 0, total: 0 });
-        entry.total++;
-        if (isExited(a)) {
-          exited++;
-          continue;
-        }
-        if (a.last_heartbeat && Date.parse(a.last_heartbeat) >= now - 120_000) running++;
-        if (livenessOf(a, aliveSeconds, now) === 'alive') {
-          live.push(a);
-          entry.alive++;
-          if (a.status === 'ERROR') inError.push(a.instance_name);
-        }
-      }
-      const runner = live
-        .filter((a) => RUNNER_TYPES.has(a.agent_type))
-        .sort((x, y) => Date.parse(y.last_heartbeat ?? '') - Date.parse(x.last_heartbeat ?? ''))[0];
-      const stages = live.filter(
-        (a) => !RUNNER_TYPES.has(a.agent_type) && a.agent_type !== 'agent_manager',
-      );
-      const executions = store.testbed.executions({
-        namespace: args.namespace,
-        status: 'running',
-        limit: 20,
-      });
-      const b = config.broker;
-      const status = deps.messageSender?.status?.() ?? {
-        state: 'unknown' as const,
-        detail: 'no broker connection is attached to the MCP server',
-      };
-      const broker = {
-        mode: b.mode,
-        address: b.mode === 'external' ? (b.url ?? '') : `stomp://127.0.0.1:${b.port}`,
-        ...status,
-      };
+      const r = assessReadiness(deps, args.namespace, now);
       const since = new Date(now - 3600_000).toISOString();
       const errors = store.appLogs.query({ minLevel: 40, since, limit: 5 });
       const lastRun = store.runs.list({}, 1).items[0] ?? null;
-      const reasons: string[] = [];
-      if (broker.state !== 'up')
-        reasons.push(`broker is ${broker.state}${status.detail ? `: ${status.detail}` : ''}`);
-      if (!runner)
-        reasons.push(
-          'no live DAQ simulator (agent_type DAQ_Simulator with a heartbeat in the last 5 minutes): start it with swf_start_agent',
-        );
-      if (stages.length === 0)
-        reasons.push(
-          'no live stage agent (data, processing or fast monitoring with a heartbeat in the last 5 minutes)',
-        );
-      if (executions.total > 0)
-        reasons.push(
-          `${executions.total} execution(s) running: ${executions.items.map((e) => e.execution_id).join(', ')}; wait for it or stop it with swf_stop_workflow`,
-        );
-      if (inError.length) reasons.push(`agents reporting ERROR: ${inError.join(', ')}`);
+      const { runner, stages, executions, inError } = r;
       return {
-        ready: reasons.length === 0,
-        reasons,
+        ready: r.ready,
+        reasons: r.reasons,
         namespace: args.namespace ?? config.namespace,
-        broker,
+        broker: r.broker,
         daq_simulator: runner
           ? { name: runner.instance_name, last_heartbeat: runner.last_heartbeat }
           : null,
@@ -146,13 +82,13 @@ export function statusTools(deps: McpDeps): AnyToolDef[] {
           start_time: e.start_time,
         })),
         agents: {
-          total: agents.length,
-          alive: live.length,
-          dead: agents.length - exited - live.length,
-          exited,
-          running,
+          total: r.agents.length,
+          alive: r.live.length,
+          dead: r.agents.length - r.exited - r.live.length,
+          exited: r.exited,
+          running: r.running,
           in_error: inError,
-          by_type: byType,
+          by_type: r.byType,
         },
         last_run: lastRun,
         errors_last_hour: errors.total,
