@@ -26,6 +26,8 @@ export interface ExecutionQuery {
   workflowName?: string;
   since?: string;
   until?: string;
+  /** Only executions that ended at or after this time. */
+  endedSince?: string;
   limit: number;
   offset?: number;
 }
@@ -116,7 +118,8 @@ export function createTestbedQueries(db: Db) {
         .eq('executed_by', q.executedBy)
         .eq('workflow_name', q.workflowName)
         .when('start_time >= @since', 'since', q.since)
-        .when('start_time <= @until', 'until', q.until);
+        .when('start_time <= @until', 'until', q.until)
+        .when('end_time >= @endedSince', 'endedSince', q.endedSince);
       const page = selectPage<Raw<ExecutionRow>>(db, {
         table: EXECUTIONS,
         where,

@@ -8,6 +8,7 @@ import { namespaceTools } from './namespace-tools.js';
 import { runTools } from './run-tools.js';
 import { statusTools } from './status-tools.js';
 import { stfFileTools } from './stf-file-tools.js';
+import { systemStateTools } from './system-state-tools.js';
 import { tfSliceTools } from './tf-slice-tools.js';
 import { workflowMonitorTools } from './workflow-monitor-tools.js';
 
@@ -16,6 +17,7 @@ export function monitorTools(deps: McpDeps): AnyToolDef[] {
   return [
     ...agentTools(deps),
     ...statusTools(deps),
+    ...systemStateTools(deps),
     ...logTools(deps),
     ...messageTools(deps),
     ...runTools(deps),

@@ -20,6 +20,7 @@ afterAll(async () => {
 const UPSTREAM_SERVED = [
   'swf_list_available_tools',
   'get_server_instructions',
+  'swf_get_system_state',
   'swf_list_agents',
   'swf_get_agent',
   'swf_list_namespaces',
