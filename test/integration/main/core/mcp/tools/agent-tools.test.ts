@@ -83,5 +83,13 @@ describe('agent tools tell the truth', () => {
     expect(later.process!.uptime_seconds!).toBeLessThanOrEqual(
       Math.ceil((Date.now() - testStarted) / 1000) + 1,
     );
+    // The fleet resource the diagnosis prompt embeds says the same, not the start-up grace.
+    const fleet = await client.readResource({ uri: 'swf://fleet' });
+    const text = (fleet.contents[0] as { text: string }).text;
+    const worker = (
+      JSON.parse(text) as { processes: { name: string; uptime_seconds: number | null }[] }
+    ).processes.find((p) => p.name === 'worker');
+    expect(worker!.uptime_seconds).toBeGreaterThanOrEqual(2);
+    expect(text).not.toContain('up for');
   });
 });
