@@ -213,6 +213,18 @@ export function createTestbedQueries(db: Db) {
       return rows.map((r) => Number(r.run_id)).filter((n) => Number.isInteger(n));
     },
 
+    /** The agents that sent messages of one execution. */
+    sendersOfExecution(executionId: string): string[] {
+      return (
+        db
+          .prepare(
+            `SELECT DISTINCT sender_agent FROM workflow_messages
+             WHERE execution_id = ? AND sender_agent IS NOT NULL`,
+          )
+          .all(executionId) as { sender_agent: string }[]
+      ).map((r) => r.sender_agent);
+    },
+
     /** STF files of the given runs. */
     stfCountOfRuns(runNumbers: number[]): number {
       if (runNumbers.length === 0) return 0;

@@ -51,7 +51,7 @@ export function agentTools(deps: McpDeps): AnyToolDef[] {
     description:
       'List the testbed agents the monitor knows (DAQ simulator, data, processing, fast monitoring, ...), sorted by name. ' +
       'EXITED agents are hidden unless status is "all" or "EXITED". Filters: agent_type, status (OK, WARNING, ERROR, UNKNOWN, EXITED or all), ' +
-      'namespace, and start_time/end_time on the last heartbeat. `liveness` is "alive" when the last heartbeat is at most 5 minutes old. ' +
+      'namespace, execution_id (agents that sent its messages), and start_time/end_time on the last heartbeat. `liveness` is "alive" when the last heartbeat is at most 5 minutes old. ' +
       'Returns one page: {items, total_count, has_more}; ask again with a larger offset for more.',
     input: z.object({
       agent_type: z
@@ -67,6 +67,11 @@ export function agentTools(deps: McpDeps): AnyToolDef[] {
         .optional()
         .describe('OK, WARNING, ERROR, UNKNOWN, EXITED, or "all" to include exited agents'),
       namespace: z.string().max(100).optional(),
+      execution_id: z
+        .string()
+        .max(200)
+        .optional()
+        .describe('only agents that sent messages of this workflow execution'),
       start_time: isoTime('earliest last heartbeat').optional(),
       end_time: isoTime('latest last heartbeat').optional(),
       ...pageInput(100, 50),
@@ -85,7 +90,11 @@ export function agentTools(deps: McpDeps): AnyToolDef[] {
         status: all ? undefined : args.status?.toUpperCase(),
         includeExited: all,
       };
-      if (args.start_time === undefined && args.end_time === undefined) {
+      if (
+        args.start_time === undefined &&
+        args.end_time === undefined &&
+        args.execution_id === undefined
+      ) {
         const { items, total } = store.agents.list(filter, args.limit, args.offset);
         return {
           ...page(
@@ -97,9 +106,15 @@ export function agentTools(deps: McpDeps): AnyToolDef[] {
         };
       }
       const window = timeWindow(args.start_time, args.end_time, undefined);
+      const senders =
+        args.execution_id === undefined
+          ? undefined
+          : new Set(store.testbed.sendersOfExecution(args.execution_id));
       const matching = store.agents
         .list(filter, 100_000)
-        .items.filter((a) => inWindow(a.last_heartbeat, window));
+        .items.filter(
+          (a) => inWindow(a.last_heartbeat, window) && (!senders || senders.has(a.instance_name)),
+        );
       return {
         ...pageOf(
           matching.map((a) => toItem(a, now)),

@@ -23,6 +23,11 @@ export function statusTools(deps: McpDeps): AnyToolDef[] {
         .max(100)
         .optional()
         .describe('only agents and executions of this namespace (default: all)'),
+      username: z
+        .string()
+        .max(100)
+        .optional()
+        .describe('accepted for swf-monitor compatibility; this testbed has one user'),
     }),
     output: z.object({
       ready: z.boolean(),

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCore, type TestCore } from '../../../../../helpers/core.js';
-import { callOk, heartbeat } from '../../../../../helpers/mcp-tools.js';
+import { callOk, heartbeat, publish } from '../../../../../helpers/mcp-tools.js';
 import { nodeProgram } from '../../../../../helpers/supervisor.js';
 import { tempDir } from '../../../../../helpers/temp-dir.js';
 import { waitFor } from '../../../../../helpers/wait-for.js';
@@ -54,6 +54,23 @@ describe('agent tools tell the truth', () => {
     );
     expect(list.agent_types).toEqual(['DAQ_Simulator', 'STF_Processing']);
     expect(list.items.map((a) => a.name)).toEqual(['daq_simulator-agent-alice-1']);
+    // swf-monitor's execution_id filter: the agents that sent messages of that execution.
+    await publish(t, '/topic/epictopic', [
+      {
+        msg_type: 'run_imminent',
+        sender: 'daq_simulator-agent-alice-1',
+        execution_id: 'stf_datataking-alice-0005',
+        run_id: 100011,
+        namespace: 'test-ns',
+      },
+    ]);
+    const byExecution = await waitFor('the message recorded', async () => {
+      const r = await callOk<{ items: { name: string }[] }>(client, 'swf_list_agents', {
+        execution_id: 'stf_datataking-alice-0005',
+      });
+      return r.items.length > 0 ? r : undefined;
+    });
+    expect(byExecution.items.map((a) => a.name)).toEqual(['daq_simulator-agent-alice-1']);
     const { tools } = await client.listTools();
     const schema = JSON.stringify(tools.find((x) => x.name === 'swf_list_agents')?.inputSchema);
     expect(schema).toContain('DAQ_Simulator');
