@@ -66,7 +66,7 @@ export function assessReadiness(deps: McpDeps, namespace: string | undefined, no
     );
   if (executions.total > 0)
     reasons.push(
-      `${executions.total} execution(s) running: ${executions.items.map((e) => e.execution_id).join(', ')}; wait for it or stop it with swf_stop_workflow`,
+      `${executions.total} execution(s) running: ${executions.items.map((e) => e.execution_id).join(', ')}; wait for it, stop it with swf_stop_workflow, or mark one whose runner is gone with swf_end_execution`,
     );
   if (inError.length) reasons.push(`agents reporting ERROR: ${inError.join(', ')}`);
   return {
