@@ -2,6 +2,7 @@ import { McpServer, ResourceNotFoundError, ResourceTemplate } from '@modelcontex
 import { livenessOf } from '../monitor/liveness.js';
 import type { McpDeps } from './deps.js';
 import { agentUri, FLEET_URI, runUri } from './change-notifier.js';
+import { processTiming } from './tools/process-uptime.js';
 
 const json = (uri: string, value: unknown) => ({
   contents: [{ uri, mimeType: 'application/json', text: JSON.stringify(value, null, 2) }],
@@ -12,7 +13,18 @@ const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) 
 /** The fleet now: every agent with liveness, and the supervisor's view when there is one. */
 export async function fleetSnapshot(deps: McpDeps) {
   const now = Date.now();
-  const processes = deps.processControl ? await deps.processControl.list() : null;
+  // The supervisor's reason for a RUNNING program is its start-up grace ("up for 1s"), not its
+  // age: the stored spawn time gives the uptime instead.
+  const processes = deps.processControl
+    ? (await deps.processControl.list()).map((p) => ({
+        name: p.name,
+        state: p.state,
+        pid: p.pid,
+        exitCode: p.exitCode ?? null,
+        ...processTiming(deps.store, p.name, p.state, p.pid, now),
+        ...(p.state !== 'RUNNING' && p.description !== undefined && { detail: p.description }),
+      }))
+    : null;
   return {
     namespace: deps.config.namespace,
     at: new Date(now).toISOString(),

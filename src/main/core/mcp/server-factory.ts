@@ -11,10 +11,12 @@ import { createConnectedClients, type McpConnectedClient } from './connected-cli
 import { createChangeNotifier, type ChangeNotifier } from './change-notifier.js';
 import type { McpDeps } from './deps.js';
 import { createHttpEndpoint } from './http-endpoint.js';
+import { MCP_INSTRUCTIONS } from './instructions.js';
 import { createLegacyV1Handler } from './legacy-v1.js';
 import { registerPrompts } from './prompts.js';
 import { registerResources } from './resources.js';
 import { registerTool, type AnyToolDef, type ToolCallRecord } from './tool-kit.js';
+import { discoveryTools } from './tools/discovery-tools.js';
 import { monitorTools } from './tools/monitor-tools.js';
 import { processTools } from './tools/process-tools.js';
 import { workflowTools } from './tools/workflow-tools.js';
@@ -24,12 +26,6 @@ export const MCP_SERVER_NAME = 'swf-control-center';
 export const MCP_SERVER_VERSION = '0.1.0';
 export const MCP_HTTP_PATH = '/mcp';
 export const MCP_WS_PATH = '/ws/mcp/';
-
-const INSTRUCTIONS = `SWF Control Center runs the ePIC streaming workflow testbed on this machine: agents (DAQ simulator,
-data, processing, fast monitoring), the message broker and the monitor. Start with swf_get_testbed_status
-("am I ready to run?"), then swf_list_agents / swf_get_agent, swf_list_logs (level ERROR) and
-swf_list_messages. List tools return {items, total_count, has_more}; page with offset. Times are ISO 8601
-(UTC when no zone is given). Ask the user before starting, stopping or restarting agents or workflows.`;
 
 /** How a call arrived: the stdio bridge rides the WebSocket but is recorded as itself. */
 export type McpTransportName = 'ws' | 'http' | 'stdio';
@@ -67,6 +63,7 @@ export function createMcpServerFactory(deps: McpDeps): McpServerFactory {
     ...(deps.processControl ? processTools(deps.processControl) : []),
     ...(deps.messageSender ? workflowTools(deps.messageSender, deps.config, deps.store) : []),
   ];
+  tools.push(...discoveryTools(() => tools, MCP_INSTRUCTIONS));
 
   function clientOf(server: McpServer, ctx: ServerContext | undefined, opts: BuildOptions) {
     const fromEnvelope = clientInfoSchema.safeParse(
@@ -89,7 +86,7 @@ export function createMcpServerFactory(deps: McpDeps): McpServerFactory {
     const server = new McpServer(
       { name: MCP_SERVER_NAME, version: MCP_SERVER_VERSION },
       {
-        instructions: INSTRUCTIONS,
+        instructions: MCP_INSTRUCTIONS,
         capabilities: { resources: { subscribe: subscribable, listChanged: false } },
       },
     );

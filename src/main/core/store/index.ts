@@ -16,6 +16,7 @@ import {
 } from './stf-files.js';
 import { createStfProgressStore, stfProgressMigrations } from './stf-progress.js';
 import { createSubscribersStore, subscriberMigrations } from './subscribers.js';
+import { createTestbedQueries } from './testbed-queries.js';
 import { createWorkflowMessagesStore, workflowMessageMigrations } from './workflow-messages.js';
 import {
   createSystemStateEventsStore,
@@ -67,6 +68,7 @@ function createStoreModules(db: Db) {
     processes: createProcessesStore(db),
     processOutput: createProcessOutputStore(db),
     mcpAudit: createMcpAuditStore(db),
+    testbed: createTestbedQueries(db),
   };
 }
 

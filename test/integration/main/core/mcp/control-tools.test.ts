@@ -63,6 +63,10 @@ beforeAll(async () => {
     method: 'POST',
     json: { instance_name: 'data-agent', agent_type: 'data', namespace: 'test-ns' },
   });
+  await t.api('/api/systemagents/heartbeat/', {
+    method: 'POST',
+    json: { instance_name: 'daqsim-agent', agent_type: 'DAQ_Simulator', namespace: 'test-ns' },
+  });
 });
 afterAll(() => t.close());
 

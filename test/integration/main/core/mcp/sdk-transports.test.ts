@@ -8,7 +8,7 @@ let t: TestCore;
 beforeAll(async () => {
   t = await startTestCore();
   for (const [name, type] of [
-    ['daqsim-1', 'daqsim'],
+    ['daqsim-1', 'DAQ_Simulator'],
     ['data-1', 'data'],
     ['proc-1', 'processing'],
   ] as const) {
@@ -82,7 +82,8 @@ describe.each(cases)('MCP over %s, %s protocol era', (wire, era) => {
       expect(names).toContain('swf_start_agent');
       expect(names).toContain('swf_start_workflow');
       for (const tool of tools) {
-        expect(tool.name).toMatch(/^swf_/);
+        // swf-monitor's own name for it, kept so that its clients' permission lists work.
+        if (tool.name !== 'get_server_instructions') expect(tool.name).toMatch(/^swf_/);
         expect(tool.description?.length).toBeGreaterThan(40);
         expect(typeof tool.annotations?.readOnlyHint).toBe('boolean');
         expect(typeof tool.annotations?.destructiveHint).toBe('boolean');
@@ -149,9 +150,10 @@ describe.each(cases)('MCP over %s, %s protocol era', (wire, era) => {
         errors_last_hour: number;
         agents: { alive: number };
       };
-      expect(s.agents.alive).toBe(4);
+      // The exited agent's recent heartbeat does not make it alive.
+      expect(s.agents.alive).toBe(3);
       expect(s.errors_last_hour).toBe(1);
-      // The embedded broker is up and four agents are alive, none in ERROR: ready.
+      // Broker up, a DAQ simulator and stage agents alive, none in ERROR, nothing running: ready.
       expect(s.reasons).toEqual([]);
       expect(s.ready).toBe(true);
 
