@@ -7,7 +7,7 @@ import { callOk, heartbeat, publish } from '../../../../../helpers/mcp-tools.js'
 import { nodeProgram } from '../../../../../helpers/supervisor.js';
 import { tempDir } from '../../../../../helpers/temp-dir.js';
 import { waitFor } from '../../../../../helpers/wait-for.js';
-import { connect } from '../../../../mcp/mcp-client.js';
+import { connect } from '../../../../../helpers/mcp-client.js';
 
 interface AgentAnswer {
   process: {

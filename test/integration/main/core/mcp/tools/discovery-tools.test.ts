@@ -2,7 +2,7 @@ import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCore, type TestCore } from '../../../../../helpers/core.js';
 import { callOk } from '../../../../../helpers/mcp-tools.js';
-import { connect } from '../../../../mcp/mcp-client.js';
+import { connect } from '../../../../../helpers/mcp-client.js';
 
 let t: TestCore;
 let client: Client;

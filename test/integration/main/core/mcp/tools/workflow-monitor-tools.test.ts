@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCore, type TestCore } from '../../../../../helpers/core.js';
 import { callError, callOk, postJson, publish } from '../../../../../helpers/mcp-tools.js';
 import { waitFor } from '../../../../../helpers/wait-for.js';
-import { connect } from '../../../../mcp/mcp-client.js';
+import { connect } from '../../../../../helpers/mcp-client.js';
 
 const EXEC = 'stf_datataking-alice-0007';
 let t: TestCore;
