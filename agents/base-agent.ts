@@ -3,7 +3,7 @@ import { ApiError, type ApiReply, RestClient } from './lib/rest-client.js';
 import { type LogExtra, RestLogger } from './lib/rest-logger.js';
 import { type AgentSettings, errorText, loadSettings, localIsoNow } from './lib/settings.js';
 import { NotConnectedError, StompConnection } from './lib/stomp-connection.js';
-import { HEARTBEAT_TOPIC, type WorkflowBody } from './messages.js';
+import { HEARTBEAT_TOPIC, type WorkflowBody } from '../src/shared/workflow-messages.js';
 
 export type OperationalState = 'STARTING' | 'READY' | 'PROCESSING' | 'EXITED';
 

@@ -16,7 +16,7 @@ import {
   stopWorkflowSchema,
   WORKFLOW_CONTROL_QUEUE,
   WORKFLOW_TOPIC,
-} from './messages.js';
+} from '../src/shared/workflow-messages.js';
 
 const SUPPORTED_WORKFLOWS = ['stf_datataking'];
 const WORKFLOW_VERSION = '1.0';

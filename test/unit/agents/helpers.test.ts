@@ -4,7 +4,13 @@ import { adler32, adlerTag } from '../../../agents/lib/adler32.js';
 import { RunLedger, ranges } from '../../../agents/lib/run-ledger.js';
 import { localIsoNow, resolveTestbedConfigPath } from '../../../agents/lib/settings.js';
 import { sampleTimeFrames } from '../../../agents/lib/tf-sampling.js';
-import { endRunSchema, endRunTotal, stfFilename, stfGenSchema } from '../../../agents/messages.js';
+import {
+  endRunSchema,
+  endRunTotal,
+  requireRunNumber,
+  stfFilename,
+  stfGenSchema,
+} from '../../../src/shared/workflow-messages.js';
 
 /** zlib streams end with the Adler-32 of the uncompressed data: an independent reference. */
 const zlibAdler = (buf: Buffer) => deflateSync(buf).readUInt32BE(deflateSync(buf).length - 4);
@@ -63,7 +69,8 @@ describe('messages and naming', () => {
       filename: 'x.stf',
       comment: 'hi',
     });
-    expect(m.run_id).toBe(100123);
+    expect(requireRunNumber(m.run_id)).toBe(100123);
+    expect(() => requireRunNumber('next-one')).toThrow(/not a run number/);
     expect(m.comment).toBe('hi');
     expect(() => stfGenSchema.parse({ msg_type: 'stf_gen', run_id: 1 })).toThrow();
   });
