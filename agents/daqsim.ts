@@ -175,13 +175,19 @@ class DaqSimulator extends BaseAgent {
       string,
       unknown
     >;
-    const merged: Record<string, unknown> = { ...(preset ?? {}) };
-    for (const source of [fromToml, req.params]) {
-      for (const [k, v] of Object.entries(source)) {
-        if ((DAQ_PARAM_KEYS as string[]).includes(k)) merged[k] = v;
-        else if (source === req.params) notes.push(`ignored unknown parameter "${k}"`);
-      }
+    const known = DAQ_PARAM_KEYS as string[];
+    const unknown = Object.keys(req.params).filter((k) => !known.includes(k));
+    if (unknown.length > 0) {
+      const hint = unknown.includes('namespace')
+        ? '; namespace belongs in the message, not in params'
+        : '';
+      throw new Error(
+        `unknown parameter${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `"${k}"`).join(', ')} (known: ${known.join(', ')})${hint}`,
+      );
     }
+    const merged: Record<string, unknown> = { ...(preset ?? {}) };
+    for (const source of [fromToml, req.params])
+      for (const [k, v] of Object.entries(source)) if (known.includes(k)) merged[k] = v;
     return { params: daqParamsSchema.parse(merged), notes };
   }
 
@@ -195,14 +201,7 @@ class DaqSimulator extends BaseAgent {
       );
     }
     const req = parsed.data;
-    if (this.running) {
-      const r = this.running;
-      return this.refuse(
-        replyTo,
-        'run_workflow',
-        `execution ${r.executionId ?? '(starting)'} (run ${r.runNumber ?? '?'}, ${r.stfCount} STFs so far) is still running; send stop_workflow first`,
-      );
-    }
+    // The request itself is checked first: a bad one is refused for what is wrong with it.
     if (!SUPPORTED_WORKFLOWS.includes(req.workflow_name)) {
       return this.refuse(
         replyTo,
@@ -215,6 +214,14 @@ class DaqSimulator extends BaseAgent {
       built = this.buildParams(req);
     } catch (err) {
       return this.refuse(replyTo, 'run_workflow', `invalid parameters: ${errorText(err)}`);
+    }
+    if (this.running) {
+      const r = this.running;
+      return this.refuse(
+        replyTo,
+        'run_workflow',
+        `execution ${r.executionId ?? '(starting)'} (run ${r.runNumber ?? '?'}, ${r.stfCount} STFs so far) is still running; send stop_workflow first`,
+      );
     }
     for (const note of built.notes) this.log.warning(`run_workflow: ${note}`);
     // Claimed before the first await, so a second run_workflow handled concurrently is refused.

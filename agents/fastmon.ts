@@ -6,7 +6,13 @@ import { RunLedger } from './lib/run-ledger.js';
 import { errorText, localIsoNow } from './lib/settings.js';
 import { reportRunEnd } from './lib/stage-agent.js';
 import { sampleTimeFrames } from './lib/tf-sampling.js';
-import { requireRunNumber, type StfReady, stfReadySchema, stfStem, WORKFLOW_TOPIC } from '../src/shared/workflow-messages.js';
+import {
+  requireRunNumber,
+  type StfReady,
+  stfReadySchema,
+  stfStem,
+  WORKFLOW_TOPIC,
+} from '../src/shared/workflow-messages.js';
 
 const num = (name: string, fallback: number) => {
   const n = Number(process.env[name]);

@@ -5,7 +5,12 @@ import { adlerTag } from './lib/adler32.js';
 import { RunLedger } from './lib/run-ledger.js';
 import { errorText } from './lib/settings.js';
 import { reportRunEnd } from './lib/stage-agent.js';
-import { requireRunNumber, stfReadySchema, stfStem, WORKFLOW_TOPIC } from '../src/shared/workflow-messages.js';
+import {
+  requireRunNumber,
+  stfReadySchema,
+  stfStem,
+  WORKFLOW_TOPIC,
+} from '../src/shared/workflow-messages.js';
 
 const num = (name: string, fallback: number) => {
   const n = Number(process.env[name]);

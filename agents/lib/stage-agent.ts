@@ -1,5 +1,10 @@
 import { BaseAgent } from '../base-agent.js';
-import { endRunSchema, endRunTotal, runNumberOf, type WorkflowBody } from '../../src/shared/workflow-messages.js';
+import {
+  endRunSchema,
+  endRunTotal,
+  runNumberOf,
+  type WorkflowBody,
+} from '../../src/shared/workflow-messages.js';
 import { ranges, type RunLedger } from './run-ledger.js';
 import { errorText } from './settings.js';
 

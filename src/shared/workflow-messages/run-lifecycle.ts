@@ -49,6 +49,8 @@ export const isRunLifecycleType = (t: string): t is RunLifecycleType =>
   (RUN_LIFECYCLE_TYPES as readonly string[]).includes(t);
 
 /** `end_run` total, whichever spelling the sender used. */
-export function endRunTotal(m: Pick<EndRun, 'total_stf_files' | 'total_files'>): number | undefined {
+export function endRunTotal(
+  m: Pick<EndRun, 'total_stf_files' | 'total_files'>,
+): number | undefined {
   return m.total_stf_files ?? m.total_files ?? undefined;
 }

@@ -16,7 +16,12 @@ export type ParsedDelivery =
   | { kind: 'problem'; reason: RecorderProblem; detail: string }
   | { kind: 'seed-heartbeat'; name: string; status: string }
   | { kind: 'heartbeat'; body: Record<string, unknown> }
-  | { kind: 'workflow'; body: Record<string, unknown>; msgType: string; check: WorkflowMessageCheck };
+  | {
+      kind: 'workflow';
+      body: Record<string, unknown>;
+      msgType: string;
+      check: WorkflowMessageCheck;
+    };
 
 export const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -18,9 +18,7 @@ import { applyRunLifecycle } from './run-lifecycle.js';
 
 /** What accounting one message changed: the run it touched, or why it could not. */
 export type AccountingResult =
-  | { run: number }
-  | { problem: [RecorderProblem, string] }
-  | Record<string, never>;
+  { run: number } | { problem: [RecorderProblem, string] } | Record<string, never>;
 
 type LifecycleMessage = RunImminent | StartRun | PauseRun | ResumeRun | EndRun;
 const isLifecycle = (m: KnownWorkflowMessage): m is LifecycleMessage =>
