@@ -30,6 +30,12 @@ const STAGES: Stage[] = [
   { key: 'fastmon', label: 'Fastmon', stage: 'fastmon' },
 ];
 
+/** The body as a plain record, for the free-form detail column. */
+const content = (m: WorkflowMessage) =>
+  (typeof m.message_content === 'object' && m.message_content !== null
+    ? m.message_content
+    : {}) as Record<string, unknown>;
+
 export function stageCounts(messages: WorkflowMessage[]) {
   let total: number | null = null;
   const seen = new Map<StfStage, Set<unknown>>(STAGES.map((s) => [s.stage, new Set()]));
