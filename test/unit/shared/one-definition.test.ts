@@ -53,6 +53,7 @@ interface Finding {
 
 /** `msg_type` declared as a literal type or a zod literal in a file outside the shared module. */
 export function msgTypeDeclarations(file: string, text: string): Finding[] {
+  if (!text.includes('msg_type')) return [];
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TSX);
   const found: Finding[] = [];
   const at = (node: ts.Node, what: string) =>
@@ -70,6 +71,7 @@ export function msgTypeDeclarations(file: string, text: string): Finding[] {
 
 /** Exported `...Schema` constants by name. */
 export function exportedSchemaNames(file: string, text: string): string[] {
+  if (!/Schemas?\b/.test(text)) return [];
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TSX);
   const names: string[] = [];
   for (const stmt of sf.statements) {
