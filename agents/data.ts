@@ -15,6 +15,7 @@ import {
   runImminentSchema,
   stfGenSchema,
   type StfGen,
+  type StfReady,
   WORKFLOW_TOPIC,
 } from '../src/shared/workflow-messages.js';
 
@@ -163,7 +164,7 @@ class DataAgent extends BaseAgent {
           file_url: fileUrl,
         },
       });
-      await this.sendMessage(WORKFLOW_TOPIC, {
+      const ready: StfReady = {
         msg_type: 'stf_ready',
         filename: m.filename,
         run_id: run,
@@ -179,7 +180,8 @@ class DataAgent extends BaseAgent {
         simulation_tick: m.simulation_tick ?? null,
         tf_count: tfCount,
         processed_by: this.name,
-      });
+      };
+      await this.sendMessage(WORKFLOW_TOPIC, ready);
       await this.apiJson('PATCH', `/stf-files/${fileId}/`, {
         status: 'processed',
         metadata: {

@@ -7,6 +7,7 @@ import { errorText, localIsoNow } from './lib/settings.js';
 import { reportRunEnd } from './lib/stage-agent.js';
 import { sampleTimeFrames } from './lib/tf-sampling.js';
 import {
+  type TfFileRegistered,
   requireRunNumber,
   type StfReady,
   stfReadySchema,
@@ -138,7 +139,7 @@ class FastmonAgent extends BaseAgent {
           );
           return;
         }
-        await this.sendMessage(WORKFLOW_TOPIC, {
+        const registered: TfFileRegistered = {
           msg_type: 'tf_file_registered',
           run_id: requireRunNumber(m.run_id),
           execution_id: m.execution_id ?? null,
@@ -154,7 +155,8 @@ class FastmonAgent extends BaseAgent {
           samples_per_stf: samples.length,
           status: 'registered',
           timestamp: localIsoNow(),
-        });
+        };
+        await this.sendMessage(WORKFLOW_TOPIC, registered);
       };
       await Promise.all(samples.map(one));
     } finally {

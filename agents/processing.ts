@@ -6,6 +6,7 @@ import { RunLedger } from './lib/run-ledger.js';
 import { errorText } from './lib/settings.js';
 import { reportRunEnd } from './lib/stage-agent.js';
 import {
+  type ProcessingComplete,
   requireRunNumber,
   stfReadySchema,
   stfStem,
@@ -80,7 +81,7 @@ class ProcessingAgent extends BaseAgent {
     if (left > 0) await new Promise((r) => setTimeout(r, left)); // the simulated processing time
     const stem = stfStem(m.filename);
     try {
-      await this.sendMessage(WORKFLOW_TOPIC, {
+      const done: ProcessingComplete = {
         msg_type: 'processing_complete',
         filename: m.filename,
         run_id: run,
@@ -95,7 +96,8 @@ class ProcessingAgent extends BaseAgent {
         status,
         ...(note ? { error: note } : {}),
         processed_by: this.name,
-      });
+      };
+      await this.sendMessage(WORKFLOW_TOPIC, done);
     } catch (err) {
       this.ledger.record(run, m.sequence, false);
       throw err;

@@ -178,6 +178,13 @@ describe.each([
         arguments: { execution_id: 'stf_datataking-x-0001' },
       });
       await client.callTool({ name: 'swf_send_message', arguments: { message: 'beam is back' } });
+      // A known type goes out only in the shape its one schema accepts.
+      const bad = await client.callTool({
+        name: 'swf_send_message',
+        arguments: { message: 'go', message_type: 'start_run' },
+      });
+      expect(bad.isError).toBe(true);
+      expect(JSON.stringify(bad.content)).toContain('run_id');
       expect(sent.map((s) => [s.destination, s.body.msg_type])).toEqual([
         ['/queue/workflow_control', 'run_workflow'],
         ['/queue/workflow_control', 'stop_workflow'],
