@@ -135,7 +135,7 @@ export async function executeRun(
     }
     if (ev.msg_type === 'end_run') {
       body.total_stf_files = ev.total_stf_files;
-      body.total_files = ev.total_stf_files; // 2025 readers (reference §5.2 #2)
+      body.total_files = ev.total_stf_files; // 2025 readers look for this spelling
     }
     if (ev.msg_type === 'run_imminent') body.dataset = `swf.${runNumber}.run`;
     if (ev.msg_type === 'stf_gen') {

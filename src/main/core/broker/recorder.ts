@@ -24,7 +24,8 @@ import { accountMessage, runProgressOf } from './run-accounting.js';
  *   Artemis diverts); ActiveMQ's `browser: true` only snapshots what is still waiting. Commands
  *   that other tools put on `/queue/workflow_control` are therefore seen only in embedded mode.
  *
- * Rules per body (the monitor's `activemq_processor`, §5): `agent_name` + `status` without
+ * Rules per body (the monitor's `activemq_processor`; parsing in `message-parse.ts`, run and STF
+ * bookkeeping in `run-accounting.ts`): `agent_name` + `status` without
  * `msg_type` = seed heartbeat (touch, creating the agent as `Unknown`); `msg_type: "heartbeat"` = a
  * TypeScript agent's full heartbeat; any other `msg_type` is stored in `workflow_messages` with
  * the real destination. Run lifecycle messages advance `run_states`/`runs`, STF stage messages
