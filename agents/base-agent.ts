@@ -1,29 +1,29 @@
 import { hostname } from 'node:os';
+import { HEARTBEAT_TOPIC, type WorkflowBody } from '../src/shared/workflow-messages.js';
+import { openBrokerConnection, publish } from './lib/agent-connection.js';
+import {
+  type HeartbeatOverride,
+  HeartbeatReporter,
+  type OperationalState,
+} from './lib/agent-heartbeat.js';
+import { fetchAgentId, registerSubscriber } from './lib/agent-registration.js';
+import { type IncomingMessage, MessagePool, parseFrame } from './lib/message-pool.js';
 import { ApiError, type ApiReply, RestClient } from './lib/rest-client.js';
 import { type LogExtra, RestLogger } from './lib/rest-logger.js';
-import { type AgentSettings, errorText, loadSettings, localIsoNow } from './lib/settings.js';
-import { NotConnectedError, StompConnection } from './lib/stomp-connection.js';
-import { HEARTBEAT_TOPIC, type WorkflowBody } from './messages.js';
+import { type AgentSettings, errorText, loadSettings } from './lib/settings.js';
+import type { StompConnection } from './lib/stomp-connection.js';
 
-export type OperationalState = 'STARTING' | 'READY' | 'PROCESSING' | 'EXITED';
-
-export interface IncomingMessage {
-  /** The parsed JSON body. */
-  data: WorkflowBody;
-  msgType: string;
-  destination: string;
-  headers: Record<string, string>;
-}
-
-/** The gap between two state-change heartbeats: the UI sees READY/PROCESSING flips within ~1 s. */
-const STATE_HEARTBEAT_GAP_MS = 1000;
+export type { IncomingMessage } from './lib/message-pool.js';
+export type { OperationalState } from './lib/agent-heartbeat.js';
 
 /**
- * The TypeScript BaseAgent (reference §1): the original's registration, heartbeats, REST logging,
- * namespace handling and shutdown, on a STOMP connection that reconnects by itself.
+ * The TypeScript BaseAgent: the original's registration, heartbeats, REST logging, namespace
+ * handling and shutdown, on a STOMP connection that reconnects by itself. This file is the
+ * lifecycle; the connection, heartbeats, registration and the message pool live in `lib/agent-*`
+ * and `lib/message-pool.ts`.
  *
- * Choices around the originals (reference §5.2):
- * - namespace filtering is the lenient one of `log_received_message` (#3): a message is dropped only
+ * Choices around the originals:
+ * - namespace filtering is the lenient one of `log_received_message`: a message is dropped only
  *   when it names a *different* non-empty namespace; every message we send carries ours;
  * - heartbeats go over REST *and* over STOMP (`msg_type: "heartbeat"` on `/topic/swf.heartbeat`)
  *   with the same fields, so a broker-side monitor sees the fleet without REST;
@@ -44,19 +44,11 @@ export abstract class BaseAgent {
   currentExecutionId: string | undefined;
   currentRunId: number | string | undefined;
 
-  private state: OperationalState = 'STARTING';
-  private busyHolds = 0;
-  private inFlight = 0;
-  private readonly queue: IncomingMessage[] = [];
-  private idleWaiters: (() => void)[] = [];
   private heartbeatTimer: NodeJS.Timeout | undefined;
-  private stateHeartbeatTimer: NodeJS.Timeout | undefined;
-  /** PROCESSING was entered since the last heartbeat: report it even if the work already ended. */
-  private processingUnreported = false;
-  private lastHeartbeatAt = 0;
-  private heartbeatFailing = false;
   private shuttingDown = false;
   protected stats = { active_tasks: 0, completed_tasks: 0, failed_tasks: 0 };
+  private readonly beats: HeartbeatReporter;
+  private readonly pool: MessagePool;
 
   constructor(
     readonly agentType: string,
@@ -75,6 +67,27 @@ export abstract class BaseAgent {
       this.settings.restRetryDelaysMs,
     );
     this.log = new RestLogger(this.settings.monitorHttpUrl, this.settings.logLevel);
+    this.beats = new HeartbeatReporter({
+      name: () => this.name,
+      agentType,
+      hostname: this.hostname,
+      settings: this.settings,
+      api: this.api,
+      log: this.log,
+      mq: () => this.mq as StompConnection | undefined,
+      metadata: () => this.heartbeatMetadata(),
+    });
+    this.pool = new MessagePool(
+      this.settings.maxWorkers,
+      this.stats,
+      (msg) => this.onMessage(msg),
+      (msg, err) =>
+        this.log.error(
+          `handling ${msg.msgType} failed: ${errorText(err)}`,
+          this.extraFrom(msg.data),
+        ),
+      () => this.beats.refresh(this.pool.inFlight),
+    );
   }
 
   /** Handles one workflow message (already JSON-parsed and namespace-filtered). */
@@ -93,13 +106,20 @@ export abstract class BaseAgent {
     return { ...e, ...kw };
   }
 
+  extraFrom(data: WorkflowBody, kw: LogExtra = {}): LogExtra {
+    const e: LogExtra = { username: this.settings.user };
+    if (typeof data.execution_id === 'string') e.execution_id = data.execution_id;
+    if (data.run_id !== undefined) e.run_id = data.run_id;
+    return { ...e, ...kw };
+  }
+
   /** Messages being handled or queued. */
   get pendingWork(): number {
-    return this.inFlight + this.queue.length;
+    return this.pool.pending;
   }
 
   get operationalState(): OperationalState {
-    return this.state;
+    return this.beats.operationalState;
   }
 
   // ---- lifecycle ------------------------------------------------------------------------------
@@ -110,63 +130,29 @@ export abstract class BaseAgent {
     this.log.info(
       `${this.agentType} agent starting: broker ${s.useSsl ? 'stomp+ssl' : 'stomp'}://${s.brokerHost}:${s.brokerPort}, monitor ${s.monitorUrl}, namespace ${s.namespace} (from ${s.namespaceSource})`,
     );
-    // Sequential ID from the monitor, retried for ever (reference §1.2 step 5).
-    const reply = await this.api.requestForever('POST', '/state/next-agent-id/', (err, next) =>
-      this.log.warning(`next-agent-id failed (${errorText(err)}); retrying in ${next / 1000} s`),
-    );
-    const id = (reply.body as { agent_id?: unknown } | null)?.agent_id;
-    if (typeof id !== 'number')
-      throw new Error(`next-agent-id answered ${JSON.stringify(reply.body)}`);
-    this.agentId = id;
-    this.name = `${this.agentType.toLowerCase()}-agent-${s.user}-${id}`;
+    this.agentId = await fetchAgentId(this.api, this.log);
+    this.name = `${this.agentType.toLowerCase()}-agent-${s.user}-${this.agentId}`;
     this.log.instanceName = this.name;
 
-    this.mq = new StompConnection({
-      host: s.brokerHost,
-      port: s.brokerPort,
-      login: s.brokerUser,
-      passcode: s.brokerPassword,
-      ssl: s.useSsl,
-      caFile: s.caFile,
+    this.mq = openBrokerConnection({
+      settings: s,
       clientId: this.name,
-      heartbeatMs: s.stompHeartbeatMs,
-      reconnectInitialMs: s.reconnectInitialMs,
-      reconnectMaxMs: s.reconnectMaxMs,
+      log: this.log,
+      extra: () => this.extra(),
+      // Every agent also hears the fleet's STOMP heartbeats (not registered as a subscriber: it
+      // is the agents' own resync channel, see DaqSimulator.beforePublish).
+      destinations: [HEARTBEAT_TOPIC, ...this.subscriptions],
+      onFrame: (destination, body, headers) => this.receive(destination, body, headers),
+      onDown: () => void this.heartbeat(),
+      onUp: () => void this.heartbeat(),
+      starting: () => this.beats.operationalState === 'STARTING',
     });
-    let attempts = 0;
-    this.mq.on('attempt-failed', (reason: string) => {
-      attempts++;
-      // First failure and then every tenth: a broker that is down for long does not flood the log.
-      if (attempts === 1 || attempts % 10 === 0) {
-        this.log.warning(
-          `broker connect attempt ${attempts} failed: ${reason}; retrying with backoff`,
-        );
-      }
-    });
-    this.mq.on('down', (reason: string) => {
-      this.log.warning(`broker connection lost (${reason}); reconnecting`, this.extra());
-      void this.heartbeat();
-    });
-    this.mq.on('up', () => {
-      if (attempts > 0 || this.state !== 'STARTING') {
-        this.log.info(`broker connection (re)established; subscriptions restored`, this.extra());
-      }
-      attempts = 0;
-      void this.heartbeat();
-    });
-    // Every agent also hears the fleet's STOMP heartbeats (not registered as a subscriber: it is
-    // the agents' own resync channel, see DaqSimulator.beforePublish).
-    this.mq.subscribe(HEARTBEAT_TOPIC, (body, headers) =>
-      this.receive(HEARTBEAT_TOPIC, body, headers),
-    );
-    for (const destination of this.subscriptions) {
-      this.mq.subscribe(destination, (body, headers) => this.receive(destination, body, headers));
-    }
     this.mq.start();
     await this.mq.waitUp(24 * 3600 * 1000);
-    for (const destination of this.subscriptions) await this.registerSubscriber(destination);
+    for (const destination of this.subscriptions)
+      await registerSubscriber(this.api, this, destination);
     await this.onStarted();
-    this.setState('READY');
+    this.beats.setState('READY');
     await this.heartbeat();
     this.heartbeatTimer = setInterval(() => void this.heartbeat(), s.heartbeatIntervalMs);
     this.log.info(`${this.name} ready, subscribed to ${this.subscriptions.join(', ')}`);
@@ -184,49 +170,26 @@ export abstract class BaseAgent {
   /** Hook for subclasses: stop long work (the DAQ simulator ends its run). */
   protected async onShutdown(): Promise<void> {}
 
-  private async registerSubscriber(destination: string): Promise<void> {
-    const body = {
-      subscriber_name: `${this.name}-${destination}`,
-      description: `${this.agentType} agent subscribing to ${destination}`,
-      is_active: true,
-      fraction: 1.0,
-    };
-    try {
-      await this.api.request('POST', '/subscribers/', body, {
-        accept: (status, reply) =>
-          status === 400 &&
-          /already exists/i.test(JSON.stringify(reply)) &&
-          /subscriber/i.test(JSON.stringify(reply)),
-      });
-    } catch (err) {
-      throw new Error(`subscriber registration for ${destination} failed: ${errorText(err)}`, {
-        cause: err,
-      });
-    }
-  }
-
   private installSignalHandlers(): void {
     for (const sig of ['SIGTERM', 'SIGINT', 'SIGQUIT'] as const) {
       process.on(sig, () => void this.shutdown(`signal ${sig}`));
     }
   }
 
-  /** Final EXITED heartbeat, then exit 0 (reference §1.5 step 4). */
+  /** Final EXITED heartbeat, then exit (the original's shutdown order). */
   async shutdown(reason: string, code = 0): Promise<never> {
     if (this.shuttingDown) return new Promise<never>(() => {});
     this.shuttingDown = true;
     this.log.info(`${this.agentType} agent shutting down (${reason})`, this.extra());
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
-    if (this.stateHeartbeatTimer) clearTimeout(this.stateHeartbeatTimer);
+    this.beats.stop();
     try {
       await this.onShutdown();
     } catch (err) {
-      this.log.error(`shutdown hook failed: ${errorText(err)}`, {
-        cause: err,
-      });
+      this.log.error(`shutdown hook failed: ${errorText(err)}`, { cause: err });
     }
     await this.waitIdle(5000);
-    this.state = 'EXITED';
+    this.beats.setState('EXITED');
     if (this.name) {
       await this.heartbeat({
         status: 'EXITED',
@@ -241,228 +204,62 @@ export abstract class BaseAgent {
 
   // ---- state and heartbeats -------------------------------------------------------------------
 
-  private setState(next: OperationalState): void {
-    if (this.state === next || this.state === 'EXITED') return;
-    this.state = next;
-    if (next === 'PROCESSING') this.processingUnreported = true;
-    if (next === 'READY' || next === 'PROCESSING') this.scheduleStateHeartbeat();
-  }
-
-  private refreshState(): void {
-    if (this.state === 'STARTING' || this.state === 'EXITED') return;
-    this.setState(this.inFlight > 0 || this.busyHolds > 0 ? 'PROCESSING' : 'READY');
-  }
-
   /** Marks long work outside the message pool (a DAQ run) as PROCESSING until `release()`. */
   protected hold(): () => void {
-    this.busyHolds++;
-    this.refreshState();
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.busyHolds--;
-      this.refreshState();
-    };
+    return this.beats.hold(() => this.pool.inFlight);
   }
 
-  private scheduleStateHeartbeat(): void {
-    if (this.stateHeartbeatTimer || this.shuttingDown) return;
-    const wait = Math.max(0, this.lastHeartbeatAt + STATE_HEARTBEAT_GAP_MS - Date.now());
-    this.stateHeartbeatTimer = setTimeout(() => {
-      this.stateHeartbeatTimer = undefined;
-      // A burst shorter than the gap is still seen as PROCESSING, then READY one gap later.
-      const missed = this.processingUnreported && this.state === 'READY';
-      void this.heartbeat(missed ? { operationalState: 'PROCESSING' } : {});
-      if (missed) this.scheduleStateHeartbeat();
-    }, wait);
+  heartbeatBody(override: HeartbeatOverride = {}): Record<string, unknown> {
+    return this.beats.body(override);
   }
 
-  heartbeatBody(
-    override: { status?: string; description?: string; operationalState?: OperationalState } = {},
-  ): Record<string, unknown> {
-    const connected = this.mq?.isConnected ?? false;
-    let description = `${this.agentType} agent. MQ: ${connected ? 'connected' : 'disconnected'}`;
-    const meta = this.heartbeatMetadata();
-    if (meta) for (const [k, v] of Object.entries(meta)) description += `. ${k}: ${String(v)}`;
-    return {
-      instance_name: this.name,
-      agent_type: this.agentType,
-      status: override.status ?? (connected ? 'OK' : 'WARNING'),
-      description: override.description ?? description,
-      mq_connected: connected,
-      pid: process.pid,
-      hostname: this.hostname,
-      operational_state: override.operationalState ?? this.state,
-      namespace: this.settings.namespace,
-      workflow_enabled: meta !== undefined,
-    };
-  }
-
-  /** One heartbeat over REST and over STOMP; failures are logged, never fatal (HEAD behaviour). */
-  async heartbeat(
-    override: {
-      status?: string;
-      description?: string;
-      resync?: boolean;
-      operationalState?: OperationalState;
-    } = {},
-  ): Promise<void> {
-    if (!this.name) return;
-    this.lastHeartbeatAt = Date.now();
-    if ((override.operationalState ?? this.state) === 'PROCESSING')
-      this.processingUnreported = false;
-    const { resync, ...fields } = override;
-    const body = this.heartbeatBody(fields);
-    const rest = this.api
-      .request('POST', '/systemagents/heartbeat/', body, { delaysMs: [] })
-      .then(() => {
-        if (this.heartbeatFailing) this.log.info('heartbeats reach the monitor again');
-        this.heartbeatFailing = false;
-      })
-      .catch((err: unknown) => {
-        if (!this.heartbeatFailing)
-          this.log.warning(`heartbeat to the monitor failed: ${errorText(err)}`, {
-            cause: err,
-          });
-        this.heartbeatFailing = true;
-      });
-    const stomp =
-      this.mq?.isConnected === true
-        ? this.mq
-            .send(
-              HEARTBEAT_TOPIC,
-              JSON.stringify({
-                msg_type: 'heartbeat',
-                ...body,
-                sender: this.name,
-                timestamp: localIsoNow(),
-                ...(resync ? { resync: true } : {}),
-              }),
-              { receipt: override.status === 'EXITED', timeoutMs: 2000 },
-            )
-            .catch(() => undefined)
-        : Promise.resolve();
-    await Promise.all([rest, stomp]);
+  /** One heartbeat over REST and over STOMP; failures are logged, never fatal. */
+  heartbeat(override: HeartbeatOverride & { resync?: boolean } = {}): Promise<void> {
+    return this.beats.send(override);
   }
 
   // ---- messages ---------------------------------------------------------------------------------
 
   private receive(destination: string, body: string, headers: Record<string, string>): void {
     if (this.shuttingDown) return;
-    let data: unknown;
-    try {
-      data = JSON.parse(body);
-    } catch {
-      this.log.error(`dropped a message on ${destination} that is not JSON: ${body.slice(0, 200)}`);
+    const parsed = parseFrame(destination, body, headers);
+    if ('error' in parsed) {
+      this.log.error(parsed.error);
       return;
     }
-    if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-      this.log.error(`dropped a message on ${destination} that is not a JSON object`);
-      return;
-    }
-    const msg = data as WorkflowBody;
-    const msgType = typeof msg.msg_type === 'string' ? msg.msg_type : 'unknown';
-    if (msgType === 'heartbeat') {
+    const msg = parsed.data;
+    if (parsed.msgType === 'heartbeat') {
       if (msg.namespace !== this.settings.namespace || msg.instance_name === this.name) return;
       // A peer that just got its broker connection back asks who is there: answer at once.
       if (msg.resync === true && !this.shuttingDown) void this.heartbeat();
       this.onHeartbeatMessage(msg);
       return;
     }
-    // Lenient filter (reference §5.2 #3): drop only a different, non-empty namespace.
+    // Lenient filter: drop only a different, non-empty namespace.
     const ns = msg.namespace;
     if (typeof ns === 'string' && ns !== '' && ns !== this.settings.namespace) {
-      this.log.debug(`ignored ${msgType} for namespace ${ns}`);
+      this.log.debug(`ignored ${parsed.msgType} for namespace ${ns}`);
       return;
     }
     if (typeof msg.execution_id === 'string') this.currentExecutionId = msg.execution_id;
     if (typeof msg.run_id === 'number' || typeof msg.run_id === 'string')
       this.currentRunId = msg.run_id;
-    this.queue.push({ data: msg, msgType, destination, headers });
-    this.pump();
-  }
-
-  private pump(): void {
-    while (this.inFlight < this.settings.maxWorkers && this.queue.length > 0) {
-      const msg = this.queue.shift()!;
-      this.inFlight++;
-      this.stats.active_tasks = this.inFlight;
-      this.refreshState();
-      this.onMessage(msg)
-        .then(() => this.stats.completed_tasks++)
-        .catch((err: unknown) => {
-          this.stats.failed_tasks++;
-          this.log.error(
-            `handling ${msg.msgType} failed: ${errorText(err)}`,
-            this.extraFrom(msg.data),
-          );
-        })
-        .finally(() => {
-          this.inFlight--;
-          this.stats.active_tasks = this.inFlight;
-          this.pump();
-          this.refreshState();
-          if (this.inFlight === 0 && this.queue.length === 0)
-            for (const w of this.idleWaiters.splice(0)) w();
-        });
-    }
+    this.pool.push(parsed);
   }
 
   /** Resolves when no handler runs and none is queued (or after `timeoutMs`). */
   waitIdle(timeoutMs: number): Promise<void> {
-    if (this.inFlight === 0 && this.queue.length === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const t = setTimeout(resolve, timeoutMs);
-      this.idleWaiters.push(() => {
-        clearTimeout(t);
-        resolve();
-      });
+    return this.pool.waitIdle(timeoutMs);
+  }
+
+  /** `send_message` with the agent's name and namespace, retried until the publish deadline. */
+  sendMessage(destination: string, body: Record<string, unknown>): Promise<void> {
+    return publish(this.mq, destination, body, {
+      sender: this.name,
+      namespace: this.settings.namespace,
+      deadlineMs: this.settings.publishDeadlineMs,
+      beforePublish: (deadline) => this.beforePublish(deadline),
     });
-  }
-
-  extraFrom(data: WorkflowBody, kw: LogExtra = {}): LogExtra {
-    const e: LogExtra = { username: this.settings.user };
-    if (typeof data.execution_id === 'string') e.execution_id = data.execution_id;
-    if (data.run_id !== undefined) e.run_id = data.run_id;
-    return { ...e, ...kw };
-  }
-
-  /**
-   * `send_message`: requires the destination prefix, injects `sender` and `namespace`, and waits
-   * for the broker's receipt. Where the original reconnects once and otherwise loses the message,
-   * this keeps retrying across reconnects until `SWF_PUBLISH_DEADLINE_S`, then throws, so the
-   * caller can record the loss (a re-send after a lost receipt may duplicate a message; consumers
-   * de-duplicate by filename).
-   */
-  async sendMessage(destination: string, body: Record<string, unknown>): Promise<void> {
-    if (!destination.startsWith('/queue/') && !destination.startsWith('/topic/')) {
-      throw new Error(`destination "${destination}" must start with /queue/ or /topic/`);
-    }
-    const full = { ...body, sender: this.name, namespace: this.settings.namespace };
-    const text = JSON.stringify(full);
-    const deadline = Date.now() + this.settings.publishDeadlineMs;
-    let lastError = '';
-    for (;;) {
-      const left = deadline - Date.now();
-      if (left <= 0) {
-        throw new Error(
-          `could not publish ${String(body.msg_type)} to ${destination} within ${this.settings.publishDeadlineMs / 1000} s: ${lastError}`,
-        );
-      }
-      try {
-        if (!this.mq.isConnected) await this.mq.waitUp(left);
-        await this.beforePublish(deadline);
-        await this.mq.send(destination, text, { receipt: true, timeoutMs: Math.min(10_000, left) });
-        return;
-      } catch (err) {
-        lastError = errorText(err);
-        if (!(err instanceof NotConnectedError) && this.mq.isConnected) {
-          // A receipt timeout or frame error on a live connection: pause briefly, try again.
-          await new Promise((r) => setTimeout(r, 100));
-        }
-      }
-    }
   }
 
   /** POST/PATCH helpers returning the JSON body. */

@@ -10,7 +10,14 @@ import { ApiError } from './lib/rest-client.js';
 import { RunLedger } from './lib/run-ledger.js';
 import { errorText } from './lib/settings.js';
 import { reportRunEnd } from './lib/stage-agent.js';
-import { runImminentSchema, stfGenSchema, type StfGen, WORKFLOW_TOPIC } from './messages.js';
+import {
+  requireRunNumber,
+  runImminentSchema,
+  stfGenSchema,
+  type StfGen,
+  type StfReady,
+  WORKFLOW_TOPIC,
+} from '../src/shared/workflow-messages.js';
 
 const num = (name: string, fallback: number) => {
   const n = Number(process.env[name]);
@@ -45,10 +52,11 @@ class DataAgent extends BaseAgent {
     switch (msg.msgType) {
       case 'run_imminent': {
         const m = runImminentSchema.parse(msg.data);
-        this.ledger.open(m.run_id);
-        await this.runPk(m.run_id, m.run_conditions ?? { state: m.state, substate: m.substate });
+        const run = requireRunNumber(m.run_id);
+        this.ledger.open(run);
+        await this.runPk(run, m.run_conditions ?? { state: m.state, substate: m.substate });
         this.log.info(
-          `run ${m.run_id} imminent; data folder ${join(this.dataDir, `run_${m.run_id}`)}`,
+          `run ${run} imminent; data folder ${join(this.dataDir, `run_${run}`)}`,
           this.extraFrom(msg.data),
         );
         return;
@@ -117,6 +125,7 @@ class DataAgent extends BaseAgent {
   }
 
   private async onStfGen(m: StfGen, msg: IncomingMessage): Promise<void> {
+    const run = requireRunNumber(m.run_id);
     const extra = this.extraFrom(msg.data, { stf_filename: m.filename });
     if (this.seen.has(m.filename)) {
       this.log.debug(`duplicate stf_gen for ${m.filename} ignored`, extra);
@@ -126,17 +135,17 @@ class DataAgent extends BaseAgent {
     try {
       const size = m.size_bytes ?? m.size ?? this.defaultSize;
       const tfCount = m.tf_count ?? this.tfCount;
-      const dir = join(this.dataDir, `run_${m.run_id}`);
+      const dir = join(this.dataDir, `run_${run}`);
       mkdirSync(dir, { recursive: true });
       const path = join(dir, m.filename);
       const bytes = this.stfBytes(m, size);
       await writeFile(path, bytes);
       const checksum = adlerTag(bytes);
       const fileUrl = pathToFileURL(path).href;
-      const run = await this.runPk(m.run_id);
+      const runPk = await this.runPk(run);
       const fileId = await this.registerStf({
-        run,
-        run_number: m.run_id,
+        run: runPk,
+        run_number: run,
         stf_filename: m.filename,
         file_size_bytes: size,
         checksum,
@@ -155,10 +164,10 @@ class DataAgent extends BaseAgent {
           file_url: fileUrl,
         },
       });
-      await this.sendMessage(WORKFLOW_TOPIC, {
+      const ready: StfReady = {
         msg_type: 'stf_ready',
         filename: m.filename,
-        run_id: m.run_id,
+        run_id: run,
         execution_id: m.execution_id ?? null,
         file_url: fileUrl,
         checksum,
@@ -171,7 +180,8 @@ class DataAgent extends BaseAgent {
         simulation_tick: m.simulation_tick ?? null,
         tf_count: tfCount,
         processed_by: this.name,
-      });
+      };
+      await this.sendMessage(WORKFLOW_TOPIC, ready);
       await this.apiJson('PATCH', `/stf-files/${fileId}/`, {
         status: 'processed',
         metadata: {
@@ -182,13 +192,13 @@ class DataAgent extends BaseAgent {
           updated_at: new Date().toISOString(),
         },
       });
-      this.ledger.record(m.run_id, m.sequence, true);
+      this.ledger.record(run, m.sequence, true);
       this.log.debug(
         `STF ${m.filename} written (${size} B, ${checksum}), registered, stf_ready sent`,
         extra,
       );
     } catch (err) {
-      this.ledger.record(m.run_id, m.sequence, false);
+      this.ledger.record(run, m.sequence, false);
       this.seen.delete(m.filename);
       throw new Error(`STF ${m.filename}: ${errorText(err)}`, { cause: err });
     }

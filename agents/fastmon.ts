@@ -6,7 +6,14 @@ import { RunLedger } from './lib/run-ledger.js';
 import { errorText, localIsoNow } from './lib/settings.js';
 import { reportRunEnd } from './lib/stage-agent.js';
 import { sampleTimeFrames } from './lib/tf-sampling.js';
-import { type StfReady, stfReadySchema, stfStem, WORKFLOW_TOPIC } from './messages.js';
+import {
+  type TfFileRegistered,
+  requireRunNumber,
+  type StfReady,
+  stfReadySchema,
+  stfStem,
+  WORKFLOW_TOPIC,
+} from '../src/shared/workflow-messages.js';
 
 const num = (name: string, fallback: number) => {
   const n = Number(process.env[name]);
@@ -47,6 +54,7 @@ class FastmonAgent extends BaseAgent {
     }
     if (msg.msgType !== 'stf_ready') return;
     const m = stfReadySchema.parse(msg.data);
+    const run = requireRunNumber(m.run_id);
     if (!m.filename) {
       this.log.warning(
         `stf_ready for run ${m.run_id} without filename: no STF to sample`,
@@ -63,7 +71,7 @@ class FastmonAgent extends BaseAgent {
       ok = false;
       throw err;
     } finally {
-      this.ledger.record(m.run_id, m.sequence, ok);
+      this.ledger.record(run, m.sequence, ok);
     }
   }
 
@@ -131,9 +139,9 @@ class FastmonAgent extends BaseAgent {
           );
           return;
         }
-        await this.sendMessage(WORKFLOW_TOPIC, {
+        const registered: TfFileRegistered = {
           msg_type: 'tf_file_registered',
-          run_id: m.run_id,
+          run_id: requireRunNumber(m.run_id),
           execution_id: m.execution_id ?? null,
           processed_by: this.name,
           tf_file_id: tfFileId,
@@ -147,7 +155,8 @@ class FastmonAgent extends BaseAgent {
           samples_per_stf: samples.length,
           status: 'registered',
           timestamp: localIsoNow(),
-        });
+        };
+        await this.sendMessage(WORKFLOW_TOPIC, registered);
       };
       await Promise.all(samples.map(one));
     } finally {

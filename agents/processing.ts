@@ -5,7 +5,13 @@ import { adlerTag } from './lib/adler32.js';
 import { RunLedger } from './lib/run-ledger.js';
 import { errorText } from './lib/settings.js';
 import { reportRunEnd } from './lib/stage-agent.js';
-import { stfReadySchema, stfStem, WORKFLOW_TOPIC } from './messages.js';
+import {
+  type ProcessingComplete,
+  requireRunNumber,
+  stfReadySchema,
+  stfStem,
+  WORKFLOW_TOPIC,
+} from '../src/shared/workflow-messages.js';
 
 const num = (name: string, fallback: number) => {
   const n = Number(process.env[name]);
@@ -45,6 +51,7 @@ class ProcessingAgent extends BaseAgent {
     }
     if (msg.msgType !== 'stf_ready') return;
     const m = stfReadySchema.parse(msg.data);
+    const run = requireRunNumber(m.run_id);
     if (!m.filename) {
       this.log.info(
         `run-level stf_ready for run ${m.run_id} (no filename): nothing to process per STF`,
@@ -74,10 +81,10 @@ class ProcessingAgent extends BaseAgent {
     if (left > 0) await new Promise((r) => setTimeout(r, left)); // the simulated processing time
     const stem = stfStem(m.filename);
     try {
-      await this.sendMessage(WORKFLOW_TOPIC, {
+      const done: ProcessingComplete = {
         msg_type: 'processing_complete',
         filename: m.filename,
-        run_id: m.run_id,
+        run_id: run,
         execution_id: m.execution_id ?? null,
         input_file_url: m.file_url ?? null,
         input_checksum: m.checksum ?? null,
@@ -89,12 +96,13 @@ class ProcessingAgent extends BaseAgent {
         status,
         ...(note ? { error: note } : {}),
         processed_by: this.name,
-      });
+      };
+      await this.sendMessage(WORKFLOW_TOPIC, done);
     } catch (err) {
-      this.ledger.record(m.run_id, m.sequence, false);
+      this.ledger.record(run, m.sequence, false);
       throw err;
     }
-    this.ledger.record(m.run_id, m.sequence, status === 'ok');
+    this.ledger.record(run, m.sequence, status === 'ok');
     if (note) this.log.error(`processing ${m.filename} failed: ${note}`, this.extraFrom(msg.data));
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RunLifecycleType, StfGen } from '../../src/shared/workflow-messages.js';
 
 /**
  * The DAQ state machine and timing of the HEAD workflow runner's `stf_datataking` workflow
@@ -38,7 +39,7 @@ export const DAQ_CONFIG_PRESETS: Record<string, Partial<DaqParams>> = {
 };
 
 export interface DaqEvent {
-  msg_type: 'run_imminent' | 'start_run' | 'pause_run' | 'resume_run' | 'stf_gen' | 'end_run';
+  msg_type: RunLifecycleType | StfGen['msg_type'];
   /** Simulated time in ms at the moment of the broadcast. */
   tickMs: number;
   state?: string;

@@ -1,5 +1,10 @@
 import { BaseAgent } from '../base-agent.js';
-import { endRunSchema, endRunTotal, type WorkflowBody } from '../messages.js';
+import {
+  endRunSchema,
+  endRunTotal,
+  runNumberOf,
+  type WorkflowBody,
+} from '../../src/shared/workflow-messages.js';
 import { ranges, type RunLedger } from './run-ledger.js';
 import { errorText } from './settings.js';
 
@@ -19,7 +24,14 @@ export async function reportRunEnd(
     return;
   }
   const total = endRunTotal(parsed.data);
-  const runId = parsed.data.run_id;
+  const runId = runNumberOf(parsed.data.run_id);
+  if (runId === null) {
+    agent.log.error(
+      `end_run with run_id ${JSON.stringify(parsed.data.run_id)}: not a run number`,
+      agent.extraFrom(data),
+    );
+    return;
+  }
   if (total === undefined) {
     agent.log.warning(
       `end_run for run ${runId} has neither total_stf_files nor total_files; cannot account for losses`,

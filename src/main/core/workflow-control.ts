@@ -1,6 +1,15 @@
+import {
+  runWorkflowSchema,
+  stopWorkflowSchema,
+  type RunWorkflowInput,
+  type StopWorkflow,
+} from '../../shared/workflow-messages.js';
+
 /**
- * The control messages the workflow runner (the DAQ simulator) obeys on the workflow control queue
- * (reference swf-monitor §7). Built in one place so MCP and the UI send exactly the same thing.
+ * The control messages the workflow runner (the DAQ simulator) obeys on the workflow control
+ * queue, built in one place so MCP and the UI send exactly the same thing, and checked against the
+ * shared schemas before they leave. `namespace` goes in the envelope; `params` carries only
+ * workflow parameters (the runner refuses any other key by name).
  */
 export interface RunWorkflowRequest {
   namespace: string;
@@ -19,11 +28,11 @@ export interface RunWorkflowRequest {
   source: 'mcp' | 'ui';
 }
 
-export function runWorkflowMessage(req: RunWorkflowRequest): Record<string, unknown> {
-  const params: Record<string, unknown> = { namespace: req.namespace };
+export function runWorkflowMessage(req: RunWorkflowRequest): RunWorkflowInput {
+  const params: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(req.params))
     if (value !== undefined) params[key] = value;
-  return {
+  const message: RunWorkflowInput = {
     msg_type: 'run_workflow',
     namespace: req.namespace,
     workflow_name: req.workflowName ?? 'stf_datataking',
@@ -34,18 +43,22 @@ export function runWorkflowMessage(req: RunWorkflowRequest): Record<string, unkn
     timestamp: new Date().toISOString(),
     source: req.source,
   };
+  runWorkflowSchema.parse(message);
+  return message;
 }
 
 export function stopWorkflowMessage(req: {
   namespace: string;
   executionId?: string;
   source: 'mcp' | 'ui';
-}): Record<string, unknown> {
-  return {
+}): StopWorkflow {
+  const message: StopWorkflow = {
     msg_type: 'stop_workflow',
     ...(req.executionId !== undefined && { execution_id: req.executionId }),
     namespace: req.namespace,
     timestamp: new Date().toISOString(),
     source: req.source,
   };
+  stopWorkflowSchema.parse(message);
+  return message;
 }

@@ -65,6 +65,16 @@ describe('a run through the default fleet on the embedded broker', () => {
       const body = endRun.message_content as { total_stf_files: number; run_id: unknown };
       expect(body.total_stf_files).toBe(12);
       expect(Number(body.run_id)).toBe(progress.runNumber);
+      // The command carries the namespace in its envelope only, and every message the fleet
+      // and the core sent passed its one shared schema in the recorder.
+      const command = core.store.workflowMessages.query({ messageType: 'run_workflow' }).items[0]!;
+      expect(command.message_content).toMatchObject({ namespace: core.config.namespace });
+      expect((command.message_content as { params: unknown }).params).toEqual({
+        stf_count: 12,
+        physics_period_count: 1,
+      });
+      await core.recorder.idle();
+      expect(core.recorder.stats().problems).toEqual({});
       const stfs = core.store.stfProgress.listForRun(progress.runNumber);
       expect(stfs).toHaveLength(12);
       expect(core.store.stfFiles.list({ run_number: progress.runNumber }).total).toBe(12);

@@ -303,6 +303,20 @@ describe('the four TypeScript agents run a whole STF run through the pipeline (A
       new RegExp(`execution ${executionId} .* is still running; send stop_workflow first`),
     );
 
+    // `namespace` belongs in the envelope: in params it is refused by name, as is any unknown key.
+    await obs.send('/queue/workflow_control', {
+      msg_type: 'run_workflow',
+      namespace: 'test-ns',
+      workflow_name: 'stf_datataking',
+      params: { stf_count: 2, namespace: 'test-ns', stf_cuont: 3 },
+      reply_to: '/queue/test.replies',
+    });
+    const badParams = await waitFor('refusal of unknown parameters', () =>
+      replies().find((r) => String(r.reason).startsWith('invalid parameters')),
+    );
+    expect(badParams).toMatchObject({ request: 'run_workflow', accepted: false });
+    expect(badParams.reason).toMatch(/unknown parameters "namespace", "stf_cuont" \(known: /);
+
     // A message for another namespace is dropped (lenient filter: only a different non-empty one).
     await obs.send('/queue/workflow_control', {
       msg_type: 'stop_workflow',

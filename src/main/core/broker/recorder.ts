@@ -1,28 +1,17 @@
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
-import {
-  checkWorkflowMessage,
-  RUN_LIFECYCLE_TYPES,
-  runNumberOf,
-  seedHeartbeatSchema,
-  STF_STAGE_OF,
-  describeIssues,
-  type KnownWorkflowMessage,
-  type RunLifecycleType,
-  type RunProgress,
-  type StoredWorkflowMessage,
-} from '../../../shared/workflow-messages.js';
+import { describeIssues, type StoredWorkflowMessage } from '../../../shared/workflow-messages.js';
 import type { EventBus } from '../events.js';
 import { silentLogger, type Logger } from '../logger.js';
 import type { HeartbeatService } from '../monitor/heartbeat-service.js';
 import type { Store } from '../store/index.js';
-import type { StfStageInput } from '../store/stf-progress.js';
 import { nowIso } from '../time.js';
+import { parseDelivery, preview, storedRowOf } from './message-parse.js';
 import { createProblemCounter, type RecorderProblem } from './problem-counter.js';
-import { applyRunLifecycle, type LifecycleInput } from './run-lifecycle.js';
+import { accountMessage, runProgressOf } from './run-accounting.js';
 
 /**
- * The heartbeat listener + workflow recorder (DESIGN §1 "monitor", §3 "STOMP").
+ * The heartbeat listener + workflow recorder.
  *
  * Its input is a plain stream of delivered messages, so one recorder serves both broker modes:
  * - embedded: the broker's `observe(listener)` hands it every SEND on every destination, queues
@@ -35,7 +24,8 @@ import { applyRunLifecycle, type LifecycleInput } from './run-lifecycle.js';
  *   Artemis diverts); ActiveMQ's `browser: true` only snapshots what is still waiting. Commands
  *   that other tools put on `/queue/workflow_control` are therefore seen only in embedded mode.
  *
- * Rules per body (the monitor's `activemq_processor`, §5): `agent_name` + `status` without
+ * Rules per body (the monitor's `activemq_processor`; parsing in `message-parse.ts`, run and STF
+ * bookkeeping in `run-accounting.ts`): `agent_name` + `status` without
  * `msg_type` = seed heartbeat (touch, creating the agent as `Unknown`); `msg_type: "heartbeat"` = a
  * TypeScript agent's full heartbeat; any other `msg_type` is stored in `workflow_messages` with
  * the real destination. Run lifecycle messages advance `run_states`/`runs`, STF stage messages
@@ -111,23 +101,6 @@ export function wireRecorder(recorder: Recorder, source: MessageSource): () => v
   return source.observe((msg) => recorder.ingest(msg));
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** A text column from a body field: strings as they are, numbers as text, anything else null. */
-function text(v: unknown): string | null {
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-  return null;
-}
-
-const LIFECYCLE = new Set<string>(RUN_LIFECYCLE_TYPES);
-
-function preview(body: string | Buffer): string {
-  const s = typeof body === 'string' ? body : body.toString('utf8');
-  return s.length > 120 ? `${JSON.stringify(s.slice(0, 120))}...` : JSON.stringify(s);
-}
-
 export function createRecorder(opts: RecorderOptions): Recorder {
   const { store, heartbeats, bus } = opts;
   const log = opts.logger ?? silentLogger;
@@ -160,128 +133,29 @@ export function createRecorder(opts: RecorderOptions): Recorder {
   /** Classifies and stores one message inside the batch transaction. */
   function handle(item: Queued, out: BatchResult): void {
     const { destination, body } = item.msg;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(typeof body === 'string' ? body : body.toString('utf8'));
-    } catch (err) {
-      out.problems.push([
-        'invalid_json',
-        `${destination}: ${(err as Error).message}; body ${preview(body)}`,
-      ]);
-      return;
-    }
-    if (!isObject(parsed)) {
-      out.problems.push(['not_an_object', `${destination}: body ${preview(body)}`]);
-      return;
-    }
-    const msgType = parsed.msg_type;
-    if (msgType === undefined || msgType === null) {
-      if ('agent_name' in parsed && 'status' in parsed) {
-        const hb = seedHeartbeatSchema.safeParse(parsed);
-        if (hb.success) {
-          out.heartbeats.push({
-            kind: 'seed',
-            name: hb.data.agent_name,
-            status: String(hb.data.status),
-            destination,
-          });
-        } else {
-          out.problems.push([
-            'invalid_heartbeat',
-            `${destination}: ${describeIssues(hb.error)}; body ${preview(body)}`,
-          ]);
-        }
-      } else {
-        out.problems.push(['no_msg_type', `${destination}: body ${preview(body)}`]);
-      }
-      return;
-    }
-    if (typeof msgType !== 'string' || msgType === '') {
-      out.problems.push(['invalid_msg_type', `${destination}: body ${preview(body)}`]);
-      return;
-    }
-    if (msgType === 'heartbeat') {
-      out.heartbeats.push({ kind: 'full', body: parsed, destination });
-      return;
-    }
-
-    const check = checkWorkflowMessage(parsed);
-    if (!check.ok) {
-      out.problems.push(['invalid_fields', `${msgType} on ${destination}: ${check.issues}`]);
-    }
-    const input = {
-      message_type: msgType,
-      sender_agent: text(parsed.sender),
-      recipient_agent: text(parsed.recipient),
-      namespace: text(parsed.namespace),
-      execution_id: text(parsed.execution_id),
-      run_id: text(parsed.run_id),
-      queue_name: destination,
-      message_content: parsed,
-    };
-    out.stored.push(store.workflowMessages.append(input, item.at));
-    if (check.ok && check.known) advance(check.message, item.at, destination, out);
-  }
-
-  /** Run state and STF stage bookkeeping for a valid known message. */
-  function advance(m: KnownWorkflowMessage, at: string, destination: string, out: BatchResult) {
-    const isLifecycle = LIFECYCLE.has(m.msg_type);
-    const stage = STF_STAGE_OF[m.msg_type];
-    if (!isLifecycle && !stage) return;
-    const runNumber = runNumberOf(m.run_id);
-    if (runNumber === null) {
-      out.problems.push([
-        'run_id_not_numeric',
-        `${m.msg_type} on ${destination}: run_id ${JSON.stringify(m.run_id)}`,
-      ]);
-      return;
-    }
-    if (isLifecycle) {
-      const lifecycle: LifecycleInput = {
-        msgType: m.msg_type as RunLifecycleType,
-        runNumber,
-        state: m.state,
-        substate: m.substate,
-        executionId: m.execution_id,
-        namespace: m.namespace,
-        runConditions:
-          m.msg_type === 'run_imminent' && isObject(m.run_conditions) ? m.run_conditions : null,
-      };
-      applyRunLifecycle(store, lifecycle, at);
-      out.runs.add(runNumber);
-      return;
-    }
-    let filename: string | null | undefined;
-    let sequence: number | null | undefined;
-    switch (m.msg_type) {
-      case 'stf_gen':
-        filename = m.filename;
-        sequence = m.sequence;
-        break;
-      case 'stf_ready':
-        // The once-per-run Rucio variant has no file name: nothing per STF to advance.
-        filename = m.filename;
-        sequence = m.sequence;
-        break;
-      case 'processing_complete':
-        filename = m.filename;
-        break;
-      case 'tf_file_registered':
-        filename = m.stf_filename;
+    const d = parseDelivery(destination, body);
+    switch (d.kind) {
+      case 'problem':
+        out.problems.push([d.reason, d.detail]);
+        return;
+      case 'seed-heartbeat':
+        out.heartbeats.push({ kind: 'seed', name: d.name, status: d.status, destination });
+        return;
+      case 'heartbeat':
+        out.heartbeats.push({ kind: 'full', body: d.body, destination });
+        return;
+      case 'workflow':
         break;
     }
-    if (!filename || !stage) return;
-    const mark: StfStageInput = {
-      runNumber,
-      filename,
-      stage,
-      at,
-      namespace: m.namespace,
-      executionId: m.execution_id,
-      sequence,
-    };
-    store.stfProgress.markStage(mark);
-    out.runs.add(runNumber);
+    if (!d.check.ok)
+      out.problems.push(['invalid_fields', `${d.msgType} on ${destination}: ${d.check.issues}`]);
+    out.stored.push(
+      store.workflowMessages.append(storedRowOf(d.msgType, d.body, destination), item.at),
+    );
+    if (!d.check.ok || !d.check.known) return;
+    const r = accountMessage(store, d.check.message, item.at, destination);
+    if ('run' in r) out.runs.add(r.run);
+    if ('problem' in r) out.problems.push(r.problem);
   }
 
   const storeBatch = store.db.transaction((batch: Queued[]): BatchResult => {
@@ -300,22 +174,6 @@ export function createRecorder(opts: RecorderOptions): Recorder {
     }
     return out;
   });
-
-  function progressOf(runNumber: number, at: string): RunProgress {
-    const rs = store.runStates.get(String(runNumber));
-    const c = store.stfProgress.countsForRun(runNumber);
-    const meta = rs && isObject(rs.metadata) ? rs.metadata : {};
-    return {
-      runNumber,
-      phase: (rs?.phase as string | undefined) ?? '',
-      state: (rs?.state as string | undefined) ?? '',
-      substate: (rs?.substate as string | undefined) ?? '',
-      executionId: typeof meta.execution_id === 'string' ? meta.execution_id : null,
-      stf: { generated: c.generated, ready: c.ready, processed: c.processed, fastmon: c.fastmon },
-      tfFiles: c.tfFiles,
-      at,
-    };
-  }
 
   function runHeartbeat(task: HeartbeatTask) {
     try {
@@ -366,7 +224,7 @@ export function createRecorder(opts: RecorderOptions): Recorder {
     for (const message of result.stored) bus.emit('workflow.message', { message });
     if (result.runs.size) {
       const at = nowIso();
-      for (const run of result.runs) bus.emit('run.progress', progressOf(run, at));
+      for (const run of result.runs) bus.emit('run.progress', runProgressOf(store, run, at));
     }
     if (queue.length) schedule();
     else settle();

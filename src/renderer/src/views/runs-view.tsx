@@ -1,5 +1,14 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { WorkflowMessage } from '../../../shared/ui-protocol';
+import {
+  checkWorkflowMessage,
+  endRunTotal,
+  isRunLifecycleType,
+  STF_STAGE_OF,
+  stfFileOf,
+  type RunLifecycleType,
+  type StfStage,
+} from '../../../shared/workflow-messages';
 import { formatDateTime, formatTime } from '../format';
 import { href } from '../route';
 import { sendCommand } from '../store/socket';
@@ -9,20 +18,19 @@ import { StartRunDialog } from './start-run-dialog';
 interface Stage {
   key: string;
   label: string;
-  /** Message types that count one STF through this stage. */
-  types: string[];
-  /** Which field names the STF (counted once per distinct value). */
-  field: string;
+  /** The pipeline stage whose messages count one STF each (by the STF they name). */
+  stage: StfStage;
 }
 
 // DAQ -> data -> processing -> fastmon, counted from the workflow messages each stage sends.
 const STAGES: Stage[] = [
-  { key: 'daq', label: 'DAQ', types: ['stf_gen'], field: 'filename' },
-  { key: 'data', label: 'Data', types: ['stf_ready'], field: 'filename' },
-  { key: 'processing', label: 'Processing', types: ['processing_complete'], field: 'filename' },
-  { key: 'fastmon', label: 'Fastmon', types: ['tf_file_registered'], field: 'stf_filename' },
+  { key: 'daq', label: 'DAQ', stage: 'generated' },
+  { key: 'data', label: 'Data', stage: 'ready' },
+  { key: 'processing', label: 'Processing', stage: 'processed' },
+  { key: 'fastmon', label: 'Fastmon', stage: 'fastmon' },
 ];
 
+/** The body as a plain record, for the free-form detail column. */
 const content = (m: WorkflowMessage) =>
   (typeof m.message_content === 'object' && m.message_content !== null
     ? m.message_content
@@ -30,22 +38,32 @@ const content = (m: WorkflowMessage) =>
 
 export function stageCounts(messages: WorkflowMessage[]) {
   let total: number | null = null;
-  const counts: Record<string, number> = {};
-  for (const stage of STAGES) {
-    const seen = new Set<unknown>();
-    for (const m of messages)
-      if (stage.types.includes(m.message_type)) seen.add(content(m)[stage.field] ?? m.id);
-    counts[stage.key] = seen.size;
-  }
-  for (const m of messages)
-    if (m.message_type === 'end_run') {
-      const t = content(m).total_stf_files ?? content(m).total_files;
-      if (typeof t === 'number') total = t;
+  const seen = new Map<StfStage, Set<unknown>>(STAGES.map((s) => [s.stage, new Set()]));
+  for (const m of messages) {
+    const stage = STF_STAGE_OF[m.message_type];
+    if (!stage && m.message_type !== 'end_run') continue;
+    const check = checkWorkflowMessage(m.message_content);
+    if (!check.ok || !check.known) {
+      if (stage) seen.get(stage)?.add(m.id);
+      continue;
     }
+    const msg = check.message;
+    if (msg.msg_type === 'end_run') total = endRunTotal(msg) ?? total;
+    else if (
+      stage &&
+      (msg.msg_type === 'stf_gen' ||
+        msg.msg_type === 'stf_ready' ||
+        msg.msg_type === 'processing_complete' ||
+        msg.msg_type === 'tf_file_registered')
+    )
+      seen.get(stage)?.add(stfFileOf(msg) ?? m.id);
+  }
+  const counts: Record<string, number> = {};
+  for (const s of STAGES) counts[s.key] = seen.get(s.stage)?.size ?? 0;
   return { counts, total };
 }
 
-const LIFECYCLE: Record<string, string> = {
+const LIFECYCLE: Record<RunLifecycleType, string> = {
   run_imminent: 'imminent',
   start_run: 'running',
   pause_run: 'paused',
@@ -60,8 +78,7 @@ export function RunsView({ run }: { run?: number }) {
   const lifecycle = useMemo(() => {
     const out: Record<string, string> = {};
     for (const m of messages) {
-      const state = LIFECYCLE[m.message_type];
-      if (state && m.run_id) out[m.run_id] = state;
+      if (isRunLifecycleType(m.message_type) && m.run_id) out[m.run_id] = LIFECYCLE[m.message_type];
     }
     return out;
   }, [messages]);

@@ -7,9 +7,10 @@ import { sampleTimeFrames } from '../../../../agents/lib/tf-sampling.js';
 import {
   endRunSchema,
   endRunTotal,
+  requireRunNumber,
   stfFilename,
   stfGenSchema,
-} from '../../../../agents/messages.js';
+} from '../../../../src/shared/workflow-messages.js';
 
 /** zlib streams end with the Adler-32 of the uncompressed data: an independent reference. */
 const zlibAdler = (buf: Buffer) => deflateSync(buf).readUInt32BE(deflateSync(buf).length - 4);
@@ -68,7 +69,8 @@ describe('messages and naming', () => {
       filename: 'x.stf',
       comment: 'hi',
     });
-    expect(m.run_id).toBe(100123);
+    expect(requireRunNumber(m.run_id)).toBe(100123);
+    expect(() => requireRunNumber('next-one')).toThrow(/not a run number/);
     expect(m.comment).toBe('hi');
     expect(() => stfGenSchema.parse({ msg_type: 'stf_gen', run_id: 1 })).toThrow();
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkWorkflowMessage } from '../../../../shared/workflow-messages.js';
 import type { Config } from '../../config.js';
 import type { Store } from '../../store/index.js';
 import type { MessageSender } from '../ports.js';
@@ -114,6 +115,13 @@ export function workflowTools(sender: MessageSender, config: Config, store: Stor
         source: 'mcp_send_message',
         ...(args.metadata !== undefined && { metadata: args.metadata }),
       };
+      // A known type must be what the agents and the recorder accept (a `start_run` without
+      // `run_id` would corrupt the run accounting); anything else only needs the envelope.
+      const check = checkWorkflowMessage(message);
+      if (!check.ok)
+        throw new ToolInputError(
+          `A "${args.message_type}" message cannot be sent like this: ${check.issues}. Use another message_type for free text.`,
+        );
       await sender.send(config.workflowTopic, message);
       return { destination: config.workflowTopic, message };
     },

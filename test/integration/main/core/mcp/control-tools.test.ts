@@ -5,6 +5,7 @@ import type {
   ProcessInfo,
   ProcessOutputLine,
 } from '../../../../../src/main/core/mcp/ports.js';
+import { runWorkflowSchema, stopWorkflowSchema } from '../../../../../src/shared/workflow-messages.js';
 import { startTestCore, type TestCore } from '../../../../helpers/core.js';
 import { connect, type Era, type Wire } from '../../../../helpers/mcp-client.js';
 
@@ -181,6 +182,13 @@ describe.each([
         arguments: { execution_id: 'stf_datataking-x-0001' },
       });
       await client.callTool({ name: 'swf_send_message', arguments: { message: 'beam is back' } });
+      // A known type goes out only in the shape its one schema accepts.
+      const bad = await client.callTool({
+        name: 'swf_send_message',
+        arguments: { message: 'go', message_type: 'start_run' },
+      });
+      expect(bad.isError).toBe(true);
+      expect(JSON.stringify(bad.content)).toContain('run_id');
       expect(sent.map((s) => [s.destination, s.body.msg_type])).toEqual([
         ['/queue/workflow_control', 'run_workflow'],
         ['/queue/workflow_control', 'stop_workflow'],
@@ -191,9 +199,12 @@ describe.each([
         workflow_name: 'stf_datataking',
         config: 'fast_processing_default',
         realtime: true,
-        params: { stf_count: 5, namespace: 'test-ns' },
         source: 'mcp',
       });
+      // The namespace travels in the envelope only; params carry workflow parameters.
+      expect(sent[0]!.body.params).toEqual({ stf_count: 5 });
+      expect(runWorkflowSchema.safeParse(sent[0]!.body).success).toBe(true);
+      expect(stopWorkflowSchema.safeParse(sent[1]!.body).success).toBe(true);
       expect(sent[1]!.body).toMatchObject({ execution_id: 'stf_datataking-x-0001', source: 'mcp' });
       const status = await client.callTool({ name: 'swf_get_testbed_status', arguments: {} });
       expect(

@@ -1,0 +1,106 @@
+import type { LogExtra, RestLogger } from './rest-logger.js';
+import { type AgentSettings, errorText } from './settings.js';
+import { NotConnectedError, StompConnection } from './stomp-connection.js';
+
+export type FrameHandler = (
+  destination: string,
+  body: string,
+  headers: Record<string, string>,
+) => void;
+
+/**
+ * The agent's STOMP connection: reconnects by itself, logs the first failed attempt and every
+ * tenth (a broker down for long does not flood the log), and restores the subscriptions.
+ */
+export function openBrokerConnection(opts: {
+  settings: AgentSettings;
+  clientId: string;
+  log: RestLogger;
+  extra: () => LogExtra;
+  destinations: string[];
+  onFrame: FrameHandler;
+  onDown: () => void;
+  onUp: () => void;
+  /** Still starting: a first connection without failed attempts is not worth a log line. */
+  starting: () => boolean;
+}): StompConnection {
+  const s = opts.settings;
+  const mq = new StompConnection({
+    host: s.brokerHost,
+    port: s.brokerPort,
+    login: s.brokerUser,
+    passcode: s.brokerPassword,
+    ssl: s.useSsl,
+    caFile: s.caFile,
+    clientId: opts.clientId,
+    heartbeatMs: s.stompHeartbeatMs,
+    reconnectInitialMs: s.reconnectInitialMs,
+    reconnectMaxMs: s.reconnectMaxMs,
+  });
+  let attempts = 0;
+  mq.on('attempt-failed', (reason: string) => {
+    attempts++;
+    if (attempts === 1 || attempts % 10 === 0)
+      opts.log.warning(
+        `broker connect attempt ${attempts} failed: ${reason}; retrying with backoff`,
+      );
+  });
+  mq.on('down', (reason: string) => {
+    opts.log.warning(`broker connection lost (${reason}); reconnecting`, opts.extra());
+    opts.onDown();
+  });
+  mq.on('up', () => {
+    if (attempts > 0 || !opts.starting())
+      opts.log.info(`broker connection (re)established; subscriptions restored`, opts.extra());
+    attempts = 0;
+    opts.onUp();
+  });
+  for (const destination of opts.destinations)
+    mq.subscribe(destination, (body, headers) => opts.onFrame(destination, body, headers));
+  return mq;
+}
+
+/**
+ * `send_message`: requires the destination prefix, injects `sender` and `namespace`, and waits
+ * for the broker's receipt. Where the original reconnects once and otherwise loses the message,
+ * this keeps retrying across reconnects until the deadline, then throws, so the caller can record
+ * the loss (a re-send after a lost receipt may duplicate a message; consumers de-duplicate by
+ * filename).
+ */
+export async function publish(
+  mq: StompConnection,
+  destination: string,
+  body: Record<string, unknown>,
+  opts: {
+    sender: string;
+    namespace: string;
+    deadlineMs: number;
+    beforePublish: (deadline: number) => Promise<void>;
+  },
+): Promise<void> {
+  if (!destination.startsWith('/queue/') && !destination.startsWith('/topic/'))
+    throw new Error(`destination "${destination}" must start with /queue/ or /topic/`);
+  const text = JSON.stringify({ ...body, sender: opts.sender, namespace: opts.namespace });
+  const deadline = Date.now() + opts.deadlineMs;
+  let lastError = '';
+  for (;;) {
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      throw new Error(
+        `could not publish ${String(body.msg_type)} to ${destination} within ${opts.deadlineMs / 1000} s: ${lastError}`,
+      );
+    }
+    try {
+      if (!mq.isConnected) await mq.waitUp(left);
+      await opts.beforePublish(deadline);
+      await mq.send(destination, text, { receipt: true, timeoutMs: Math.min(10_000, left) });
+      return;
+    } catch (err) {
+      lastError = errorText(err);
+      if (!(err instanceof NotConnectedError) && mq.isConnected) {
+        // A receipt timeout or frame error on a live connection: pause briefly, try again.
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  }
+}

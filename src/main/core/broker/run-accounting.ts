@@ -1,0 +1,103 @@
+import {
+  isRunLifecycleType,
+  runNumberOf,
+  STF_STAGE_OF,
+  stfFileOf,
+  type EndRun,
+  type KnownWorkflowMessage,
+  type PauseRun,
+  type ResumeRun,
+  type RunImminent,
+  type RunProgress,
+  type StartRun,
+} from '../../../shared/workflow-messages.js';
+import type { Store } from '../store/index.js';
+import { isObject } from './message-parse.js';
+import type { RecorderProblem } from './problem-counter.js';
+import { applyRunLifecycle } from './run-lifecycle.js';
+
+/** What accounting one message changed: the run it touched, or why it could not. */
+export type AccountingResult =
+  { run: number } | { problem: [RecorderProblem, string] } | Record<string, never>;
+
+type LifecycleMessage = RunImminent | StartRun | PauseRun | ResumeRun | EndRun;
+const isLifecycle = (m: KnownWorkflowMessage): m is LifecycleMessage =>
+  isRunLifecycleType(m.msg_type);
+
+/**
+ * Run state and STF stage bookkeeping for one valid known message: lifecycle messages advance
+ * `run_states`/`runs`, stage messages mark the STF's stage in `stf_progress`.
+ */
+export function accountMessage(
+  store: Store,
+  m: KnownWorkflowMessage,
+  at: string,
+  destination: string,
+): AccountingResult {
+  const stage = STF_STAGE_OF[m.msg_type];
+  if (!isLifecycle(m) && !stage) return {};
+  const runNumber = runNumberOf(m.run_id);
+  if (runNumber === null) {
+    return {
+      problem: [
+        'run_id_not_numeric',
+        `${m.msg_type} on ${destination}: run_id ${JSON.stringify(m.run_id)}`,
+      ],
+    };
+  }
+  if (isLifecycle(m)) {
+    applyRunLifecycle(
+      store,
+      {
+        msgType: m.msg_type,
+        runNumber,
+        state: m.state,
+        substate: m.substate,
+        executionId: m.execution_id,
+        namespace: m.namespace,
+        runConditions:
+          m.msg_type === 'run_imminent' && isObject(m.run_conditions) ? m.run_conditions : null,
+      },
+      at,
+    );
+    return { run: runNumber };
+  }
+  if (
+    m.msg_type !== 'stf_gen' &&
+    m.msg_type !== 'stf_ready' &&
+    m.msg_type !== 'processing_complete' &&
+    m.msg_type !== 'tf_file_registered'
+  )
+    return {};
+  // The once-per-run `stf_ready` has no file name: nothing per STF to advance.
+  const filename = stfFileOf(m);
+  if (!filename || !stage) return {};
+  const perStf = m.msg_type === 'stf_gen' || m.msg_type === 'stf_ready';
+  store.stfProgress.markStage({
+    runNumber,
+    filename,
+    stage,
+    at,
+    namespace: m.namespace,
+    executionId: m.execution_id,
+    sequence: perStf ? m.sequence : undefined,
+  });
+  return { run: runNumber };
+}
+
+/** One run's state and per-stage STF counts, as the `run.progress` event carries them. */
+export function runProgressOf(store: Store, runNumber: number, at: string): RunProgress {
+  const rs = store.runStates.get(String(runNumber));
+  const c = store.stfProgress.countsForRun(runNumber);
+  const meta = rs && isObject(rs.metadata) ? rs.metadata : {};
+  return {
+    runNumber,
+    phase: (rs?.phase as string | undefined) ?? '',
+    state: (rs?.state as string | undefined) ?? '',
+    substate: (rs?.substate as string | undefined) ?? '',
+    executionId: typeof meta.execution_id === 'string' ? meta.execution_id : null,
+    stf: { generated: c.generated, ready: c.ready, processed: c.processed, fastmon: c.fastmon },
+    tfFiles: c.tfFiles,
+    at,
+  };
+}
