@@ -5,7 +5,10 @@ import type {
   ProcessInfo,
   ProcessOutputLine,
 } from '../../../../../src/main/core/mcp/ports.js';
-import { runWorkflowSchema, stopWorkflowSchema } from '../../../../../src/shared/workflow-messages.js';
+import {
+  runWorkflowSchema,
+  stopWorkflowSchema,
+} from '../../../../../src/shared/workflow-messages.js';
 import { startTestCore, type TestCore } from '../../../../helpers/core.js';
 import { connect, type Era, type Wire } from '../../../../helpers/mcp-client.js';
 
