@@ -28,7 +28,7 @@ export function applyRunLifecycle(store: Store, m: LifecycleInput, at: string): 
   const existing = store.runStates.get(key);
   const row =
     existing ??
-    store.runStates.create(
+    store.runStates.createAsRecorder(
       {
         run_number: key,
         phase: 'initializing',
@@ -57,7 +57,7 @@ export function applyRunLifecycle(store: Store, m: LifecycleInput, at: string): 
   const run = store.runs.list({ run_number: m.runNumber }, 1).items[0];
   const conditions = m.runConditions ?? undefined;
   if (!run) {
-    store.runs.create(
+    store.runs.createAsRecorder(
       {
         run_number: m.runNumber,
         start_time: m.msgType === 'start_run' ? at : null,
