@@ -45,6 +45,8 @@ export interface ResourceSpec {
   filters: readonly (string | FilterSpec)[];
   /** ORDER BY of lists. */
   order: string;
+  /** ORDER BY of REST lists when it differs: swf-monitor's model ordering, or insertion order where it has none. */
+  apiOrder?: string;
   /** Columns stamped with the server time on create / on every write. */
   createdAt?: string;
   updatedAt?: string;
@@ -254,6 +256,7 @@ export function createResource(db: Db, spec: ResourceSpec) {
       filters: Record<string, string | number>,
       limit?: number,
       offset = 0,
+      forApi = false,
     ): { items: Row[]; total: number } {
       const where: string[] = [];
       const params: Row = {};
@@ -276,7 +279,7 @@ export function createResource(db: Db, spec: ResourceSpec) {
       ).n;
       const rows = db
         .prepare(
-          `SELECT * FROM ${table} ${clause} ORDER BY ${spec.order} LIMIT @limit OFFSET @offset`,
+          `SELECT * FROM ${table} ${clause} ORDER BY ${forApi ? (spec.apiOrder ?? spec.order) : spec.order} LIMIT @limit OFFSET @offset`,
         )
         .all({ ...params, limit: limit ?? -1, offset }) as Row[];
       return { items: rows.map(decode), total };

@@ -76,6 +76,7 @@ export const createRunsStore = (db: Db) =>
     },
     filters: ['run_number'],
     order: 'run_id DESC',
+    apiOrder: 'run_id',
     adoptBy: 'run_number',
   });
 
@@ -103,6 +104,7 @@ export const createRunStatesStore = (db: Db) =>
     },
     filters: ['phase', 'state'],
     order: 'CAST(run_number AS INTEGER) DESC',
+    apiOrder: 'rowid',
     updatedAt: 'updated_at',
     adoptBy: 'run_number',
   });
