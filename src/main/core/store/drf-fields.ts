@@ -134,3 +134,11 @@ export function filterValue(kind: FieldKind, raw: string): string | number | und
   }
   return raw;
 }
+
+/** A typed DRF IntegerField for hand-written schemas: numbers, or integers written as strings. */
+export const drfInt = () =>
+  z.preprocess((v) => (typeof v === 'string' ? (toInt(v) ?? v) : v), z.number().int());
+
+/** A typed DRF BooleanField for hand-written schemas: the spellings DRF takes. */
+export const drfBool = () =>
+  z.preprocess((v) => (TRUE.has(v) ? true : FALSE.has(v) ? false : v), z.boolean());

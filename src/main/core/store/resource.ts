@@ -156,8 +156,10 @@ export function createResource(db: Db, spec: ResourceSpec) {
     if (!partial) {
       const missing: Record<string, string[]> = {};
       for (const [name, c] of writable) {
-        if (c.required && (data[name] === undefined || data[name] === null))
-          missing[name] = ['This field is required.'];
+        if (!c.required) continue;
+        // DRF: an absent required field is "required"; an explicit null on a non-null one is not null.
+        if (data[name] === undefined) missing[name] = ['This field is required.'];
+        else if (data[name] === null) missing[name] = ['This field may not be null.'];
       }
       if (
         pk.kind === 'given' &&
