@@ -9,7 +9,6 @@ import {
   describeIssues,
   type KnownWorkflowMessage,
   type RunLifecycleType,
-  type RunProgress,
   type StoredWorkflowMessage,
 } from '../../../shared/workflow-messages.js';
 import type { EventBus } from '../events.js';
@@ -19,7 +18,7 @@ import type { Store } from '../store/index.js';
 import type { StfStageInput } from '../store/stf-progress.js';
 import { nowIso } from '../time.js';
 import { createProblemCounter, type RecorderProblem } from './problem-counter.js';
-import { applyRunLifecycle, type LifecycleInput } from './run-lifecycle.js';
+import { applyRunLifecycle, type LifecycleInput, runProgressOf } from './run-lifecycle.js';
 
 /**
  * The heartbeat listener + workflow recorder (DESIGN §1 "monitor", §3 "STOMP").
@@ -301,22 +300,6 @@ export function createRecorder(opts: RecorderOptions): Recorder {
     return out;
   });
 
-  function progressOf(runNumber: number, at: string): RunProgress {
-    const rs = store.runStates.get(String(runNumber));
-    const c = store.stfProgress.countsForRun(runNumber);
-    const meta = rs && isObject(rs.metadata) ? rs.metadata : {};
-    return {
-      runNumber,
-      phase: (rs?.phase as string | undefined) ?? '',
-      state: (rs?.state as string | undefined) ?? '',
-      substate: (rs?.substate as string | undefined) ?? '',
-      executionId: typeof meta.execution_id === 'string' ? meta.execution_id : null,
-      stf: { generated: c.generated, ready: c.ready, processed: c.processed, fastmon: c.fastmon },
-      tfFiles: c.tfFiles,
-      at,
-    };
-  }
-
   function runHeartbeat(task: HeartbeatTask) {
     try {
       if (task.kind === 'seed') {
@@ -366,7 +349,7 @@ export function createRecorder(opts: RecorderOptions): Recorder {
     for (const message of result.stored) bus.emit('workflow.message', { message });
     if (result.runs.size) {
       const at = nowIso();
-      for (const run of result.runs) bus.emit('run.progress', progressOf(run, at));
+      for (const run of result.runs) bus.emit('run.progress', runProgressOf(store, run, at));
     }
     if (queue.length) schedule();
     else settle();

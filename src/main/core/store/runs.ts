@@ -108,3 +108,16 @@ export const createRunStatesStore = (db: Db) =>
     updatedAt: 'updated_at',
     adoptBy: 'run_number',
   });
+
+/** Lookups across the run tables that the plain resources cannot express. */
+export function createRunLookups(db: Db) {
+  const byExecution = db.prepare<[string], { run_number: string }>(
+    `SELECT run_number FROM run_states WHERE json_extract(metadata, '$.execution_id') = ?`,
+  );
+  return {
+    /** The runs an execution drove (the lifecycle messages carry its id into the run state). */
+    runNumbersOfExecution(executionId: string): number[] {
+      return byExecution.all(executionId).map((r) => Number(r.run_number));
+    },
+  };
+}
