@@ -102,7 +102,8 @@ describe('list filters as swf-monitor applies them', () => {
         namespace: ns,
         status,
         executed_by: by,
-        start_time: `2026-01-0${id.slice(2)}T00:00:00Z`,
+        // Recent: an execution silent past the liveness limit would be ended as abandoned.
+        start_time: new Date(Date.now() - (10 - Number(id.slice(2))) * 1000).toISOString(),
       });
     }
     for (const [name, version] of [

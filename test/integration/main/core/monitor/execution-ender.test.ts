@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ensureAgentsBuilt } from '../../../../helpers/agent-fleet.js';
+import { type CoreProcess, spawnCore } from '../../../../helpers/cli-process.js';
+import { connectClient } from '../../../../helpers/stomp-clients.js';
+import { tempDir } from '../../../../helpers/temp-dir.js';
+import { waitFor } from '../../../../helpers/wait-for.js';
+
+type Row = Record<string, unknown>;
+
+/**
+ * A core killed mid-run (SIGKILL: no shutdown of any kind) leaves its execution `running` in the
+ * database and its DAQ simulator dies with it. The next core must end that execution with the
+ * reason and give its run an end time; nothing stays `running` forever.
+ */
+describe('an execution running when the core was killed', () => {
+  const dir = tempDir('swf-exec-ender-');
+  const dataDir = join(dir.path, 'core');
+  let core: CoreProcess | undefined;
+  afterAll(async () => {
+    if (core && core.child.exitCode === null && core.child.signalCode === null) {
+      core.child.kill('SIGTERM');
+      await core.exited;
+    }
+    dir.remove();
+  });
+
+  const api = async <T>(path: string): Promise<T> => {
+    const token = readFileSync(join(dataDir, 'token'), 'utf8').trim();
+    const res = await fetch(new URL(path, core!.url), {
+      headers: { authorization: `Token ${token}` },
+    });
+    return (await res.json()) as T;
+  };
+
+  it(
+    'is ended with the reason when the core starts again, and its run gets end_time',
+    { timeout: 120_000 },
+    async () => {
+      ensureAgentsBuilt();
+      const args = ['--port', '0', '--broker-port', '0', '--data-dir', dataDir];
+      // The default fleet: the core supervises the real DAQ simulator and the stage agents.
+      core = await spawnCore(args, { SWF_CC_NO_DEFAULT_FLEET: '0' });
+      await waitFor(
+        'the DAQ simulator READY',
+        async () =>
+          (await api<Row[]>('/api/systemagents/')).some(
+            (a) =>
+              String(a.agent_type).toLowerCase().includes('daq') && a.operational_state === 'READY',
+          ),
+        60_000,
+        100,
+      );
+      const status = await api<{ namespace: string; broker: { detail: string } }>(
+        '/api/cc/status/',
+      );
+      const brokerPort = Number(status.broker.detail.split(':').pop());
+      const stomp = await connectClient('stompit', {
+        port: brokerPort,
+        login: 'admin',
+        passcode: 'admin',
+      });
+      await stomp.send(
+        '/queue/workflow_control',
+        JSON.stringify({
+          msg_type: 'run_workflow',
+          namespace: status.namespace,
+          workflow_name: 'stf_datataking',
+          realtime: true,
+          // Long enough that only the kill can end it.
+          params: {
+            stf_count: 500,
+            physics_period_count: 1,
+            no_beam_not_ready_delay: 0,
+            beam_not_ready_delay: 0,
+            beam_ready_delay: 0,
+            broadcast_delay: 0,
+            beam_not_ready_end_delay: 0,
+            stf_interval: 0.5,
+          },
+        }),
+      );
+      await stomp.disconnect();
+      const running = await waitFor(
+        'the execution running with its run started',
+        async () => {
+          const execs = await api<Row[]>('/api/workflow-executions/?status=running');
+          const runs = await api<Row[]>('/api/runs/');
+          return (
+            execs.length === 1 &&
+            runs.some((r) => r.start_time) && { exec: execs[0]!, run: runs[0]! }
+          );
+        },
+        60_000,
+        100,
+      );
+      expect(running.run.end_time).toBeNull();
+
+      core.child.kill('SIGKILL');
+      await core.exited;
+      core = await spawnCore(args);
+
+      const execId = encodeURIComponent(String(running.exec.execution_id));
+      const ended = await waitFor(
+        'the execution ended',
+        async () => {
+          const e = await api<Row>(`/api/workflow-executions/${execId}/`);
+          return e.status !== 'running' && e;
+        },
+        60_000,
+        100,
+      );
+      expect(['terminated', 'failed']).toContain(ended.status);
+      expect(ended.end_time).toBeTruthy();
+      expect((ended.performance_metrics as Row).error).toMatch(
+        /no longer running|exited|heartbeat/,
+      );
+
+      const run = await api<Row>(`/api/runs/${String(running.run.run_id)}/`);
+      expect(run.end_time).toBeTruthy();
+      const state = await api<Row>(`/api/run-states/${String(running.run.run_number)}/`);
+      expect(state).toMatchObject({ state: 'ended', phase: 'completed' });
+      expect((state.metadata as Row).end_reason).toBe((ended.performance_metrics as Row).error);
+    },
+  );
+});
