@@ -26,102 +26,130 @@ describe('an execution running when the core was killed', () => {
     dir.remove();
   });
 
-  const api = async <T>(path: string): Promise<T> => {
-    const token = readFileSync(join(dataDir, 'token'), 'utf8').trim();
+  const api = async <T>(path: string, dataDirOf = dataDir): Promise<T> => {
+    const token = readFileSync(join(dataDirOf, 'token'), 'utf8').trim();
     const res = await fetch(new URL(path, core!.url), {
       headers: { authorization: `Token ${token}` },
     });
     return (await res.json()) as T;
   };
 
+  /** Starts the default fleet in `dataDir` and a long real-time run; resolves once it runs. */
+  async function startLongRun(dataDirOf: string) {
+    ensureAgentsBuilt();
+    const args = ['--port', '0', '--broker-port', '0', '--data-dir', dataDirOf];
+    // The default fleet: the core supervises the real DAQ simulator and the stage agents.
+    core = await spawnCore(args, { SWF_CC_NO_DEFAULT_FLEET: '0' });
+    const daq = await waitFor(
+      'the DAQ simulator READY',
+      async () =>
+        (await api<Row[]>('/api/systemagents/', dataDirOf)).find(
+          (a) =>
+            String(a.agent_type).toLowerCase().includes('daq') && a.operational_state === 'READY',
+        ),
+      60_000,
+      100,
+    );
+    const status = await api<{ namespace: string; broker: { detail: string } }>(
+      '/api/cc/status/',
+      dataDirOf,
+    );
+    const stomp = await connectClient('stompit', {
+      port: Number(status.broker.detail.split(':').pop()),
+      login: 'admin',
+      passcode: 'admin',
+    });
+    await stomp.send(
+      '/queue/workflow_control',
+      JSON.stringify({
+        msg_type: 'run_workflow',
+        namespace: status.namespace,
+        workflow_name: 'stf_datataking',
+        realtime: true,
+        // Long enough that only a kill can end it.
+        params: {
+          stf_count: 500,
+          physics_period_count: 1,
+          no_beam_not_ready_delay: 0,
+          beam_not_ready_delay: 0,
+          beam_ready_delay: 0,
+          broadcast_delay: 0,
+          beam_not_ready_end_delay: 0,
+          stf_interval: 0.5,
+        },
+      }),
+    );
+    await stomp.disconnect();
+    const running = await waitFor(
+      'the execution running with its run started',
+      async () => {
+        const execs = await api<Row[]>('/api/workflow-executions/?status=running', dataDirOf);
+        const runs = await api<Row[]>('/api/runs/', dataDirOf);
+        return (
+          execs.length === 1 && runs.some((r) => r.start_time) && { exec: execs[0]!, run: runs[0]! }
+        );
+      },
+      60_000,
+      100,
+    );
+    expect(running.run.end_time).toBeNull();
+    return { args, daq, ...running };
+  }
+
+  async function expectEnded(
+    dataDirOf: string,
+    running: { exec: Row; run: Row },
+    statuses: string[],
+    reason: RegExp,
+  ) {
+    const execId = encodeURIComponent(String(running.exec.execution_id));
+    const ended = await waitFor(
+      'the execution ended',
+      async () => {
+        const e = await api<Row>(`/api/workflow-executions/${execId}/`, dataDirOf);
+        return e.status !== 'running' && e;
+      },
+      60_000,
+      100,
+    );
+    expect(statuses).toContain(ended.status);
+    expect(ended.end_time).toBeTruthy();
+    const error = (ended.performance_metrics as Row).error;
+    expect(error).toMatch(reason);
+    const run = await api<Row>(`/api/runs/${String(running.run.run_id)}/`, dataDirOf);
+    expect(run.end_time).toBeTruthy();
+    const state = await api<Row>(`/api/run-states/${String(running.run.run_number)}/`, dataDirOf);
+    expect(state).toMatchObject({ state: 'ended', phase: 'completed' });
+    expect((state.metadata as Row).end_reason).toBe(error);
+  }
+
   it(
     'is ended with the reason when the core starts again, and its run gets end_time',
     { timeout: 120_000 },
     async () => {
-      ensureAgentsBuilt();
-      const args = ['--port', '0', '--broker-port', '0', '--data-dir', dataDir];
-      // The default fleet: the core supervises the real DAQ simulator and the stage agents.
-      core = await spawnCore(args, { SWF_CC_NO_DEFAULT_FLEET: '0' });
-      await waitFor(
-        'the DAQ simulator READY',
-        async () =>
-          (await api<Row[]>('/api/systemagents/')).some(
-            (a) =>
-              String(a.agent_type).toLowerCase().includes('daq') && a.operational_state === 'READY',
-          ),
-        60_000,
-        100,
+      const running = await startLongRun(dataDir);
+      core!.child.kill('SIGKILL');
+      await core!.exited;
+      core = await spawnCore(running.args);
+      await expectEnded(
+        dataDir,
+        running,
+        ['terminated', 'failed'],
+        /stopped while it ran|no longer running|exited|heartbeat/,
       );
-      const status = await api<{ namespace: string; broker: { detail: string } }>(
-        '/api/cc/status/',
-      );
-      const brokerPort = Number(status.broker.detail.split(':').pop());
-      const stomp = await connectClient('stompit', {
-        port: brokerPort,
-        login: 'admin',
-        passcode: 'admin',
-      });
-      await stomp.send(
-        '/queue/workflow_control',
-        JSON.stringify({
-          msg_type: 'run_workflow',
-          namespace: status.namespace,
-          workflow_name: 'stf_datataking',
-          realtime: true,
-          // Long enough that only the kill can end it.
-          params: {
-            stf_count: 500,
-            physics_period_count: 1,
-            no_beam_not_ready_delay: 0,
-            beam_not_ready_delay: 0,
-            beam_ready_delay: 0,
-            broadcast_delay: 0,
-            beam_not_ready_end_delay: 0,
-            stf_interval: 0.5,
-          },
-        }),
-      );
-      await stomp.disconnect();
-      const running = await waitFor(
-        'the execution running with its run started',
-        async () => {
-          const execs = await api<Row[]>('/api/workflow-executions/?status=running');
-          const runs = await api<Row[]>('/api/runs/');
-          return (
-            execs.length === 1 &&
-            runs.some((r) => r.start_time) && { exec: execs[0]!, run: runs[0]! }
-          );
-        },
-        60_000,
-        100,
-      );
-      expect(running.run.end_time).toBeNull();
+    },
+  );
 
-      core.child.kill('SIGKILL');
-      await core.exited;
-      core = await spawnCore(args);
-
-      const execId = encodeURIComponent(String(running.exec.execution_id));
-      const ended = await waitFor(
-        'the execution ended',
-        async () => {
-          const e = await api<Row>(`/api/workflow-executions/${execId}/`);
-          return e.status !== 'running' && e;
-        },
-        60_000,
-        100,
-      );
-      expect(['terminated', 'failed']).toContain(ended.status);
-      expect(ended.end_time).toBeTruthy();
-      expect((ended.performance_metrics as Row).error).toMatch(
-        /no longer running|exited|heartbeat/,
-      );
-
-      const run = await api<Row>(`/api/runs/${String(running.run.run_id)}/`);
-      expect(run.end_time).toBeTruthy();
-      const state = await api<Row>(`/api/run-states/${String(running.run.run_number)}/`);
-      expect(state).toMatchObject({ state: 'ended', phase: 'completed' });
-      expect((state.metadata as Row).end_reason).toBe((ended.performance_metrics as Row).error);
+  it(
+    'is failed with the reason when its DAQ simulator dies while the core runs',
+    { timeout: 120_000 },
+    async () => {
+      core!.child.kill('SIGTERM');
+      await core!.exited;
+      const other = join(dir.path, 'core2');
+      const running = await startLongRun(other);
+      process.kill(running.daq.pid as number, 'SIGKILL');
+      await expectEnded(other, running, ['failed'], /no longer running/);
     },
   );
 });
