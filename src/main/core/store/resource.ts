@@ -31,6 +31,9 @@ export interface FilterSpec {
   kind: ColumnKind;
   /** SQL condition using the parameter `@<name>`. */
   where: string;
+  /** A value the view checks itself, and its message for any other value. */
+  pattern?: RegExp;
+  invalid?: string;
 }
 
 export interface ResourceSpec {
@@ -62,12 +65,13 @@ export type Row = Record<string, unknown>;
 
 export class ResourceError extends Error {
   constructor(
-    readonly fields: Record<string, string[]>,
+    /** DRF renders a field's errors as a list, or as a bare string when a view raises one. */
+    readonly fields: Record<string, string[] | string>,
     readonly status = 400,
   ) {
     super(
       Object.entries(fields)
-        .map(([k, v]) => `${k}: ${v.join(' ')}`)
+        .map(([k, v]) => `${k}: ${[v].flat().join(' ')}`)
         .join('; '),
     );
   }
@@ -262,10 +266,18 @@ export function createResource(db: Db, spec: ResourceSpec) {
     ): { items: Row[]; total: number } {
       const where: string[] = [];
       const params: Row = {};
-      const bad: Record<string, string[]> = {};
+      const bad: Record<string, string[] | string> = {};
       for (const f of filterSpecs) {
-        const raw = filters[f.name];
+        // django-filter and the monitor's own views strip query values.
+        const raw =
+          typeof filters[f.name] === 'string'
+            ? (filters[f.name] as string).trim()
+            : filters[f.name];
         if (raw === undefined || raw === '') continue;
+        if (f.pattern && typeof raw === 'string' && !f.pattern.test(raw)) {
+          bad[f.name] = f.invalid ?? 'Enter a valid value.';
+          continue;
+        }
         const v = typeof raw === 'number' ? raw : filterValue(f.kind, raw);
         if (v === undefined) {
           bad[f.name] = [f.kind === 'bool' ? 'Select a valid choice.' : 'Enter a number.'];

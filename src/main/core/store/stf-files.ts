@@ -90,9 +90,17 @@ export const createStfFilesStore = (db: Db) =>
         kind: 'int',
         where:
           'run_number = @run_number OR run IN (SELECT run_id FROM runs WHERE run_number = @run_number)',
+        pattern: /^\d+$/,
+        invalid: 'must be an integer run number',
       },
       'status',
-      'workflow_id',
+      {
+        name: 'workflow_id',
+        kind: 'text',
+        where: 'workflow_id = @workflow_id',
+        pattern: /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i,
+        invalid: "must be a UUID; to select a workflow's files filter by run_number/status",
+      },
       'run',
     ],
     order: 'created_at DESC, file_id',

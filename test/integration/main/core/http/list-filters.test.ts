@@ -163,6 +163,11 @@ describe('list filters as swf-monitor applies them', () => {
       { query: '/api/stf-files/?run_number=100011', key: 'stf_filename', expected: ['c.stf'] },
       { query: '/api/stf-files/?stf_filename=b.stf', key: 'stf_filename', expected: ['b.stf'] },
       {
+        query: '/api/stf-files/?stf_filename=%20b.stf%20',
+        key: 'stf_filename',
+        expected: ['b.stf'],
+      },
+      {
         query: '/api/stf-files/?status=registered',
         key: 'stf_filename',
         expected: ['a.stf', 'c.stf'],
@@ -290,13 +295,17 @@ describe('list filters as swf-monitor applies them', () => {
   }
 
   it.each([
-    ['/api/stf-files/?run_number=abc', 'run_number'],
-    ['/api/tf-slices/?slice_id=first', 'slice_id'],
-    ['/api/system-state-events/?run_number=x', 'run_number'],
-  ])('refuses a malformed number filter with a 400 naming it: %s', async (query, field) => {
+    ['/api/stf-files/?run_number=abc', { run_number: 'must be an integer run number' }],
+    [
+      '/api/stf-files/?workflow_id=stf_datataking-alice-0001',
+      { workflow_id: "must be a UUID; to select a workflow's files filter by run_number/status" },
+    ],
+    ['/api/tf-slices/?slice_id=first', { slice_id: ['Enter a number.'] }],
+    ['/api/system-state-events/?run_number=x', { run_number: ['Enter a number.'] }],
+  ])('refuses a malformed filter value with a 400 naming it: %s', async (query, expected) => {
     const res = await t.api(query);
     expect(res.status).toBe(400);
-    expect(Object.keys((await res.json()) as Row)).toEqual([field]);
+    expect(await res.json()).toEqual(expected);
   });
 
   it('pages only when asked, with the filter applied to the count', async () => {
