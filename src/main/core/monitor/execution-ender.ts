@@ -51,6 +51,8 @@ export function createExecutionEnder(
   let timer: NodeJS.Timeout | undefined;
   let pending: NodeJS.Immediate | undefined;
   let offs: (() => void)[] = [];
+  /** When this core first saw each running execution: the activity floor of one without a start time. */
+  const firstSeen = new Map<string, number>();
 
   /** Why the execution has nobody running it, or null while someone may be. */
   function goneReason(exec: Json, now: number): string | null {
@@ -69,18 +71,25 @@ export function createExecutionEnder(
     // An executor we do not know as an agent (a workflow runner names its user): judge by activity.
     const last = store.workflowMessages.query({ executionId: String(exec.execution_id), limit: 1 })
       .items[0]?.sent_at;
-    const since = [last, exec.start_time].filter((v): v is string => typeof v === 'string');
-    const latest = since.length ? Math.max(...since.map((v) => Date.parse(v))) : Number.NaN;
-    if (!Number.isNaN(latest) && latest >= now - opts.aliveSeconds * 1000) return null;
-    return `no agent ${by ?? '(none named)'} is known and the execution has been silent since ${
-      Number.isNaN(latest) ? 'it was created' : new Date(latest).toISOString()
-    }`;
+    const id = String(exec.execution_id);
+    if (!firstSeen.has(id)) firstSeen.set(id, now);
+    const times = [last, exec.start_time]
+      .filter((v): v is string => typeof v === 'string')
+      .map((v) => Date.parse(v))
+      .filter((v) => !Number.isNaN(v));
+    const latest = times.length ? Math.max(...times) : firstSeen.get(id)!;
+    if (latest >= now - opts.aliveSeconds * 1000) return null;
+    return `no agent ${by ?? '(none named)'} is known and the execution has been silent since ${new Date(
+      latest,
+    ).toISOString()}`;
   }
 
   function check(atStart: boolean): EndedExecution[] {
     const now = Date.now();
     const ended: EndedExecution[] = [];
     const running = store.workflowExecutions.list({ status: 'running' }).items;
+    const ids = new Set(running.map((e) => String(e.execution_id)));
+    for (const id of firstSeen.keys()) if (!ids.has(id)) firstSeen.delete(id);
     for (const exec of running) {
       const why = goneReason(exec, now);
       if (!why) continue;

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureAgentsBuilt } from '../../../../helpers/agent-fleet.js';
 import { type CoreProcess, spawnCore } from '../../../../helpers/cli-process.js';
+import { startTestCore, type TestCore } from '../../../../helpers/core.js';
 import { connectClient } from '../../../../helpers/stomp-clients.js';
 import { tempDir } from '../../../../helpers/temp-dir.js';
 import { waitFor } from '../../../../helpers/wait-for.js';
@@ -152,4 +154,64 @@ describe('an execution running when the core was killed', () => {
       await expectEnded(other, running, ['failed'], /no longer running/);
     },
   );
+});
+
+describe('which running executions are ended, in a running core', () => {
+  let t: TestCore;
+  beforeAll(async () => {
+    t = await startTestCore({
+      liveness: { aliveSeconds: 1, exitedAfterSeconds: 60, sweepSeconds: 0.2 },
+    });
+  });
+  afterAll(() => t.close());
+
+  const post = (path: string, json: Row) => t.api(path, { method: 'POST', json });
+  const heartbeat = (name: string, extra: Row = {}) =>
+    post('/api/systemagents/heartbeat/', {
+      instance_name: name,
+      agent_type: 'DAQ_Simulator',
+      pid: process.pid,
+      hostname: hostname(),
+      operational_state: 'PROCESSING',
+      ...extra,
+    });
+  const execution = async (id: string) =>
+    (await (await t.api(`/api/workflow-executions/${id}/`)).json()) as Row;
+
+  it('ends the silent and the exited ones with their reason, and keeps the live one', async () => {
+    await heartbeat('daq-live');
+    await heartbeat('daq-leaving');
+    const now = new Date().toISOString();
+    for (const [id, by] of [
+      ['e-live', 'daq-live'],
+      ['e-leaving', 'daq-leaving'],
+      ['e-silent', 'alice'],
+    ] as const) {
+      const res = await post('/api/workflow-executions/', {
+        execution_id: id,
+        status: 'running',
+        executed_by: by,
+        start_time: now,
+      });
+      expect(res.status).toBe(201);
+    }
+    // BaseAgent's shutdown heartbeat.
+    await heartbeat('daq-leaving', { status: 'EXITED', operational_state: 'EXITED' });
+
+    const [leaving, silent] = await waitFor('both ended', async () => {
+      await heartbeat('daq-live');
+      const got: [Row, Row] = [await execution('e-leaving'), await execution('e-silent')];
+      return got.every((e) => e.status !== 'running') && got;
+    });
+    expect(leaving).toMatchObject({
+      status: 'failed',
+      performance_metrics: { error: 'its agent daq-leaving exited' },
+    });
+    expect(silent.status).toBe('failed');
+    expect((silent.performance_metrics as Row).error).toMatch(
+      /^no agent alice is known and the execution has been silent since /,
+    );
+    // The live agent kept heartbeating through several sweeps: its execution still runs.
+    expect((await execution('e-live')).status).toBe('running');
+  });
 });
