@@ -15,6 +15,7 @@ import { messageSenderFor, processControlFor } from './mcp/supervisor-ports.js';
 import { createMcpServerFactory, type McpServerFactory } from './mcp/server-factory.js';
 import type { MessageSender, ProcessControl } from './mcp/ports.js';
 import { createHeartbeatService, type HeartbeatService } from './monitor/heartbeat-service.js';
+import { createExecutionEnder } from './monitor/execution-ender.js';
 import { createLivenessTracker, type LivenessTracker } from './monitor/liveness.js';
 import { openStore, type Store } from './store/index.js';
 import { prune, type RetentionRule } from './store/retention.js';
@@ -293,6 +294,14 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
     late.supervisor = sup;
     cleanups.push(() => sup.close());
     addProcessRoutes(router, sup);
+
+    // After the supervisor ended what a previous core left behind: nothing stays `running` forever.
+    const executionEnder = createExecutionEnder(store, bus, log.child('executions'), {
+      aliveSeconds: config.liveness.aliveSeconds,
+      sweepSeconds: config.liveness.sweepSeconds,
+    });
+    executionEnder.start();
+    cleanups.push(() => executionEnder.stop());
 
     // The core's own messages (workflow control from MCP and the UI) go through its broker.
     const publish = (destination: string, body: string): Promise<void> => {

@@ -8,7 +8,8 @@ import type { Store } from '../store/index.js';
 import { nowIso } from '../time.js';
 import { parseDelivery, preview, storedRowOf } from './message-parse.js';
 import { createProblemCounter, type RecorderProblem } from './problem-counter.js';
-import { accountMessage, runProgressOf } from './run-accounting.js';
+import { accountMessage } from './run-accounting.js';
+import { runProgressOf } from './run-lifecycle.js';
 
 /**
  * The heartbeat listener + workflow recorder.

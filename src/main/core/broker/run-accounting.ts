@@ -8,7 +8,6 @@ import {
   type PauseRun,
   type ResumeRun,
   type RunImminent,
-  type RunProgress,
   type StartRun,
 } from '../../../shared/workflow-messages.js';
 import type { Store } from '../store/index.js';
@@ -83,21 +82,4 @@ export function accountMessage(
     sequence: perStf ? m.sequence : undefined,
   });
   return { run: runNumber };
-}
-
-/** One run's state and per-stage STF counts, as the `run.progress` event carries them. */
-export function runProgressOf(store: Store, runNumber: number, at: string): RunProgress {
-  const rs = store.runStates.get(String(runNumber));
-  const c = store.stfProgress.countsForRun(runNumber);
-  const meta = rs && isObject(rs.metadata) ? rs.metadata : {};
-  return {
-    runNumber,
-    phase: (rs?.phase as string | undefined) ?? '',
-    state: (rs?.state as string | undefined) ?? '',
-    substate: (rs?.substate as string | undefined) ?? '',
-    executionId: typeof meta.execution_id === 'string' ? meta.execution_id : null,
-    stf: { generated: c.generated, ready: c.ready, processed: c.processed, fastmon: c.fastmon },
-    tfFiles: c.tfFiles,
-    at,
-  };
 }

@@ -1,4 +1,4 @@
-import type { RunLifecycleType } from '../../../shared/workflow-messages.js';
+import type { RunLifecycleType, RunProgress } from '../../../shared/workflow-messages.js';
 import type { Store } from '../store/index.js';
 
 export interface LifecycleInput {
@@ -21,6 +21,7 @@ const isObject = (v: unknown): v is Json =>
  * mid-run); stamped state/substate are copied; `end_run` -> state `ended`, phase `completed`;
  * start/pause/resume -> phase `physics`; the execution id is kept in metadata. The Run row gets its
  * start time at `start_run`, its end time at `end_run` and the run conditions when a message has them.
+ * The rows it makes are the recorder's: the first client create of the same run adopts them.
  * Goes through the runs module's typed functions only.
  */
 export function applyRunLifecycle(store: Store, m: LifecycleInput, at: string): void {
@@ -28,7 +29,7 @@ export function applyRunLifecycle(store: Store, m: LifecycleInput, at: string): 
   const existing = store.runStates.get(key);
   const row =
     existing ??
-    store.runStates.create(
+    store.runStates.createAsRecorder(
       {
         run_number: key,
         phase: 'initializing',
@@ -57,7 +58,7 @@ export function applyRunLifecycle(store: Store, m: LifecycleInput, at: string): 
   const run = store.runs.list({ run_number: m.runNumber }, 1).items[0];
   const conditions = m.runConditions ?? undefined;
   if (!run) {
-    store.runs.create(
+    store.runs.createAsRecorder(
       {
         run_number: m.runNumber,
         start_time: m.msgType === 'start_run' ? at : null,
@@ -73,4 +74,53 @@ export function applyRunLifecycle(store: Store, m: LifecycleInput, at: string): 
   if (m.msgType === 'end_run') patch.end_time = at;
   if (conditions && !run.run_conditions) patch.run_conditions = conditions;
   if (Object.keys(patch).length) store.runs.patch(run.run_id as number, patch, at);
+}
+
+/**
+ * Ends a run whose execution ended without `end_run` (its DAQ simulator died, the core stopped):
+ * the run gets its end time, its state `ended` with the reason in the metadata. A run that already
+ * ended keeps what it has. Returns whether anything changed.
+ */
+export function endRunAbnormally(
+  store: Store,
+  runNumber: number,
+  reason: string,
+  at: string,
+): boolean {
+  let changed = false;
+  const run = store.runs.list({ run_number: runNumber }, 1).items[0];
+  if (run && !run.end_time) {
+    store.runs.patch(run.run_id as number, { end_time: at }, at);
+    changed = true;
+  }
+  const key = String(runNumber);
+  const rs = store.runStates.get(key);
+  if (rs && rs.state !== 'ended') {
+    const metadata: Json = isObject(rs.metadata) ? { ...rs.metadata } : {};
+    metadata.end_reason = reason;
+    store.runStates.patch(
+      key,
+      { state: 'ended', phase: 'completed', state_changed_at: at, metadata },
+      at,
+    );
+    changed = true;
+  }
+  return changed;
+}
+
+/** The run's state and STF pipeline counts, as the UI and MCP show progress. */
+export function runProgressOf(store: Store, runNumber: number, at: string): RunProgress {
+  const rs = store.runStates.get(String(runNumber));
+  const c = store.stfProgress.countsForRun(runNumber);
+  const meta = rs && isObject(rs.metadata) ? rs.metadata : {};
+  return {
+    runNumber,
+    phase: (rs?.phase as string | undefined) ?? '',
+    state: (rs?.state as string | undefined) ?? '',
+    substate: (rs?.substate as string | undefined) ?? '',
+    executionId: typeof meta.execution_id === 'string' ? meta.execution_id : null,
+    stf: { generated: c.generated, ready: c.ready, processed: c.processed, fastmon: c.fastmon },
+    tfFiles: c.tfFiles,
+    at,
+  };
 }

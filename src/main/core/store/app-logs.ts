@@ -127,7 +127,7 @@ export function createAppLogsStore(db: Db) {
       const { items, total } = selectPage<AppLogRow>(db, {
         table: 'app_logs',
         where,
-        order: 'id DESC',
+        order: 'timestamp DESC, id DESC',
         limit: q.limit ?? 100,
         offset: q.offset,
       });

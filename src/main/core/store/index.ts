@@ -7,7 +7,7 @@ import { createMcpAuditStore, mcpAuditMigrations } from './mcp-audit.js';
 import { createNamespacesStore, namespaceMigrations } from './namespaces.js';
 import { createProcessOutputStore, processOutputMigrations } from './process-output.js';
 import { createProcessesStore, processMigrations } from './processes.js';
-import { createRunsStore, createRunStatesStore, runMigrations } from './runs.js';
+import { createRunLookups, createRunsStore, createRunStatesStore, runMigrations } from './runs.js';
 import {
   createFastmonFilesStore,
   createStfFilesStore,
@@ -56,6 +56,7 @@ function createStoreModules(db: Db) {
     namespaces: createNamespacesStore(db),
     runs: createRunsStore(db),
     runStates: createRunStatesStore(db),
+    runLookups: createRunLookups(db),
     stfFiles: createStfFilesStore(db),
     fastmonFiles: createFastmonFilesStore(db),
     tfSlices: createTfSlicesStore(db),

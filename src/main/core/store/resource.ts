@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Db } from './db.js';
+import { fieldSchema, filterValue, type FieldKind } from './drf-fields.js';
 
 /**
  * The monitor's plain ModelViewSets (runs, STF files, executions, ...) all behave alike: create with
@@ -8,7 +9,7 @@ import type { Db } from './db.js';
  * table family module describes its columns once; this turns the description into validated,
  * prepared SQL so each module stays a page of declarations.
  */
-export type ColumnKind = 'text' | 'int' | 'real' | 'bool' | 'json' | 'time';
+export type ColumnKind = FieldKind;
 
 export interface ColumnSpec {
   kind: ColumnKind;
@@ -20,62 +21,60 @@ export interface ColumnSpec {
   choices?: readonly string[];
   /** Set by the server, never taken from a body. */
   readOnly?: boolean;
+  /** The model forbids null: a body's `null` is a 400, as DRF answers it. */
+  notNull?: boolean;
+}
+
+/** A list filter that is not plain column equality (a lookup through a linked row, a renamed column). */
+export interface FilterSpec {
+  name: string;
+  kind: ColumnKind;
+  /** SQL condition using the parameter `@<name>`. */
+  where: string;
+  /** A value the view checks itself, and its message for any other value. */
+  pattern?: RegExp;
+  invalid?: string;
 }
 
 export interface ResourceSpec {
   table: string;
-  /** Primary key column; `auto` = integer rowid, `uuid` = server-made UUID unless given, `given` = body must carry it. */
-  pk: { name: string; kind: 'auto' | 'uuid' | 'given' };
+  /**
+   * Primary key column; `auto` = integer rowid, `uuid` = server-made UUID unless given, `given` =
+   * body must carry it (`int`: an integer key, stored as text, rendered as a number).
+   */
+  pk: { name: string; kind: 'auto' | 'uuid' | 'given'; int?: boolean };
   columns: Record<string, ColumnSpec>;
-  /** Columns a list may filter on with `?col=value`. */
-  filters: readonly string[];
+  /** What a list may filter on: `?col=value` on a column, or a lookup described by a FilterSpec. */
+  filters: readonly (string | FilterSpec)[];
   /** ORDER BY of lists. */
   order: string;
+  /** ORDER BY of REST lists when it differs: swf-monitor's model ordering, or insertion order where it has none. */
+  apiOrder?: string;
   /** Columns stamped with the server time on create / on every write. */
   createdAt?: string;
   updatedAt?: string;
+  /**
+   * The unique column by which the recorder may have made a row before any client created it (a
+   * run from `run_imminent`): the first REST create for that value adopts the row instead of
+   * failing as a duplicate, and is answered as a create.
+   */
+  adoptBy?: string;
 }
 
 export type Row = Record<string, unknown>;
 
 export class ResourceError extends Error {
   constructor(
-    readonly fields: Record<string, string[]>,
+    /** DRF renders a field's errors as a list, or as a bare string when a view raises one. */
+    readonly fields: Record<string, string[] | string>,
     readonly status = 400,
   ) {
     super(
       Object.entries(fields)
-        .map(([k, v]) => `${k}: ${v.join(' ')}`)
+        .map(([k, v]) => `${k}: ${[v].flat().join(' ')}`)
         .join('; '),
     );
   }
-}
-
-function columnSchema(spec: ColumnSpec): z.ZodType {
-  let s: z.ZodType;
-  switch (spec.kind) {
-    case 'text':
-      s = spec.choices
-        ? z.enum(spec.choices as [string, ...string[]])
-        : z.string().max(spec.maxLength ?? 100_000);
-      break;
-    case 'int':
-      s = z.number().int();
-      break;
-    case 'real':
-      s = z.number();
-      break;
-    case 'bool':
-      s = z.boolean();
-      break;
-    case 'time':
-      s = z.string().refine((v) => !Number.isNaN(Date.parse(v)), 'Datetime has wrong format.');
-      break;
-    case 'json':
-      s = z.unknown();
-      break;
-  }
-  return s.nullable();
 }
 
 function fromZodIssues(error: z.ZodError): ResourceError {
@@ -93,8 +92,9 @@ export function createResource(db: Db, spec: ResourceSpec) {
   const allColumns = [pk.name, ...Object.keys(spec.columns)];
 
   const shape: Record<string, z.ZodType> = {};
-  for (const [name, c] of writable) shape[name] = columnSchema(c).optional();
-  if (pk.kind !== 'auto') shape[pk.name] = z.string().min(1).max(255).optional();
+  for (const [name, c] of writable) shape[name] = fieldSchema(c);
+  if (pk.kind === 'given' && pk.int) shape[pk.name] = fieldSchema({ kind: 'int' });
+  else if (pk.kind !== 'auto') shape[pk.name] = fieldSchema({ kind: 'text', maxLength: 255 });
   const bodySchema = z.object(shape);
 
   const encode = (name: string, value: unknown): unknown => {
@@ -105,11 +105,12 @@ export function createResource(db: Db, spec: ResourceSpec) {
     if (c.kind === 'time') return new Date(Date.parse(value as string)).toISOString();
     return value;
   };
+  const pkOut = (v: unknown) => (pk.int && typeof v === 'string' ? Number(v) : v);
   const decode = (row: Row): Row => {
     const out: Row = {};
     for (const name of allColumns) {
       const c = spec.columns[name];
-      const v = row[name];
+      const v = name === pk.name ? pkOut(row[name]) : row[name];
       out[name] =
         c && v !== null && v !== undefined
           ? c.kind === 'json'
@@ -123,6 +124,31 @@ export function createResource(db: Db, spec: ResourceSpec) {
   };
 
   const byPk = db.prepare(`SELECT * FROM ${table} WHERE ${pk.name} = ?`);
+  const storedKey = (key: string | number) => (pk.int ? String(key) : key);
+  const adoptLookup = spec.adoptBy
+    ? db.prepare(`SELECT ${pk.name} AS k FROM ${table} WHERE ${spec.adoptBy} = ?`)
+    : undefined;
+  // Only tables a recorder may fill carry the bookkeeping of rows it made.
+  const markRecorderRow = spec.adoptBy
+    ? db.prepare('INSERT OR IGNORE INTO recorder_rows (table_name, row_key) VALUES (?, ?)')
+    : undefined;
+  const takeRecorderRow = spec.adoptBy
+    ? db.prepare('DELETE FROM recorder_rows WHERE table_name = ? AND row_key = ?')
+    : undefined;
+  const filterSpecs: FilterSpec[] = spec.filters.map((f) =>
+    typeof f === 'string'
+      ? {
+          name: f,
+          kind:
+            f === pk.name
+              ? pk.kind === 'auto'
+                ? 'int'
+                : 'text'
+              : (spec.columns[f]?.kind ?? 'text'),
+          where: `${f} = @${f}`,
+        }
+      : f,
+  );
 
   function validate(body: unknown, partial: boolean): Row {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -134,10 +160,16 @@ export function createResource(db: Db, spec: ResourceSpec) {
     if (!partial) {
       const missing: Record<string, string[]> = {};
       for (const [name, c] of writable) {
-        if (c.required && (data[name] === undefined || data[name] === null))
-          missing[name] = ['This field is required.'];
+        if (!c.required) continue;
+        // DRF: an absent required field is "required"; an explicit null on a non-null one is not null.
+        if (data[name] === undefined) missing[name] = ['This field is required.'];
+        else if (data[name] === null) missing[name] = ['This field may not be null.'];
       }
-      if (pk.kind === 'given' && !data[pk.name]) missing[pk.name] = ['This field is required.'];
+      if (
+        pk.kind === 'given' &&
+        (data[pk.name] === undefined || data[pk.name] === null || data[pk.name] === '')
+      )
+        missing[pk.name] = ['This field is required.'];
       if (Object.keys(missing).length) throw new ResourceError(missing);
     }
     return data;
@@ -148,13 +180,26 @@ export function createResource(db: Db, spec: ResourceSpec) {
     validate,
 
     get(key: string | number): Row | undefined {
-      const row = byPk.get(key) as Row | undefined;
+      const row = byPk.get(storedKey(key)) as Row | undefined;
       return row && decode(row);
     },
 
-    /** Inserts a validated body; unique violations come back as DRF-style 400s. */
+    /**
+     * Inserts a validated body; unique violations come back as DRF-style 400s, except the first
+     * create of a row the recorder made, which takes the body's fields and is answered as new.
+     */
     create(body: unknown, now: string): Row {
       const data = validate(body, false);
+      if (adoptLookup && spec.adoptBy) {
+        const value = spec.adoptBy === pk.name ? data[pk.name] : data[spec.adoptBy];
+        const hit = adoptLookup.get(spec.adoptBy === pk.name && pk.int ? String(value) : value) as
+          { k: string | number } | undefined;
+        if (hit && takeRecorderRow!.run(table, String(hit.k)).changes > 0) {
+          const fields = { ...data };
+          delete fields[pk.name];
+          return this.patch(pkOut(hit.k) as string | number, fields, now) as Row;
+        }
+      }
       const values: Row = {};
       for (const [name, c] of Object.entries(spec.columns)) {
         const v = data[name] !== undefined ? data[name] : c.default;
@@ -164,7 +209,7 @@ export function createResource(db: Db, spec: ResourceSpec) {
       if (spec.updatedAt) values[spec.updatedAt] = now;
       if (pk.kind === 'uuid')
         values[pk.name] = (data[pk.name] as string | undefined) ?? randomUUID();
-      if (pk.kind === 'given') values[pk.name] = data[pk.name];
+      if (pk.kind === 'given') values[pk.name] = pk.int ? String(data[pk.name]) : data[pk.name];
       const cols = Object.keys(values);
       try {
         const info = db
@@ -179,10 +224,18 @@ export function createResource(db: Db, spec: ResourceSpec) {
       }
     },
 
+    /** A create made by the recorder: the first REST create of the same row adopts it. */
+    createAsRecorder(body: unknown, now: string): Row {
+      const row = this.create(body, now);
+      if (!markRecorderRow) throw new Error(`${table} has no adoptBy column`);
+      markRecorderRow.run(table, String(row[pk.name]));
+      return row;
+    },
+
     patch(key: string | number, body: unknown, now: string): Row | undefined {
       const data = validate(body, true);
       delete data[pk.name];
-      const values: Row = { __pk: key };
+      const values: Row = { __pk: storedKey(key) };
       for (const [name, v] of Object.entries(data))
         if (v !== undefined) values[name] = encode(name, v);
       if (spec.updatedAt) values[spec.updatedAt] = now;
@@ -200,30 +253,47 @@ export function createResource(db: Db, spec: ResourceSpec) {
     },
 
     remove(key: string | number): boolean {
-      return db.prepare(`DELETE FROM ${table} WHERE ${pk.name} = ?`).run(key).changes > 0;
+      const gone = db.prepare(`DELETE FROM ${table} WHERE ${pk.name} = ?`).run(storedKey(key));
+      if (gone.changes > 0) takeRecorderRow?.run(table, String(key));
+      return gone.changes > 0;
     },
 
     list(
       filters: Record<string, string | number>,
       limit?: number,
       offset = 0,
+      forApi = false,
     ): { items: Row[]; total: number } {
       const where: string[] = [];
       const params: Row = {};
-      for (const name of spec.filters) {
-        const v = filters[name];
-        if (v === undefined || v === '') continue;
-        where.push(`${name} = @${name}`);
-        params[name] =
-          spec.columns[name]?.kind === 'bool' ? (v === 'true' || v === '1' ? 1 : 0) : v;
+      const bad: Record<string, string[] | string> = {};
+      for (const f of filterSpecs) {
+        // django-filter and the monitor's own views strip query values.
+        const raw =
+          typeof filters[f.name] === 'string'
+            ? (filters[f.name] as string).trim()
+            : filters[f.name];
+        if (raw === undefined || raw === '') continue;
+        if (f.pattern && typeof raw === 'string' && !f.pattern.test(raw)) {
+          bad[f.name] = f.invalid ?? 'Enter a valid value.';
+          continue;
+        }
+        const v = typeof raw === 'number' ? raw : filterValue(f.kind, raw);
+        if (v === undefined) {
+          bad[f.name] = [f.kind === 'bool' ? 'Select a valid choice.' : 'Enter a number.'];
+          continue;
+        }
+        where.push(`(${f.where})`);
+        params[f.name] = f.name === pk.name && pk.int ? String(v) : v;
       }
+      if (Object.keys(bad).length) throw new ResourceError(bad);
       const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
       const total = (
         db.prepare(`SELECT COUNT(*) AS n FROM ${table} ${clause}`).get(params) as { n: number }
       ).n;
       const rows = db
         .prepare(
-          `SELECT * FROM ${table} ${clause} ORDER BY ${spec.order} LIMIT @limit OFFSET @offset`,
+          `SELECT * FROM ${table} ${clause} ORDER BY ${forApi ? (spec.apiOrder ?? spec.order) : spec.order} LIMIT @limit OFFSET @offset`,
         )
         .all({ ...params, limit: limit ?? -1, offset }) as Row[];
       return { items: rows.map(decode), total };
@@ -243,6 +313,8 @@ function translateConstraint(err: unknown, table: string): unknown {
       [col]: [`${noun} with this ${col.replace(/_/g, ' ')} already exists.`],
     });
   }
+  const notNull = /NOT NULL constraint failed: \w+\.(\w+)/.exec(message);
+  if (notNull) return new ResourceError({ [notNull[1]!]: ['This field may not be null.'] });
   if (/FOREIGN KEY constraint failed/.test(message)) {
     return new ResourceError({ non_field_errors: ['A referenced object does not exist.'] });
   }

@@ -82,8 +82,29 @@ export const createStfFilesStore = (db: Db) =>
       workflow_status: { kind: 'text' },
       tf_count: { kind: 'int' },
     },
-    filters: ['stf_filename', 'run_number', 'status', 'workflow_id', 'run'],
+    filters: [
+      'stf_filename',
+      // The monitor filters through the linked run; our own agents also fill the run_number column.
+      {
+        name: 'run_number',
+        kind: 'int',
+        where:
+          'run_number = @run_number OR run IN (SELECT run_id FROM runs WHERE run_number = @run_number)',
+        pattern: /^\d+$/,
+        invalid: 'must be an integer run number',
+      },
+      'status',
+      {
+        name: 'workflow_id',
+        kind: 'text',
+        where: 'workflow_id = @workflow_id',
+        pattern: /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i,
+        invalid: "must be a UUID; to select a workflow's files filter by run_number/status",
+      },
+      'run',
+    ],
     order: 'created_at DESC, file_id',
+    apiOrder: 'rowid',
     createdAt: 'created_at',
   });
 
@@ -104,8 +125,15 @@ export const createFastmonFilesStore = (db: Db) =>
       created_at: { kind: 'time', readOnly: true },
       updated_at: { kind: 'time', readOnly: true },
     },
-    filters: ['stf_file', 'tf_filename', 'status'],
+    filters: [
+      'stf_file',
+      'tf_filename',
+      // `stf_file` holds the STF file name (the monitor's slug), so this is the parent's name.
+      { name: 'stf_filename', kind: 'text', where: 'stf_file = @stf_filename' },
+      'status',
+    ],
     order: 'created_at DESC, tf_file_id',
+    apiOrder: 'rowid',
     createdAt: 'created_at',
     updatedAt: 'updated_at',
   });
@@ -130,7 +158,31 @@ export const createTfSlicesStore = (db: Db) =>
       created_at: { kind: 'time', readOnly: true },
       updated_at: { kind: 'time', readOnly: true },
     },
-    filters: ['fastmon_file', 'run_number', 'status'],
+    filters: [
+      'id',
+      'fastmon_file',
+      {
+        name: 'fastmon_file_id',
+        kind: 'text',
+        where:
+          'fastmon_file IN (SELECT tf_filename FROM fastmon_files WHERE tf_file_id = @fastmon_file_id)',
+      },
+      'run_number',
+      'status',
+      {
+        name: 'fastmon_file__stf_file__stf_filename',
+        kind: 'text',
+        where:
+          'fastmon_file IN (SELECT tf_filename FROM fastmon_files WHERE stf_file = @fastmon_file__stf_file__stf_filename)',
+      },
+      'assigned_worker',
+      {
+        name: 'fastmon_file__tf_filename',
+        kind: 'text',
+        where: 'fastmon_file = @fastmon_file__tf_filename',
+      },
+      'slice_id',
+    ],
     order: 'id',
     createdAt: 'created_at',
     updatedAt: 'updated_at',

@@ -52,6 +52,8 @@ export interface WorkflowMessageQuery {
   until?: string;
   limit?: number;
   offset?: number;
+  /** Oldest first (the monitor's order for one execution's messages); newest first otherwise. */
+  oldestFirst?: boolean;
 }
 
 type Row = Omit<WorkflowMessageRecord, 'message_content'> & { message_content: string };
@@ -89,7 +91,7 @@ export function createWorkflowMessagesStore(db: Db) {
       return { ...msg, id: Number(info.lastInsertRowid), message_id: messageId, sent_at: now };
     },
 
-    /** Newest first. */
+    /** Newest first unless `oldestFirst`. */
     query(q: WorkflowMessageQuery = {}): { items: WorkflowMessageRecord[]; total: number } {
       const where = new Where()
         .eq('message_type', q.messageType)
@@ -102,7 +104,7 @@ export function createWorkflowMessagesStore(db: Db) {
       const { items, total } = selectPage<Row>(db, {
         table: 'workflow_messages',
         where,
-        order: 'id DESC',
+        order: q.oldestFirst ? 'id' : 'id DESC',
         limit: q.limit ?? 100,
         offset: q.offset,
       });

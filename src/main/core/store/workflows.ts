@@ -54,6 +54,22 @@ export const workflowMigrations: Migration[] = [
       event_data TEXT
     );`,
   },
+  {
+    // The monitor's SystemStateEvent allows a null substate; SQLite cannot relax NOT NULL in place.
+    id: 'workflows-002-state-event-substate-nullable',
+    up: `CREATE TABLE system_state_events_new (
+      event_id INTEGER PRIMARY KEY AUTOINCREMENT,
+      timestamp TEXT NOT NULL,
+      run_number INTEGER,
+      event_type TEXT NOT NULL,
+      state TEXT NOT NULL DEFAULT '',
+      substate TEXT DEFAULT '',
+      event_data TEXT
+    );
+    INSERT INTO system_state_events_new SELECT * FROM system_state_events;
+    DROP TABLE system_state_events;
+    ALTER TABLE system_state_events_new RENAME TO system_state_events;`,
+  },
 ];
 
 export const createWorkflowDefinitionsStore = (db: Db) =>
@@ -125,10 +141,11 @@ export const createSystemStateEventsStore = (db: Db) =>
       timestamp: { kind: 'time', required: true },
       run_number: { kind: 'int' },
       event_type: { kind: 'text', required: true },
-      state: { kind: 'text', default: '' },
+      state: { kind: 'text', default: '', notNull: true },
       substate: { kind: 'text', default: '' },
       event_data: { kind: 'json' },
     },
-    filters: ['run_number', 'event_type'],
+    filters: ['run_number', 'event_type', 'state'],
     order: 'event_id DESC',
+    apiOrder: 'event_id',
   });

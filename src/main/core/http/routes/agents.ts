@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { drfBool, drfInt } from '../../store/drf-fields.js';
 import { AGENT_STATUSES, OPERATIONAL_STATES } from '../../../../shared/agent.js';
 import type { HeartbeatService } from '../../monitor/heartbeat-service.js';
 import type { AgentsStore } from '../../store/agents.js';
@@ -27,8 +28,8 @@ const agentWriteSchema = z.object({
   status: z.enum(AGENT_STATUSES),
   description: z.string().optional(),
   agent_url: z.string().max(200).nullable().optional(),
-  workflow_enabled: z.boolean().optional(),
-  pid: z.number().int().nullable().optional(),
+  workflow_enabled: drfBool().optional(),
+  pid: drfInt().nullable().optional(),
   hostname: z.string().max(100).nullable().optional(),
   operational_state: z.enum(OPERATIONAL_STATES).optional(),
   namespace: z.string().max(100).nullable().optional(),

@@ -79,6 +79,7 @@ export function addMonitorApiRoutes(
       namespace: q('namespace'),
       executionId: q('execution_id'),
       runId: q('run_id'),
+      oldestFirst: !!q('execution_id'),
       limit: page.limit ?? 1000,
       offset: page.offset,
     });

@@ -26,7 +26,7 @@ export function addResourceRoutes(
 
   router.add('GET', `${base}/`, (req) => {
     const page = listPage(req.query);
-    const { items, total } = resource.list(queryFilters(req.query), page.limit, page.offset);
+    const { items, total } = resource.list(queryFilters(req.query), page.limit, page.offset, true);
     return { status: 200, body: listBody(items, total, page, req.path) };
   });
   router.add('GET', `${base}/:key/`, (req) => {
