@@ -19,6 +19,7 @@ import type { Store } from '../store/index.js';
 import type { StfStageInput } from '../store/stf-progress.js';
 import { nowIso } from '../time.js';
 import { createProblemCounter, type RecorderProblem } from './problem-counter.js';
+import { announceRuns } from '../monitor/run-records.js';
 import { applyRunLifecycle, type LifecycleInput } from './run-lifecycle.js';
 
 /**
@@ -101,6 +102,8 @@ interface BatchResult {
   stored: StoredWorkflowMessage[];
   heartbeats: HeartbeatTask[];
   runs: Set<number>;
+  createdRuns: number[];
+  endedRuns: number[];
   problems: [RecorderProblem, string][];
 }
 
@@ -247,7 +250,9 @@ export function createRecorder(opts: RecorderOptions): Recorder {
         runConditions:
           m.msg_type === 'run_imminent' && isObject(m.run_conditions) ? m.run_conditions : null,
       };
-      applyRunLifecycle(store, lifecycle, at);
+      const change = applyRunLifecycle(store, lifecycle, at);
+      if (change.created) out.createdRuns.push(runNumber);
+      if (change.ended) out.endedRuns.push(runNumber);
       out.runs.add(runNumber);
       return;
     }
@@ -285,7 +290,14 @@ export function createRecorder(opts: RecorderOptions): Recorder {
   }
 
   const storeBatch = store.db.transaction((batch: Queued[]): BatchResult => {
-    const out: BatchResult = { stored: [], heartbeats: [], runs: new Set(), problems: [] };
+    const out: BatchResult = {
+      stored: [],
+      heartbeats: [],
+      runs: new Set(),
+      createdRuns: [],
+      endedRuns: [],
+      problems: [],
+    };
     for (const item of batch) {
       // A statement that fails only undoes itself; the rest of the batch still commits.
       try {
@@ -364,10 +376,12 @@ export function createRecorder(opts: RecorderOptions): Recorder {
     for (const [reason, detail] of result.problems) problems.add(reason, detail);
     for (const task of result.heartbeats) runHeartbeat(task);
     for (const message of result.stored) bus.emit('workflow.message', { message });
+    announceRuns(bus, store, 'run.created', result.createdRuns);
     if (result.runs.size) {
       const at = nowIso();
       for (const run of result.runs) bus.emit('run.progress', progressOf(run, at));
     }
+    announceRuns(bus, store, 'run.ended', result.endedRuns);
     if (queue.length) schedule();
     else settle();
   }

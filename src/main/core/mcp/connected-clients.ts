@@ -1,12 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { McpConnectedClient } from '../../../shared/mcp-activity.js';
 import type { EventBus } from '../events.js';
 
-export interface McpConnectedClient {
-  id: string;
-  name: string;
-  transport: string;
-  since: string;
-}
+export type { McpConnectedClient };
 
 /**
  * The MCP clients holding a connection (WebSocket, and the stdio bridge over it). A client's name

@@ -107,7 +107,7 @@ export function createMcpServerFactory(deps: McpDeps): McpServerFactory {
           error: entry.error,
           durationMs: Math.round(entry.durationMs * 1000) / 1000,
         });
-        deps.bus.emit('mcp.activity', { record: row });
+        deps.bus.emit('mcp.activity', row);
       } catch (err) {
         log.error('could not record an MCP tool call', err);
       }

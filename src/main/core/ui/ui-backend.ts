@@ -15,24 +15,7 @@ export interface UiBackend {
 /** Connects the UI's commands to the supervisor, the broker and the stores. */
 export function registerUiBackend(ui: UiChannel, b: UiBackend) {
   const { supervisor: sup, store, config } = b;
-  const startedAt = (uptime: number | null) =>
-    uptime === null ? null : new Date(Date.now() - uptime * 1000).toISOString();
-  ui.setProcessProvider(() =>
-    sup.list().map((p) => ({
-      name: p.name,
-      state: p.state,
-      pid: p.pid,
-      startedAt: startedAt(p.uptimeSeconds),
-      restarts:
-        store.processes
-          .transitions({ program: p.name, limit: 1000 })
-          .filter((t) => t.to_state === 'STARTING').length - 1,
-      exitCode: p.exitCode,
-      reason: p.reason,
-      cpuPercent: p.cpuPercent,
-      rssBytes: p.rssBytes,
-    })),
-  );
+  ui.setProcessProvider(() => sup.list());
   // The UI names a fleet row by its agent's instance name; a supervised program is found by the agent's pid.
   const programOf = (target: string) => {
     if (sup.get(target)) return target;

@@ -2,7 +2,7 @@ import type { Router } from '../router.js';
 import { HttpError } from '../http-error.js';
 import { OutputQueryError, type OutputStream } from '../../store/process-output.js';
 import { FleetError } from '../../supervisor/fleet.js';
-import { ProcessCommandError } from '../../supervisor/process-slot.js';
+import { ProcessCommandError } from '../../supervisor/slot-types.js';
 import { type Supervisor, UnknownTargetError } from '../../supervisor/supervisor.js';
 
 /** Maps supervisor failures to HTTP answers the UI and CLI can show as they are. */
