@@ -1,5 +1,7 @@
 import { create } from 'zustand';
 import type { AppLogRecord } from '../../../shared/app-log';
+import type { ProcessTransition } from '../../../shared/core-events';
+import type { RunProgress } from '../../../shared/workflow-messages';
 import {
   type ConfigSummary,
   eventPayloadSchemas,
@@ -13,6 +15,7 @@ import {
   type Snapshot,
   type UiEventName,
   type UiEventPayload,
+  type WorkflowExecution,
   type WorkflowMessage,
 } from '../../../shared/ui-protocol';
 import { OutputBuffer } from './output-buffer';
@@ -32,9 +35,20 @@ export interface ProcessHistoryEntry {
   detail: string;
 }
 
-export interface RunProgress {
-  state?: string;
-  stages?: Record<string, { done: number; total: number | null }>;
+/** STFs that reached each pipeline stage, keyed as the Runs view draws the stages. */
+export type RunStageCounts = Record<
+  'daq' | 'data' | 'processing' | 'fastmon',
+  { done: number; total: number | null }
+>;
+
+export function runStageCounts(p: RunProgress): RunStageCounts {
+  const stage = (done: number) => ({ done, total: null });
+  return {
+    daq: stage(p.stf.generated),
+    data: stage(p.stf.ready),
+    processing: stage(p.stf.processed),
+    fastmon: stage(p.stf.fastmon),
+  };
 }
 
 const HEARTBEAT_CAP = 5000;
@@ -67,6 +81,7 @@ export interface UiState {
   logs: AppLogRecord[];
   runs: RunSummary[];
   runProgress: Record<number, RunProgress>;
+  executions: Record<string, WorkflowExecution>;
   messages: WorkflowMessage[];
   outputs: Record<string, OutputBuffer>;
   /** Bumped whenever a buffer in `outputs` grows; buffers are mutated in place (100,000 lines). */
@@ -101,6 +116,7 @@ const initial: UiState = {
   logs: [],
   runs: [],
   runProgress: {},
+  executions: {},
   messages: [],
   outputs: {},
   outputVersion: 0,
@@ -158,8 +174,43 @@ export function applySnapshot(snap: Snapshot) {
     heartbeats: snap.heartbeats,
     logs: snap.logs,
     runs: snap.runs,
+    executions: Object.fromEntries(snap.executions.map((e) => [e.execution_id, e])),
     messages: snap.messages,
   }));
+}
+
+/** A run's row after an event: replaced in place, or added first (the list is newest first). */
+function upsertRun(runs: RunSummary[], run: RunSummary): RunSummary[] {
+  const i = runs.findIndex((r) => r.run_number === run.run_number);
+  if (i < 0) return [run, ...runs];
+  const next = runs.slice();
+  next[i] = run;
+  return next;
+}
+
+/** A program's info after one of its transitions (a program first seen gets what is known). */
+function applyTransition(prev: ProcessInfo | undefined, t: ProcessTransition): ProcessInfo {
+  const running = t.to === 'STARTING' || t.to === 'RUNNING' || t.to === 'STOPPING';
+  const started = t.to === 'STARTING';
+  return {
+    groups: [],
+    uptimeSeconds: null,
+    signal: null,
+    cpuPercent: null,
+    rssBytes: null,
+    logFile: null,
+    command: '',
+    ...prev,
+    name: t.name,
+    program: t.program,
+    state: t.to,
+    pid: running ? t.pid : null,
+    since: t.at,
+    startedAt: started ? t.at : running ? (prev?.startedAt ?? t.at) : null,
+    restarts: started && prev?.since ? (prev.restarts ?? 0) + 1 : (prev?.restarts ?? 0),
+    exitCode: t.exitCode,
+    reason: t.reason,
+  };
 }
 
 interface Alert {
@@ -239,20 +290,20 @@ export function applyEvents(events: { name: string; payload: unknown }[]) {
           const procs = mutProcesses();
           const prev = procs[p.name];
           if (!prev) fleetChanged = true;
-          procs[p.name] = { ...prev, ...p };
-          if (prev?.state !== p.state) {
+          procs[p.name] = applyTransition(prev, p);
+          if (prev?.state !== p.to) {
             addHistory(p.name, {
-              at: p.at ?? new Date().toISOString(),
-              state: p.state,
+              at: p.at,
+              state: p.to,
               detail: [
                 p.pid ? `pid ${p.pid}` : '',
-                p.exitCode !== undefined && p.exitCode !== null ? `exit ${p.exitCode}` : '',
+                p.exitCode !== null ? `exit ${p.exitCode}` : '',
                 p.reason ?? '',
               ]
                 .filter(Boolean)
                 .join(', '),
             });
-            if (p.state === 'FATAL')
+            if (p.to === 'FATAL')
               alerts.push({
                 title: `${p.name} is FATAL`,
                 body: p.reason ?? 'It could not be started and will not be retried.',
@@ -263,8 +314,11 @@ export function applyEvents(events: { name: string; payload: unknown }[]) {
         case 'process.metrics': {
           const p = parsed.data as UiEventPayload<'process.metrics'>;
           const procs = mutProcesses();
-          const prev = procs[p.name];
-          if (prev) procs[p.name] = { ...prev, cpuPercent: p.cpuPercent, rssBytes: p.rssBytes };
+          for (const m of p.processes) {
+            const prev = procs[m.name];
+            if (prev && prev.pid === m.pid)
+              procs[m.name] = { ...prev, cpuPercent: m.cpuPercent, rssBytes: m.rssBytes };
+          }
           break;
         }
         case 'process.output': {
@@ -279,11 +333,31 @@ export function applyEvents(events: { name: string; payload: unknown }[]) {
         case 'workflow.message':
           messages.push((parsed.data as UiEventPayload<'workflow.message'>).message);
           break;
+        case 'run.created':
+        case 'run.ended': {
+          const p = parsed.data as UiEventPayload<'run.created'>;
+          next.runs = upsertRun(next.runs ?? s.runs, p.run);
+          break;
+        }
         case 'run.progress': {
           const p = parsed.data as UiEventPayload<'run.progress'>;
-          next.runProgress = {
-            ...(next.runProgress ?? s.runProgress),
-            [p.runNumber]: { state: p.state, stages: p.stages },
+          next.runProgress = { ...(next.runProgress ?? s.runProgress), [p.runNumber]: p };
+          const runs = next.runs ?? s.runs;
+          const row = runs.find((r) => r.run_number === p.runNumber);
+          if (row && (row.state !== p.state || row.phase !== p.phase))
+            next.runs = upsertRun(runs, {
+              ...row,
+              state: p.state,
+              phase: p.phase,
+              substate: p.substate,
+            });
+          break;
+        }
+        case 'execution.state': {
+          const p = parsed.data as UiEventPayload<'execution.state'>;
+          next.executions = {
+            ...(next.executions ?? s.executions),
+            [p.execution.execution_id]: p.execution,
           };
           break;
         }
@@ -295,6 +369,10 @@ export function applyEvents(events: { name: string; payload: unknown }[]) {
           break;
         case 'core.state':
           break;
+        default: {
+          const unhandled: never = name;
+          void unhandled;
+        }
       }
     }
     if (agents) next.agents = agents;

@@ -3,11 +3,11 @@ import type { WorkflowMessage } from '../../../shared/ui-protocol';
 import { formatDateTime, formatTime } from '../format';
 import { href } from '../route';
 import { sendCommand } from '../store/socket';
-import { useUi } from '../store/ui-store';
+import { type RunStageCounts, runStageCounts, useUi } from '../store/ui-store';
 import { StartRunDialog } from './start-run-dialog';
 
 interface Stage {
-  key: string;
+  key: keyof RunStageCounts;
   label: string;
   /** Message types that count one STF through this stage. */
   types: string[];
@@ -161,7 +161,7 @@ function RunDetail({ run }: { run: number }) {
       <h2>Run {run}</h2>
       <ol className="pipeline" aria-label="Pipeline">
         {STAGES.map((stage) => {
-          const p = progress?.stages?.[stage.key];
+          const p = progress ? runStageCounts(progress)[stage.key] : undefined;
           const done = p?.done ?? counts[stage.key] ?? 0;
           const of = p?.total ?? total ?? (stage.key === 'daq' ? null : counts.daq || null);
           const pct = of ? Math.min(100, (done / of) * 100) : 0;
