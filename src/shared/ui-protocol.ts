@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { agentRecordSchema, livenessSchema } from './agent.js';
 import { appLogRecordSchema } from './app-log.js';
+import { brokerStateSchema } from './broker-state.js';
 import {
   coreEventSchemas,
   heartbeatEntrySchema,
@@ -166,6 +167,8 @@ export const snapshotSchema = z.object({
   logs: z.array(appLogRecordSchema),
   runs: z.array(runSummarySchema),
   executions: z.array(workflowExecutionSchema).default([]),
+  /** The broker's last reported state (later changes arrive as `broker.state` events). */
+  broker: brokerStateSchema.nullable().default(null),
   messages: z.array(workflowMessageSchema),
   /** null: no supervisor in this build. */
   processes: z.array(processInfoSchema).nullable(),

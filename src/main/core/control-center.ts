@@ -242,7 +242,15 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
     });
     cleanups.push(() => http.close());
 
-    const ui = createUiChannel({ bus, store, config, http, startedAt, log: log.child('ui') });
+    const ui = createUiChannel({
+      bus,
+      store,
+      config,
+      http,
+      startedAt,
+      log: log.child('ui'),
+      brokerState: () => brokerState,
+    });
     const settings = createSettings(config);
     ui.registerCommand('settings.get', () => settings.get());
     ui.registerCommand('settings.set', (a) => settings.set(a.values));

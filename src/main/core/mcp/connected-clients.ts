@@ -23,6 +23,8 @@ export function createConnectedClients(bus: EventBus) {
   const announce = () => bus.emit('mcp.clients', { clients: list() });
   return {
     list,
+    /** A client's name became known: the list goes out again. */
+    renamed: announce,
     /** Registers a connection; the returned function removes it. */
     add(transport: string, name: () => string | undefined): () => void {
       const id = randomUUID();

@@ -165,6 +165,7 @@ export function createMcpServerFactory(deps: McpDeps): McpServerFactory {
         const disposers: (() => void)[] = [
           connected.add(transport, () => wsTransport.client?.name),
         ];
+        wsTransport.onClientNamed = () => connected.renamed();
         return {
           factory: (ctx) => {
             const built = build({

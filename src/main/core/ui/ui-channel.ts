@@ -13,6 +13,7 @@ import {
   type UiCommandName,
   type UiCommandParsedArgs,
 } from '../../../shared/ui-protocol.js';
+import type { BrokerState } from '../../../shared/broker-state.js';
 import type { Config } from '../config.js';
 import type { EventBus } from '../events.js';
 import type { HttpServer } from '../http/server.js';
@@ -32,6 +33,8 @@ export interface UiChannelOptions {
   http: HttpServer;
   startedAt: string;
   log: Logger;
+  /** The broker's current state, for the snapshot. */
+  brokerState?: () => BrokerState;
   /** Bytes queued in a client's socket beyond which it is "too slow": events drop, then resync. */
   maxBufferedBytes?: number;
   /** Events waiting for one flush beyond which the same happens. */
@@ -102,6 +105,7 @@ export function createUiChannel(opts: UiChannelOptions) {
       runs: runSummaries(store, store.runs.list({}, 100).items),
       executions: store.workflowExecutions.list({}, 50).items.map(workflowExecutionOf),
       messages: store.workflowMessages.query({ limit: 300 }).items.reverse(),
+      broker: opts.brokerState?.() ?? null,
       processes: processes ? processes() : null,
       commands: [...handlers.keys()],
     };

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
-import type { AppLogRecord } from '../../../shared/app-log';
-import type { ProcessTransition } from '../../../shared/core-events';
-import type { RunProgress } from '../../../shared/workflow-messages';
+import type { AppLogRecord } from '../../../shared/app-log.js';
+import type { ProcessTransition } from '../../../shared/core-events.js';
+import type { RunProgress } from '../../../shared/workflow-messages.js';
 import {
   type ConfigSummary,
   eventPayloadSchemas,
@@ -17,8 +17,8 @@ import {
   type UiEventPayload,
   type WorkflowExecution,
   type WorkflowMessage,
-} from '../../../shared/ui-protocol';
-import { OutputBuffer } from './output-buffer';
+} from '../../../shared/ui-protocol.js';
+import { OutputBuffer } from './output-buffer.js';
 
 export type ConnectionState = 'connecting' | 'open' | 'lost';
 
@@ -174,6 +174,7 @@ export function applySnapshot(snap: Snapshot) {
     heartbeats: snap.heartbeats,
     logs: snap.logs,
     runs: snap.runs,
+    broker: snap.broker,
     executions: Object.fromEntries(snap.executions.map((e) => [e.execution_id, e])),
     messages: snap.messages,
   }));
