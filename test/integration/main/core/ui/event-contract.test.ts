@@ -37,7 +37,7 @@ describe(
     let brokerCore: TestCore;
     let t: TestCore;
     let ws: WebSocket;
-    let stomp: StompTestClient;
+    let stomp: StompTestClient | undefined;
     let mcp: Client | undefined;
     const received = new Map<string, number>();
     const notifications: string[] = [];
@@ -97,6 +97,10 @@ describe(
     }, 60_000);
 
     const ui = () => useUi.getState();
+    const publish = (destination: string, body: string) => {
+      if (!stomp) throw new Error('the STOMP client is disconnected');
+      return stomp.send(destination, body);
+    };
 
     it('applies a REST heartbeat: agent row and heartbeat entry', async () => {
       const res = await t.api('/api/systemagents/heartbeat/', {
@@ -132,7 +136,7 @@ describe(
     });
 
     it('applies a STOMP heartbeat from the broker', async () => {
-      await stomp.send(
+      await publish(
         '/topic/swf.heartbeat',
         JSON.stringify({
           msg_type: 'heartbeat',
@@ -169,7 +173,7 @@ describe(
       );
       const endIndex = messages.findIndex((m) => m.body.msg_type === 'end_run');
       for (const m of messages.slice(0, endIndex))
-        await stomp.send(m.destination, JSON.stringify(m.body));
+        await publish(m.destination, JSON.stringify(m.body));
       const run = await waitFor('the new run in the Runs list', () =>
         ui().runs.find((r) => r.run_number === runNumber),
       );
@@ -181,7 +185,7 @@ describe(
       expect(ui().messages.some((m) => m.run_id === String(runNumber))).toBe(true);
 
       for (const m of messages.slice(endIndex))
-        await stomp.send(m.destination, JSON.stringify(m.body));
+        await publish(m.destination, JSON.stringify(m.body));
       const ended = await waitFor('the run ended in the Runs list', () =>
         ui().runs.find((r) => r.run_number === runNumber && r.end_time !== null),
       );
@@ -233,6 +237,8 @@ describe(
     });
 
     it('a broker that goes away is shown as reconnecting', async () => {
+      await stomp?.disconnect();
+      stomp = undefined;
       await brokerCore.core.stop();
       await waitFor('broker reconnecting', () => ui().broker?.state === 'reconnecting');
     });
