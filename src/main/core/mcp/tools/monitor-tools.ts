@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { programOfAgent } from '../../../../shared/agent-program.js';
 import { agentRecordSchema, type AgentRecord } from '../../../../shared/agent.js';
 import { appLogRecordSchema } from '../../../../shared/app-log.js';
 import { livenessOf } from '../../monitor/liveness.js';
@@ -168,7 +169,7 @@ export function monitorTools(deps: McpDeps): AnyToolDef[] {
       let proc = null;
       const pc = deps.processControl;
       if (pc) {
-        const info = (await pc.list()).find((p) => p.name === agent.instance_name);
+        const info = programOfAgent(agent.instance_name, agent.pid, await pc.list());
         if (info) {
           const history = pc.history ? await pc.history(info.name, 20) : [];
           proc = {
