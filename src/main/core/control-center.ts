@@ -6,7 +6,7 @@ import { createExternalBrokerClient, type ExternalBrokerClient } from './broker/
 import { createRecorder, wireRecorder, type Recorder } from './broker/recorder.js';
 import type { Config } from './config.js';
 import { EventBus } from './events.js';
-import { Router } from './http/router.js';
+import { HttpRouter } from './http/router.js';
 import { addControlCenterRoutes } from './http/routes/control-center-api.js';
 import { addMonitorApiRoutes } from './http/routes/monitor-api.js';
 import { type HttpServer, startHttpServer } from './http/server.js';
@@ -216,7 +216,7 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
     }
 
     const startedAt = new Date().toISOString();
-    const router = new Router();
+    const router = new HttpRouter();
     addMonitorApiRoutes(router, store, heartbeats, bus);
     // The supervisor is created once the port is known (agents get the URL); until then the
     // status lists no processes and its routes do not exist yet.

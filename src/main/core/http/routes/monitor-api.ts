@@ -5,7 +5,7 @@ import { runSummaryOf, workflowExecutionOf } from '../../monitor/run-records.js'
 import type { Store } from '../../store/index.js';
 import { ResourceError } from '../../store/resource.js';
 import { nowIso } from '../../time.js';
-import type { Router } from '../router.js';
+import type { HttpRouter } from '../router.js';
 import { addAgentRoutes } from './agents.js';
 import { listBody, listPage } from './list-response.js';
 import { addLogRoutes } from './logs.js';
@@ -20,7 +20,7 @@ const ensureNamespaceSchema = z.object({
 
 /** Every swf-monitor endpoint the agents and tools call (reference §5.1), on one router. */
 export function addMonitorApiRoutes(
-  router: Router,
+  router: HttpRouter,
   store: Store,
   heartbeats: HeartbeatService,
   bus: EventBus,

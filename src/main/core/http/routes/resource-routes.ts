@@ -1,6 +1,6 @@
 import type { Resource, Row } from '../../store/resource.js';
 import { nowIso } from '../../time.js';
-import type { Router } from '../router.js';
+import type { HttpRouter } from '../router.js';
 import { listBody, listPage, queryFilters } from './list-response.js';
 
 const NOT_FOUND = { status: 404, body: { detail: 'No object matches the given query.' } };
@@ -15,7 +15,7 @@ export interface ResourceRouteOptions {
 
 /** A DRF ModelViewSet: list, create, retrieve, update, partial update, destroy. */
 export function addResourceRoutes(
-  router: Router,
+  router: HttpRouter,
   base: string,
   resource: Resource,
   opts: ResourceRouteOptions = {},
