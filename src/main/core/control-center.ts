@@ -17,7 +17,8 @@ import type { MessageSender, ProcessControl } from './mcp/ports.js';
 import { createHeartbeatService, type HeartbeatService } from './monitor/heartbeat-service.js';
 import { createLivenessTracker, type LivenessTracker } from './monitor/liveness.js';
 import { openStore, type Store } from './store/index.js';
-import { prune, type RetentionRule } from './store/retention.js';
+import { prune } from './store/retention.js';
+import { retentionRules } from './store/retention-rules.js';
 import { addProcessRoutes } from './http/routes/processes.js';
 import { brokerEndpoint, buildAgentEnv } from './supervisor/agent-env.js';
 import { defaultAgentResolver } from './supervisor/agent-resolver.js';
@@ -137,45 +138,7 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
       brokerClient.start();
     }
 
-    const retention: RetentionRule[] = [
-      {
-        table: 'heartbeats',
-        timeColumn: 'at',
-        maxAgeDays: config.retention.heartbeatMaxAgeDays,
-        maxRows: config.retention.heartbeatMaxRows,
-      },
-      {
-        table: 'app_logs',
-        timeColumn: 'received_at',
-        maxAgeDays: config.retention.logMaxAgeDays,
-        maxRows: config.retention.logMaxRows,
-      },
-      // Supervisor history: output is also capped per process by its store module.
-      {
-        table: 'process_output',
-        timeColumn: 'at',
-        maxAgeDays: config.retention.logMaxAgeDays,
-        maxRows: config.retention.logMaxRows,
-      },
-      {
-        table: 'process_transitions',
-        timeColumn: 'at',
-        maxAgeDays: config.retention.logMaxAgeDays,
-        maxRows: config.retention.logMaxRows,
-      },
-      {
-        table: 'workflow_messages',
-        timeColumn: 'sent_at',
-        maxAgeDays: config.retention.messageMaxAgeDays,
-        maxRows: config.retention.messageMaxRows,
-      },
-      {
-        table: 'mcp_audit',
-        timeColumn: 'at',
-        maxAgeDays: config.retention.logMaxAgeDays,
-        maxRows: config.retention.logMaxRows,
-      },
-    ];
+    const retention = retentionRules(config);
     let pruning: Promise<{ table: string; deleted: number }[]> | undefined;
     const pruneNow = () => {
       pruning ??= prune(store.db, retention, config.retention.pruneBatchRows).finally(

@@ -1,6 +1,5 @@
 import { create } from 'zustand';
 import type { AppLogRecord } from '../../../shared/app-log.js';
-import type { ProcessTransition } from '../../../shared/core-events.js';
 import type { RunProgress } from '../../../shared/workflow-messages.js';
 import {
   type ConfigSummary,
@@ -19,6 +18,15 @@ import {
   type WorkflowMessage,
 } from '../../../shared/ui-protocol.js';
 import { OutputBuffer } from './output-buffer.js';
+import {
+  type Alert,
+  applyTransition,
+  historyEntry,
+  summariseAlerts,
+  upsertRun,
+} from './record-updates.js';
+
+export { type RunStageCounts, runStageCounts } from './record-updates.js';
 
 export type ConnectionState = 'connecting' | 'open' | 'lost';
 
@@ -33,22 +41,6 @@ export interface ProcessHistoryEntry {
   at: string;
   state: string;
   detail: string;
-}
-
-/** STFs that reached each pipeline stage, keyed as the Runs view draws the stages. */
-export type RunStageCounts = Record<
-  'daq' | 'data' | 'processing' | 'fastmon',
-  { done: number; total: number | null }
->;
-
-export function runStageCounts(p: RunProgress): RunStageCounts {
-  const stage = (done: number) => ({ done, total: null });
-  return {
-    daq: stage(p.stf.generated),
-    data: stage(p.stf.ready),
-    processing: stage(p.stf.processed),
-    fastmon: stage(p.stf.fastmon),
-  };
 }
 
 const HEARTBEAT_CAP = 5000;
@@ -180,45 +172,6 @@ export function applySnapshot(snap: Snapshot) {
   }));
 }
 
-/** A run's row after an event: replaced in place, or added first (the list is newest first). */
-function upsertRun(runs: RunSummary[], run: RunSummary): RunSummary[] {
-  const i = runs.findIndex((r) => r.run_number === run.run_number);
-  if (i < 0) return [run, ...runs];
-  const next = runs.slice();
-  next[i] = run;
-  return next;
-}
-
-/** A program's info after one of its transitions (a program first seen gets what is known). */
-function applyTransition(prev: ProcessInfo | undefined, t: ProcessTransition): ProcessInfo {
-  const running = t.to === 'STARTING' || t.to === 'RUNNING' || t.to === 'STOPPING';
-  const started = t.to === 'STARTING';
-  return {
-    groups: [],
-    uptimeSeconds: null,
-    signal: null,
-    cpuPercent: null,
-    rssBytes: null,
-    logFile: null,
-    command: '',
-    ...prev,
-    name: t.name,
-    program: t.program,
-    state: t.to,
-    pid: running ? t.pid : null,
-    since: t.at,
-    startedAt: started ? t.at : running ? (prev?.startedAt ?? t.at) : null,
-    restarts: started && prev?.since ? (prev.restarts ?? 0) + 1 : (prev?.restarts ?? 0),
-    exitCode: t.exitCode,
-    reason: t.reason,
-  };
-}
-
-interface Alert {
-  title: string;
-  body: string;
-}
-
 /** Applies one frame's worth of events in a single state update (one render per frame). */
 export function applyEvents(events: { name: string; payload: unknown }[]) {
   if (events.length === 0) return;
@@ -293,17 +246,7 @@ export function applyEvents(events: { name: string; payload: unknown }[]) {
           if (!prev) fleetChanged = true;
           procs[p.name] = applyTransition(prev, p);
           if (prev?.state !== p.to) {
-            addHistory(p.name, {
-              at: p.at,
-              state: p.to,
-              detail: [
-                p.pid ? `pid ${p.pid}` : '',
-                p.exitCode !== null ? `exit ${p.exitCode}` : '',
-                p.reason ?? '',
-              ]
-                .filter(Boolean)
-                .join(', '),
-            });
+            addHistory(p.name, historyEntry(p));
             if (p.to === 'FATAL')
               alerts.push({
                 title: `${p.name} is FATAL`,
@@ -388,16 +331,7 @@ export function applyEvents(events: { name: string; payload: unknown }[]) {
     if (bad) next.badEvents = s.badEvents + bad;
     return next;
   });
-  // A mass failure (the broker went down, a laptop woke up) is one notification, not hundreds.
-  if (alerts.length > 3)
-    notifier(
-      `${alerts.length} agents need attention`,
-      alerts
-        .slice(0, 5)
-        .map((a) => a.title)
-        .join('; ') + (alerts.length > 5 ? '; …' : ''),
-    );
-  else for (const alert of alerts) notifier(alert.title, alert.body);
+  for (const alert of summariseAlerts(alerts)) notifier(alert.title, alert.body);
 }
 
 /** The buffer for one program's output, created on first use (mutated in place, see `outputVersion`). */
