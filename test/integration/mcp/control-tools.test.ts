@@ -110,7 +110,9 @@ describe.each([
         name: 'swf_start_agent',
         arguments: { name: 'daqsim-agent' },
       });
-      expect((started.structuredContent as { process: McpProcessInfo }).process.state).toBe('RUNNING');
+      expect((started.structuredContent as { process: McpProcessInfo }).process.state).toBe(
+        'RUNNING',
+      );
       const refused = await client.callTool({
         name: 'swf_start_agent',
         arguments: { name: 'rm -rf /' },
@@ -121,9 +123,9 @@ describe.each([
       );
       expect(pc.calls).not.toContain('start rm -rf /');
       const all = await client.callTool({ name: 'swf_stop_all_agents', arguments: {} });
-      expect((all.structuredContent as { items: McpProcessInfo[] }).items.map((p) => p.state)).toEqual(
-        ['STOPPED', 'STOPPED'],
-      );
+      expect(
+        (all.structuredContent as { items: McpProcessInfo[] }).items.map((p) => p.state),
+      ).toEqual(['STOPPED', 'STOPPED']);
       await client.callTool({ name: 'swf_restart_agent', arguments: { name: 'data-agent' } });
       expect(pc.calls.slice(-3)).toEqual([
         'stop daqsim-agent',

@@ -26,4 +26,3 @@ export interface SlotDeps {
 export class ProcessCommandError extends Error {
   override name = 'ProcessCommandError';
 }
-

@@ -17,9 +17,7 @@ const EMPTY: never[] = [];
 
 export function AgentView({ name }: { name: string }) {
   const agent = useUi((s) => s.agents[name]);
-  const proc = useUi((s) =>
-    programOfAgent(name, agent?.pid, Object.values(s.processes ?? {})),
-  );
+  const proc = useUi((s) => programOfAgent(name, agent?.pid, Object.values(s.processes ?? {})));
   const supervised = useUi((s) => s.processes !== null);
   const history = useUi((s) => s.processHistory[proc?.name ?? name] ?? EMPTY);
   // Only this agent's beats, compared item by item: other agents' heartbeats do not re-render.

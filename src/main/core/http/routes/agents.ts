@@ -50,7 +50,11 @@ function expectObject(body: unknown): void {
 
 const NOT_FOUND = { status: 404, body: { detail: 'No SystemAgent matches the given query.' } };
 
-export function addAgentRoutes(router: HttpRouter, agents: AgentsStore, heartbeats: HeartbeatService) {
+export function addAgentRoutes(
+  router: HttpRouter,
+  agents: AgentsStore,
+  heartbeats: HeartbeatService,
+) {
   // Upsert keyed by instance_name: 201 on first registration, 200 afterwards (reference §2.2).
   router.add('POST', '/api/systemagents/heartbeat/', async (req) => {
     expectObject(req.body);
