@@ -1,11 +1,25 @@
 import { z } from 'zod';
-import { agentRecordSchema, heartbeatSourceSchema, livenessSchema } from './agent.js';
+import { agentRecordSchema, livenessSchema } from './agent.js';
 import { appLogRecordSchema } from './app-log.js';
+import { brokerStateSchema } from './broker-state.js';
+import {
+  coreEventSchemas,
+  heartbeatEntrySchema,
+  runSummarySchema,
+  workflowExecutionSchema,
+} from './core-events.js';
+import { type McpAuditRecord } from './mcp-activity.js';
+import { processInfoSchema } from './process-info.js';
 import { storedWorkflowMessageSchema } from './workflow-messages.js';
 import { mcpBridgeLauncherSchema } from './mcp-client-configs.js';
 
+export { heartbeatEntrySchema, runSummarySchema, workflowExecutionSchema, processInfoSchema };
+export type { HeartbeatEntry, RunSummary, WorkflowExecution } from './core-events.js';
+export type { ProcessInfo, ProcessState } from './process-info.js';
+export { processStateSchema } from './process-info.js';
+
 /**
- * The `/ws/ui` protocol (DESIGN §3 "UI channel"): one JSON object per text frame.
+ * The `/ws/ui` protocol: one JSON object per text frame.
  * Server -> client: `snapshot` first (and again after a `resync`), then `event`s (batched as
  * `events`), and one `result` per `command`. Client -> server: `command` with an id.
  * Event payloads are validated per name on the client; an unknown name is ignored, a payload
@@ -17,56 +31,8 @@ export const UI_PROTOCOL_VERSION = 1;
 // ---------------------------------------------------------------------------------------------
 // Records carried in the snapshot and in events
 
-export const processStateSchema = z.enum([
-  'STOPPED',
-  'STARTING',
-  'RUNNING',
-  'BACKOFF',
-  'STOPPING',
-  'EXITED',
-  'FATAL',
-]);
-export type ProcessState = z.infer<typeof processStateSchema>;
-
-/** A supervised program as the supervisor reports it (absent until a supervisor exists). */
-export const processInfoSchema = z.object({
-  name: z.string(),
-  state: processStateSchema,
-  pid: z.number().int().nullable().optional(),
-  startedAt: z.string().nullable().optional(),
-  restarts: z.number().int().optional(),
-  exitCode: z.number().int().nullable().optional(),
-  reason: z.string().nullable().optional(),
-  cpuPercent: z.number().nullable().optional(),
-  rssBytes: z.number().nullable().optional(),
-});
-export type ProcessInfo = z.infer<typeof processInfoSchema>;
-
 export const fleetAgentSchema = agentRecordSchema.extend({ liveness: livenessSchema });
 export type FleetAgent = z.infer<typeof fleetAgentSchema>;
-
-export const heartbeatEntrySchema = z.object({
-  instanceName: z.string(),
-  status: z.string(),
-  operationalState: z.string().nullable(),
-  source: heartbeatSourceSchema,
-  at: z.string(),
-});
-export type HeartbeatEntry = z.infer<typeof heartbeatEntrySchema>;
-
-export const runSummarySchema = z.object({
-  run_id: z.number().int(),
-  run_number: z.number().int(),
-  start_time: z.string().nullable(),
-  end_time: z.string().nullable(),
-  run_conditions: z.unknown().nullable(),
-  state: z.string().nullable(),
-  phase: z.string().nullable(),
-  substate: z.string().nullable(),
-  stf_samples_received: z.number().int().nullable(),
-  slices_completed: z.number().int().nullable(),
-});
-export type RunSummary = z.infer<typeof runSummarySchema>;
 
 /** The stored message, as the recorder defines it (one definition for the core and the UI). */
 export const workflowMessageSchema = storedWorkflowMessageSchema;
@@ -82,18 +48,7 @@ export const outputLineSchema = z.object({
 });
 export type OutputLine = z.infer<typeof outputLineSchema>;
 
-export const mcpActivitySchema = z
-  .object({
-    at: z.string(),
-    client: z.string(),
-    tool: z.string(),
-    arguments: z.unknown().optional(),
-    outcome: z.enum(['ok', 'error']),
-    error: z.string().nullable().optional(),
-    durationMs: z.number().optional(),
-  })
-  .loose();
-export type McpActivity = z.infer<typeof mcpActivitySchema>;
+export type McpActivity = McpAuditRecord;
 
 export const configSummarySchema = z.object({
   namespace: z.string(),
@@ -111,59 +66,13 @@ export const configSummarySchema = z.object({
 export type ConfigSummary = z.infer<typeof configSummarySchema>;
 
 // ---------------------------------------------------------------------------------------------
-// Events: the core bus names, with the payload the renderer expects for each
+// Events: the core bus's events, with the bus's own payload schemas. Only process output differs
+// on the wire (its lines carry `text`, as `output.tail` answers); `src/main/core/ui/ui-events.ts`
+// is the one place that translates, and it is typed against these schemas.
 
 export const eventPayloadSchemas = {
-  'agent.changed': z.object({ agent: agentRecordSchema, created: z.boolean() }),
-  'agent.heartbeat': heartbeatEntrySchema,
-  'agent.liveness': z.object({
-    instanceName: z.string(),
-    liveness: livenessSchema,
-    markedExited: z.boolean(),
-  }),
-  'log.appended': z.object({ log: appLogRecordSchema }),
-  'core.state': z.object({ state: z.enum(['starting', 'running', 'stopping', 'stopped']) }),
-  // Supervisor (wired by the integrator): one program's state or metrics changed, or it printed.
-  'process.state': processInfoSchema.extend({ at: z.string().optional() }),
-  'process.metrics': z
-    .object({
-      name: z.string(),
-      pid: z.number().int().nullable().optional(),
-      cpuPercent: z.number().nullable(),
-      rssBytes: z.number().nullable(),
-    })
-    .loose(),
-  'process.output': z.object({ name: z.string(), lines: z.array(outputLineSchema) }).loose(),
-  // Broker and recorder.
-  'broker.state': z
-    .object({
-      state: z.string(),
-      mode: z.enum(['embedded', 'external']).optional(),
-      url: z.string().optional(),
-      error: z.string().nullable().optional(),
-    })
-    .loose(),
-  'workflow.message': z.object({ message: workflowMessageSchema }).loose(),
-  'run.progress': z
-    .object({
-      runNumber: z.number().int(),
-      executionId: z.string().nullable().optional(),
-      state: z.string().optional(),
-      stages: z
-        .record(
-          z.string(),
-          z.object({ done: z.number().int(), total: z.number().int().nullable() }).loose(),
-        )
-        .optional(),
-    })
-    .loose(),
-  // MCP: one tool call (audit), or the connected client list changed.
-  'mcp.activity': mcpActivitySchema,
-  'mcp.clients': z.object({
-    clients: z.array(
-      z.object({ id: z.string(), name: z.string(), transport: z.string(), since: z.string() }),
-    ),
-  }),
+  ...coreEventSchemas,
+  'process.output': z.object({ name: z.string(), lines: z.array(outputLineSchema) }),
 } as const;
 
 export type UiEventName = keyof typeof eventPayloadSchemas;
@@ -259,6 +168,9 @@ export const snapshotSchema = z.object({
   heartbeats: z.array(heartbeatEntrySchema),
   logs: z.array(appLogRecordSchema),
   runs: z.array(runSummarySchema),
+  executions: z.array(workflowExecutionSchema).default([]),
+  /** The broker's last reported state (later changes arrive as `broker.state` events). */
+  broker: brokerStateSchema.nullable().default(null),
   messages: z.array(workflowMessageSchema),
   /** null: no supervisor in this build. */
   processes: z.array(processInfoSchema).nullable(),

@@ -236,17 +236,24 @@ test.describe('events from backends not in this build', () => {
     await beat('processing-agent-1', 'processing');
     await expect(row(page, 'processing-agent-1')).toBeVisible();
     const startedAt = new Date(Date.now() - 65_000).toISOString();
-    await emit(page, 'process.state', {
-      name: 'processing-agent-1',
-      state: 'RUNNING',
-      pid: 5151,
-      startedAt,
-      restarts: 2,
-    });
+    const transition = (to: string, at: string, pid: number | null, reason: string | null) =>
+      emit(page, 'process.state', {
+        name: 'processing-agent-1',
+        program: 'processing-agent-1',
+        pid,
+        from: 'STARTING',
+        to,
+        exitCode: null,
+        signal: null,
+        reason,
+        at,
+      });
+    await transition('RUNNING', startedAt, 5151, null);
     await emit(page, 'process.metrics', {
-      name: 'processing-agent-1',
-      cpuPercent: 12.4,
-      rssBytes: 50 * 1024 * 1024,
+      at: new Date().toISOString(),
+      processes: [
+        { name: 'processing-agent-1', pid: 5151, cpuPercent: 12.4, rssBytes: 50 * 1024 * 1024 },
+      ],
     });
     const r = row(page, 'processing-agent-1');
     await expect(r).toContainText('RUNNING');
@@ -254,11 +261,7 @@ test.describe('events from backends not in this build', () => {
     await expect(r).toContainText(/1m \d+s/);
     await expect(r).toContainText('12%');
     await expect(r).toContainText('50.0 MiB');
-    await emit(page, 'process.state', {
-      name: 'processing-agent-1',
-      state: 'FATAL',
-      reason: 'exited too quickly 3 times',
-    });
+    await transition('FATAL', new Date().toISOString(), null, 'exited too quickly 3 times');
     await expect(
       page.locator('.toast').filter({ hasText: 'processing-agent-1 is FATAL' }),
     ).toContainText('exited too quickly 3 times');

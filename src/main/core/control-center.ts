@@ -6,7 +6,7 @@ import { createExternalBrokerClient, type ExternalBrokerClient } from './broker/
 import { createRecorder, wireRecorder, type Recorder } from './broker/recorder.js';
 import type { Config } from './config.js';
 import { EventBus } from './events.js';
-import { Router } from './http/router.js';
+import { HttpRouter } from './http/router.js';
 import { addControlCenterRoutes } from './http/routes/control-center-api.js';
 import { addMonitorApiRoutes } from './http/routes/monitor-api.js';
 import { type HttpServer, startHttpServer } from './http/server.js';
@@ -18,7 +18,8 @@ import { createHeartbeatService, type HeartbeatService } from './monitor/heartbe
 import { createExecutionEnder } from './monitor/execution-ender.js';
 import { createLivenessTracker, type LivenessTracker } from './monitor/liveness.js';
 import { openStore, type Store } from './store/index.js';
-import { prune, type RetentionRule } from './store/retention.js';
+import { prune } from './store/retention.js';
+import { retentionRules } from './store/retention-rules.js';
 import { addProcessRoutes } from './http/routes/processes.js';
 import { attachMessageStream } from './http/message-stream.js';
 import { brokerEndpoint, buildAgentEnv } from './supervisor/agent-env.js';
@@ -150,45 +151,7 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
       brokerClient.start();
     }
 
-    const retention: RetentionRule[] = [
-      {
-        table: 'heartbeats',
-        timeColumn: 'at',
-        maxAgeDays: config.retention.heartbeatMaxAgeDays,
-        maxRows: config.retention.heartbeatMaxRows,
-      },
-      {
-        table: 'app_logs',
-        timeColumn: 'received_at',
-        maxAgeDays: config.retention.logMaxAgeDays,
-        maxRows: config.retention.logMaxRows,
-      },
-      // Supervisor history: output is also capped per process by its store module.
-      {
-        table: 'process_output',
-        timeColumn: 'at',
-        maxAgeDays: config.retention.logMaxAgeDays,
-        maxRows: config.retention.logMaxRows,
-      },
-      {
-        table: 'process_transitions',
-        timeColumn: 'at',
-        maxAgeDays: config.retention.logMaxAgeDays,
-        maxRows: config.retention.logMaxRows,
-      },
-      {
-        table: 'workflow_messages',
-        timeColumn: 'sent_at',
-        maxAgeDays: config.retention.messageMaxAgeDays,
-        maxRows: config.retention.messageMaxRows,
-      },
-      {
-        table: 'mcp_audit',
-        timeColumn: 'at',
-        maxAgeDays: config.retention.logMaxAgeDays,
-        maxRows: config.retention.logMaxRows,
-      },
-    ];
+    const retention = retentionRules(config);
     let pruning: Promise<{ table: string; deleted: number }[]> | undefined;
     const pruneNow = () => {
       pruning ??= prune(store.db, retention, config.retention.pruneBatchRows).finally(
@@ -229,7 +192,7 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
     }
 
     const startedAt = new Date().toISOString();
-    const router = new Router();
+    const router = new HttpRouter();
     addMonitorApiRoutes(router, store, heartbeats, bus);
     // The supervisor is created once the port is known (agents get the URL); until then the
     // status lists no processes and its routes do not exist yet.
@@ -255,7 +218,15 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
     });
     cleanups.push(() => http.close());
 
-    const ui = createUiChannel({ bus, store, config, http, startedAt, log: log.child('ui') });
+    const ui = createUiChannel({
+      bus,
+      store,
+      config,
+      http,
+      startedAt,
+      log: log.child('ui'),
+      brokerState: () => brokerState,
+    });
     const settings = createSettings(config);
     ui.registerCommand('settings.get', () => settings.get());
     ui.registerCommand('settings.set', (a) => settings.set(a.values));

@@ -1,69 +1,16 @@
 import { EventEmitter } from 'node:events';
-import type { McpConnectedClient } from './mcp/connected-clients.js';
-import type { AgentRecord, HeartbeatSource, Liveness } from '../../shared/agent.js';
-import type { AppLogRecord } from '../../shared/app-log.js';
-import type { BrokerState } from '../../shared/broker-state.js';
-import type { RunProgress, StoredWorkflowMessage } from '../../shared/workflow-messages.js';
-import type { McpAuditRecord } from './store/mcp-audit.js';
+import {
+  CORE_EVENT_NAMES,
+  type CoreEventMap,
+  type CoreEventName,
+} from '../../shared/core-events.js';
 
 /**
- * Every event the core emits, by name. The UI channel and MCP notifications subscribe here;
- * modules never call each other to announce a change.
+ * Every event the core emits, by name, with payloads inferred from the shared schemas (the UI
+ * channel forwards them to the renderer, which validates them with the same schemas). The UI
+ * channel and MCP notifications subscribe here; modules never call each other to announce a change.
  */
-export interface CoreEventMap {
-  /** An agent row was created or changed (heartbeat, sweeper, process state). */
-  'agent.changed': { agent: AgentRecord; created: boolean };
-  /** One heartbeat arrived, whatever its path. */
-  'agent.heartbeat': {
-    instanceName: string;
-    status: string;
-    operationalState: string;
-    source: HeartbeatSource;
-    at: string;
-  };
-  /** An agent crossed the liveness line (alive <-> dead) or was marked EXITED as stale. */
-  'agent.liveness': { instanceName: string; liveness: Liveness; markedExited: boolean };
-  /** An application log record was stored. */
-  'log.appended': { log: AppLogRecord };
-  /** The broker (embedded server or external client) changed connection state. */
-  'broker.state': BrokerState;
-  /** The recorder stored one workflow message (after its batch committed). */
-  'workflow.message': { message: StoredWorkflowMessage };
-  /** A run's state or STF pipeline counts changed (at most once per run per recorder batch). */
-  'run.progress': RunProgress;
-  /** A supervised process changed state (every transition, as stored). */
-  'process.state': {
-    name: string;
-    program: string;
-    pid: number | null;
-    from: string;
-    to: string;
-    exitCode: number | null;
-    signal: string | null;
-    reason: string | null;
-    at: string;
-  };
-  /** Captured output of one process, batched (one event per flush, not per line). */
-  'process.output': {
-    name: string;
-    lines: { at: string; stream: 'stdout' | 'stderr'; line: string }[];
-    /** Lines in this batch left out of the event (still stored) to keep events small. */
-    omitted: number;
-  };
-  /** CPU and memory of every running process, sampled every few seconds. */
-  'process.metrics': {
-    at: string;
-    processes: { name: string; pid: number; cpuPercent: number; rssBytes: number }[];
-  };
-  /** An MCP client called a tool (stored in mcp_audit first; `record.id` is the row). */
-  'mcp.activity': { record: McpAuditRecord };
-  /** The MCP clients connected over WebSocket or the stdio bridge changed. */
-  'mcp.clients': { clients: McpConnectedClient[] };
-  /** The core started or is stopping. */
-  'core.state': { state: 'starting' | 'running' | 'stopping' | 'stopped' };
-}
-
-export type CoreEventName = keyof CoreEventMap;
+export type { CoreEventMap, CoreEventName };
 export type Listener<K extends CoreEventName> = (payload: CoreEventMap[K]) => void;
 
 /** A typed wrapper around one EventEmitter; a throwing listener never breaks the emitter. */
@@ -99,18 +46,4 @@ export class EventBus {
   }
 }
 
-export const ALL_EVENTS: CoreEventName[] = [
-  'agent.changed',
-  'agent.heartbeat',
-  'agent.liveness',
-  'log.appended',
-  'broker.state',
-  'workflow.message',
-  'run.progress',
-  'mcp.activity',
-  'core.state',
-  'mcp.clients',
-  'process.state',
-  'process.output',
-  'process.metrics',
-];
+export const ALL_EVENTS: readonly CoreEventName[] = CORE_EVENT_NAMES;

@@ -4,7 +4,7 @@ import { PortInUseError } from '../http/server.js';
 import type { Logger } from '../logger.js';
 import { type BrokerContext, StompConnection } from './connection.js';
 import { type BrokerLimits, resolveLimits } from './limits.js';
-import { type BrokerMessage, Router, type RouterStats, type Subscription } from './router.js';
+import { type BrokerMessage, StompRouter, type RouterStats, type Subscription } from './router.js';
 import { parseDestination } from './destinations.js';
 
 /** One message as the broker routed it (a SEND, or a SEND inside a committed transaction). */
@@ -62,7 +62,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     throw new Error(`the embedded broker binds loopback only; refusing host ${host}`);
   const limits = resolveLimits(opts.limits);
   const log = opts.logger;
-  const router = new Router(limits.maxQueueDepth);
+  const router = new StompRouter(limits.maxQueueDepth);
   const observers = new Set<BrokerObserver>();
   const connections = new Set<StompConnection>();
   const counters = { messagesIn: 0, messagesOut: 0, dropped: 0, refused: 0, protocolErrors: 0 };

@@ -10,6 +10,7 @@ import { parseDelivery, preview, storedRowOf } from './message-parse.js';
 import { createProblemCounter, type RecorderProblem } from './problem-counter.js';
 import { accountMessage } from './run-accounting.js';
 import { runProgressOf } from './run-lifecycle.js';
+import { announceRuns } from '../monitor/run-records.js';
 
 /**
  * The heartbeat listener + workflow recorder.
@@ -92,6 +93,8 @@ interface BatchResult {
   stored: StoredWorkflowMessage[];
   heartbeats: HeartbeatTask[];
   runs: Set<number>;
+  createdRuns: number[];
+  endedRuns: number[];
   problems: [RecorderProblem, string][];
 }
 
@@ -155,12 +158,23 @@ export function createRecorder(opts: RecorderOptions): Recorder {
     );
     if (!d.check.ok || !d.check.known) return;
     const r = accountMessage(store, d.check.message, item.at, destination);
-    if ('run' in r) out.runs.add(r.run);
+    if ('run' in r) {
+      out.runs.add(r.run);
+      if (r.created) out.createdRuns.push(r.run);
+      if (r.ended) out.endedRuns.push(r.run);
+    }
     if ('problem' in r) out.problems.push(r.problem);
   }
 
   const storeBatch = store.db.transaction((batch: Queued[]): BatchResult => {
-    const out: BatchResult = { stored: [], heartbeats: [], runs: new Set(), problems: [] };
+    const out: BatchResult = {
+      stored: [],
+      heartbeats: [],
+      runs: new Set(),
+      createdRuns: [],
+      endedRuns: [],
+      problems: [],
+    };
     for (const item of batch) {
       // A statement that fails only undoes itself; the rest of the batch still commits.
       try {
@@ -223,10 +237,12 @@ export function createRecorder(opts: RecorderOptions): Recorder {
     for (const [reason, detail] of result.problems) problems.add(reason, detail);
     for (const task of result.heartbeats) runHeartbeat(task);
     for (const message of result.stored) bus.emit('workflow.message', { message });
+    announceRuns(bus, store, 'run.created', result.createdRuns);
     if (result.runs.size) {
       const at = nowIso();
       for (const run of result.runs) bus.emit('run.progress', runProgressOf(store, run, at));
     }
+    announceRuns(bus, store, 'run.ended', result.endedRuns);
     if (queue.length) schedule();
     else settle();
   }

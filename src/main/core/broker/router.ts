@@ -130,7 +130,7 @@ export interface RouterStats {
   queues: { name: string; depth: number; consumers: number }[];
 }
 
-export class Router {
+export class StompRouter {
   private readonly topics = new Map<string, Set<Subscription>>();
   private readonly queues = new Map<string, QueueState>();
 

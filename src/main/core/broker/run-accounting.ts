@@ -17,7 +17,9 @@ import { applyRunLifecycle } from './run-lifecycle.js';
 
 /** What accounting one message changed: the run it touched, or why it could not. */
 export type AccountingResult =
-  { run: number } | { problem: [RecorderProblem, string] } | Record<string, never>;
+  | { run: number; created?: boolean; ended?: boolean }
+  | { problem: [RecorderProblem, string] }
+  | Record<string, never>;
 
 type LifecycleMessage = RunImminent | StartRun | PauseRun | ResumeRun | EndRun;
 const isLifecycle = (m: KnownWorkflowMessage): m is LifecycleMessage =>
@@ -45,7 +47,7 @@ export function accountMessage(
     };
   }
   if (isLifecycle(m)) {
-    applyRunLifecycle(
+    const change = applyRunLifecycle(
       store,
       {
         msgType: m.msg_type,
@@ -59,7 +61,7 @@ export function accountMessage(
       },
       at,
     );
-    return { run: runNumber };
+    return { run: runNumber, ...change };
   }
   if (
     m.msg_type !== 'stf_gen' &&

@@ -11,6 +11,11 @@ export interface LifecycleInput {
   runConditions?: Record<string, unknown> | null;
 }
 
+export interface RunRowChange {
+  created: boolean;
+  ended: boolean;
+}
+
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -22,9 +27,10 @@ const isObject = (v: unknown): v is Json =>
  * start/pause/resume -> phase `physics`; the execution id is kept in metadata. The Run row gets its
  * start time at `start_run`, its end time at `end_run` and the run conditions when a message has them.
  * The rows it makes are the recorder's: the first client create of the same run adopts them.
- * Goes through the runs module's typed functions only.
+ * Goes through the runs module's typed functions only. Says whether the Run row was created or
+ * got its end time, so the run events go out once the batch commits.
  */
-export function applyRunLifecycle(store: Store, m: LifecycleInput, at: string): void {
+export function applyRunLifecycle(store: Store, m: LifecycleInput, at: string): RunRowChange {
   const key = String(m.runNumber);
   const existing = store.runStates.get(key);
   const row =
@@ -67,13 +73,14 @@ export function applyRunLifecycle(store: Store, m: LifecycleInput, at: string): 
       },
       at,
     );
-    return;
+    return { created: true, ended: m.msgType === 'end_run' };
   }
   const patch: Json = {};
   if (m.msgType === 'start_run' && !run.start_time) patch.start_time = at;
   if (m.msgType === 'end_run') patch.end_time = at;
   if (conditions && !run.run_conditions) patch.run_conditions = conditions;
   if (Object.keys(patch).length) store.runs.patch(run.run_id as number, patch, at);
+  return { created: false, ended: m.msgType === 'end_run' && !run.end_time };
 }
 
 /**

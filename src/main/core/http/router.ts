@@ -36,7 +36,7 @@ export interface Match {
  * Paths are matched on segments with `:name` captures. A trailing slash is optional, because
  * Django would redirect the other spelling and the agents treat any redirect as a failure.
  */
-export class Router {
+export class HttpRouter {
   private readonly routes: Route[] = [];
 
   add(method: string, pattern: string, handler: Handler, access: Access = 'token'): this {

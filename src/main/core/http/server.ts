@@ -11,7 +11,7 @@ import {
   tokenMatches,
 } from './guard.js';
 import { HttpError } from './http-error.js';
-import type { Router } from './router.js';
+import type { HttpRouter } from './router.js';
 import { serveStatic } from './static-files.js';
 
 export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
@@ -22,7 +22,7 @@ export interface HttpServerOptions {
   host: string;
   port: number;
   token: string;
-  router: Router;
+  router: HttpRouter;
   maxBodyBytes: number;
   staticDir?: string;
   onError?: (err: unknown, where: string) => void;

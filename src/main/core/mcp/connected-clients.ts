@@ -1,12 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { McpConnectedClient } from '../../../shared/mcp-activity.js';
 import type { EventBus } from '../events.js';
 
-export interface McpConnectedClient {
-  id: string;
-  name: string;
-  transport: string;
-  since: string;
-}
+export type { McpConnectedClient };
 
 /**
  * The MCP clients holding a connection (WebSocket, and the stdio bridge over it). A client's name
@@ -27,6 +23,8 @@ export function createConnectedClients(bus: EventBus) {
   const announce = () => bus.emit('mcp.clients', { clients: list() });
   return {
     list,
+    /** A client's name became known: the list goes out again. */
+    renamed: announce,
     /** Registers a connection; the returned function removes it. */
     add(transport: string, name: () => string | undefined): () => void {
       const id = randomUUID();

@@ -1,19 +1,17 @@
+import type { ProcessInfo } from '../../../shared/process-info.js';
+
 /**
  * The seams through which MCP tools steer the testbed. The supervisor and the broker are built
  * elsewhere; they hand the MCP factory an object of these shapes, and the process and workflow
  * tools exist only when one is given (a tool that cannot work is not listed).
  */
 
-/** One supervised program as the supervisor reports it (supervisord's state names). */
-export interface ProcessInfo {
-  name: string;
-  state: string;
-  pid: number | null;
-  /** When the current state was entered (ISO). */
-  since?: string | null;
-  exitCode?: number | null;
-  description?: string;
-}
+/**
+ * One supervised program as the MCP tools show it: the fields of the supervisor's `ProcessInfo`
+ * they report, plus a one-line description (the reason of the last change, or the command).
+ */
+export type McpProcessInfo = Pick<ProcessInfo, 'name' | 'state' | 'pid'> &
+  Partial<Pick<ProcessInfo, 'since' | 'exitCode'>> & { description?: string };
 
 export interface ProcessOutputLine {
   at: string;
@@ -35,10 +33,10 @@ export interface ProcessEvent {
  * so that a model gets the list of valid names in its error.
  */
 export interface ProcessControl {
-  list(): ProcessInfo[] | Promise<ProcessInfo[]>;
-  start(name: string): Promise<ProcessInfo>;
-  stop(name: string): Promise<ProcessInfo>;
-  restart(name: string): Promise<ProcessInfo>;
+  list(): McpProcessInfo[] | Promise<McpProcessInfo[]>;
+  start(name: string): Promise<McpProcessInfo>;
+  stop(name: string): Promise<McpProcessInfo>;
+  restart(name: string): Promise<McpProcessInfo>;
   /** The last `lines` lines of captured output, oldest first. */
   tail(name: string, lines: number): ProcessOutputLine[] | Promise<ProcessOutputLine[]>;
   /** Captured lines containing `query` (case-insensitive), newest last, at most `limit`. */

@@ -104,7 +104,7 @@ export function createMcpServerFactory(deps: McpDeps): McpServerFactory {
           error: entry.error,
           durationMs: Math.round(entry.durationMs * 1000) / 1000,
         });
-        deps.bus.emit('mcp.activity', { record: row });
+        deps.bus.emit('mcp.activity', row);
       } catch (err) {
         log.error('could not record an MCP tool call', err);
       }
@@ -162,6 +162,7 @@ export function createMcpServerFactory(deps: McpDeps): McpServerFactory {
         const disposers: (() => void)[] = [
           connected.add(transport, () => wsTransport.client?.name),
         ];
+        wsTransport.onClientNamed = () => connected.renamed();
         return {
           factory: (ctx) => {
             const built = build({

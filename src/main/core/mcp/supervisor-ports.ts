@@ -1,16 +1,18 @@
 import type { Store } from '../store/index.js';
-import type { ProcessInfo as SupervisedProcess, Supervisor } from '../supervisor/supervisor.js';
-import type { MessageSender, ProcessControl, ProcessInfo } from './ports.js';
+import type { ProcessInfo } from '../../../shared/process-info.js';
+import type { Supervisor } from '../supervisor/supervisor.js';
+import type { MessageSender, McpProcessInfo, ProcessControl } from './ports.js';
 
-const toInfo = (p: SupervisedProcess): ProcessInfo => ({
+const toInfo = (p: ProcessInfo): McpProcessInfo => ({
   name: p.name,
   state: p.state,
   pid: p.pid,
+  since: p.since,
   exitCode: p.exitCode,
   description: p.reason ?? p.command,
 });
 
-async function one(name: string, run: (target: string) => Promise<SupervisedProcess[]>) {
+async function one(name: string, run: (target: string) => Promise<ProcessInfo[]>) {
   const [first] = await run(name);
   if (!first) throw new Error(`no process named ${name}`);
   return toInfo(first);

@@ -17,6 +17,8 @@ export class WebSocketServerTransport implements Transport {
 
   /** Who is on the other end, from `initialize` (2025) or any request's `_meta` envelope (2026). */
   client?: { name: string; version?: string };
+  /** Called when the client names itself (or another name), so lists of clients can refresh. */
+  onClientNamed?: () => void;
   private started = false;
   private closed = false;
   private readonly early: string[] = [];
@@ -80,10 +82,12 @@ export class WebSocketServerTransport implements Transport {
       typeof (info as { name?: unknown }).name === 'string'
     ) {
       const { name, version } = info as { name: string; version?: unknown };
+      const renamed = this.client?.name !== name.slice(0, 200);
       this.client = {
         name: name.slice(0, 200),
         ...(typeof version === 'string' && { version: version.slice(0, 100) }),
       };
+      if (renamed) this.onClientNamed?.();
     }
   }
 

@@ -1,4 +1,11 @@
+import type {
+  McpAuditInput,
+  McpAuditOutcome,
+  McpAuditRecord,
+} from '../../../shared/mcp-activity.js';
 import type { Db, Migration } from './db.js';
+
+export type { McpAuditInput, McpAuditOutcome, McpAuditRecord };
 
 export const mcpAuditMigrations: Migration[] = [
   {
@@ -19,25 +26,6 @@ export const mcpAuditMigrations: Migration[] = [
     CREATE INDEX mcp_audit_tool ON mcp_audit(tool);`,
   },
 ];
-
-/** `ok`: the tool ran; `error`: it ran and failed; `invalid_arguments`: rejected before running. */
-export type McpAuditOutcome = 'ok' | 'error' | 'invalid_arguments';
-
-export interface McpAuditInput {
-  at: string;
-  clientName: string | null;
-  clientVersion: string | null;
-  transport: string;
-  tool: string;
-  arguments: unknown;
-  outcome: McpAuditOutcome;
-  error: string | null;
-  durationMs: number;
-}
-
-export interface McpAuditRecord extends McpAuditInput {
-  id: number;
-}
 
 interface Row {
   id: number;

@@ -3,7 +3,7 @@ import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { expandVars } from './agent-env.js';
 import { isBarePython } from './testbed-paths.js';
 import type { BuiltinAgent, ProcessSpec } from './fleet.js';
-import type { Launch } from './process-slot.js';
+import type { Launch } from './slot-types.js';
 import { runtimeEnv } from './watchdog.js';
 
 /** Maps a built-in agent name to its script (the agents live elsewhere; tests inject their own). */

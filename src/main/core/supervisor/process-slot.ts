@@ -2,49 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import type { OutputStream } from '../store/process-output.js';
 import { nextBackoff } from './backoff.js';
 import type { ProcessSpec } from './fleet.js';
+import { killGroup } from './kill-group.js';
+import { ProcessCommandError, type ProcessState, type SlotDeps } from './slot-types.js';
 import { LineSplitter } from './line-splitter.js';
-
-export const PROCESS_STATES = [
-  'STOPPED',
-  'STARTING',
-  'RUNNING',
-  'BACKOFF',
-  'STOPPING',
-  'EXITED',
-  'FATAL',
-] as const;
-export type ProcessState = (typeof PROCESS_STATES)[number];
-
-/** A resolved command line, or the reason there is none (bad cwd, command not found). */
-export type Launch =
-  | { ok: true; command: string; args: string[]; cwd: string; env: NodeJS.ProcessEnv }
-  | { ok: false; reason: string };
-
-export interface Transition {
-  name: string;
-  program: string;
-  pid: number | null;
-  from: ProcessState;
-  to: ProcessState;
-  exitCode: number | null;
-  signal: string | null;
-  reason: string | null;
-}
-
-export interface SlotDeps {
-  resolveLaunch(spec: ProcessSpec): Launch;
-  onTransition(t: Transition): void;
-  onOutput(name: string, stream: OutputStream, line: string): void;
-  onSpawn(name: string, pid: number, command: string): void;
-  onReap(name: string, pid: number): void;
-  backoffMaxMs: number;
-  backoffResetMs: number;
-}
-
-/** Thrown (as a rejection) when a command cannot reach its target state. */
-export class ProcessCommandError extends Error {
-  override name = 'ProcessCommandError';
-}
 
 interface Waiter {
   target: 'running' | 'stopped';
@@ -372,15 +332,5 @@ export class ProcessSlot {
     return this.pid !== null && this.spawnedAt !== null && this.child
       ? (Date.now() - this.spawnedAt) / 1000
       : null;
-  }
-}
-
-export function killGroup(pgid: number, signal: NodeJS.Signals): boolean {
-  try {
-    // Windows has no process groups or signals: ending the leader is the best it offers.
-    process.kill(process.platform === 'win32' ? pgid : -pgid, signal);
-    return true;
-  } catch {
-    return false; // ESRCH: the group is gone already.
   }
 }

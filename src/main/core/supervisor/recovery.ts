@@ -2,7 +2,7 @@ import pidusage from 'pidusage';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../logger.js';
 import type { ProcessesStore } from '../store/processes.js';
-import { killGroup } from './process-slot.js';
+import { killGroup } from './kill-group.js';
 
 export interface RecoveredProcess {
   name: string;

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import type { ProcessInfo } from '../../../shared/process-info.js';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/index.js';
@@ -16,7 +17,9 @@ import { type AgentResolver, resolveLaunch } from './launch.js';
 import { startMetrics, type ProcessMetrics } from './metrics.js';
 import { OutputSink } from './output-sink.js';
 import { recoverLeftovers, type RecoveredProcess } from './recovery.js';
-import { ProcessCommandError, ProcessSlot, type ProcessState } from './process-slot.js';
+import { ProcessSlot } from './process-slot.js';
+import { ProcessCommandError } from './slot-types.js';
+import { createSlotHooks } from './slot-hooks.js';
 import { startWatchdog, type Watchdog } from './watchdog.js';
 
 export interface SupervisorConfig {
@@ -43,21 +46,7 @@ export interface SupervisorOptions {
   resolveAgent: AgentResolver;
 }
 
-export interface ProcessInfo {
-  name: string;
-  program: string;
-  groups: string[];
-  state: ProcessState;
-  pid: number | null;
-  uptimeSeconds: number | null;
-  exitCode: number | null;
-  signal: string | null;
-  reason: string | null;
-  cpuPercent: number | null;
-  rssBytes: number | null;
-  logFile: string | null;
-  command: string;
-}
+export type { ProcessInfo };
 
 export interface ReloadResult {
   added: string[];
@@ -109,7 +98,6 @@ export async function createSupervisor(opts: SupervisorOptions): Promise<Supervi
   const slots = new Map<string, ProcessSlot>();
   let fleet: FleetFile = { programs: {}, groups: {} };
   let fleetError: string | null = null;
-  const instanceIds = new Map<number, number>();
 
   const readFleet = (): FleetFile => {
     if (!fleetFile) return { programs: {}, groups: {} };
@@ -129,7 +117,12 @@ export async function createSupervisor(opts: SupervisorOptions): Promise<Supervi
     flushMs: config.outputFlushMs,
   });
 
-  const deps = {
+  const hooks = createSlotHooks({
+    store,
+    bus,
+    log,
+    sink,
+    watchdog,
     resolveLaunch: (spec: ProcessSpec) =>
       resolveLaunch(spec, {
         baseEnv: process.env,
@@ -137,58 +130,17 @@ export async function createSupervisor(opts: SupervisorOptions): Promise<Supervi
         baseDir,
         resolveAgent: opts.resolveAgent,
       }),
-    onTransition(t: Parameters<ConstructorParameters<typeof ProcessSlot>[1]['onTransition']>[0]) {
-      const at = new Date().toISOString();
-      if (t.to !== 'RUNNING' && t.to !== 'STARTING' && t.to !== 'STOPPING') sink.flush();
-      try {
-        store.processes.recordTransition({
-          at,
-          program: t.name,
-          pid: t.pid,
-          from_state: t.from,
-          to_state: t.to,
-          exit_code: t.exitCode,
-          signal: t.signal,
-          reason: t.reason,
-        });
-      } catch (err) {
-        log.error(`could not store the transition of ${t.name}`, err);
-      }
-      if (t.to === 'FATAL' || (t.to === 'EXITED' && t.exitCode !== 0))
-        log.warn(`${t.name}: ${t.from} -> ${t.to}${t.reason ? ` (${t.reason})` : ''}`);
-      bus.emit('process.state', { ...t, at });
-    },
-    onOutput: (name: string, stream: OutputStream, line: string) => sink.add(name, stream, line),
-    onSpawn(name: string, pid: number, command: string) {
-      const slot = slots.get(name);
-      watchdog?.register(
-        pid,
-        `SIG${slot?.spec.config.stopsignal ?? 'TERM'}` as NodeJS.Signals,
-        (slot?.spec.config.stopwaitsecs ?? 10) * 1000,
-      );
-      const now = Date.now();
-      instanceIds.set(
-        pid,
-        store.processes.instanceStarted({
-          program: name,
-          pid,
-          pgid: pid,
-          command,
-          started_at: new Date(now).toISOString(),
-          started_ms: now,
-          core_pid: process.pid,
-        }),
-      );
-    },
-    onReap(_name: string, pid: number) {
-      watchdog?.unregister(pid);
-      const id = instanceIds.get(pid);
-      instanceIds.delete(pid);
-      if (id !== undefined) store.processes.instanceEnded(id, new Date().toISOString());
+    stopPolicy(name) {
+      const cfg = slots.get(name)?.spec.config;
+      return {
+        signal: `SIG${cfg?.stopsignal ?? 'TERM'}` as NodeJS.Signals,
+        waitMs: (cfg?.stopwaitsecs ?? 10) * 1000,
+      };
     },
     backoffMaxMs: config.backoffMaxMs ?? BACKOFF_MAX_MS,
     backoffResetMs: config.backoffResetMs ?? BACKOFF_RESET_MS,
-  };
+  });
+  const deps = hooks.deps;
 
   const addSlot = (spec: ProcessSpec) => {
     const slot = new ProcessSlot(spec, deps);
@@ -227,6 +179,8 @@ export async function createSupervisor(opts: SupervisorOptions): Promise<Supervi
       .filter(([, g]) => g.programs.includes(program))
       .map(([name]) => name);
 
+  const startedAt = (uptime: number | null) =>
+    uptime === null ? null : new Date(Date.now() - uptime * 1000).toISOString();
   const info = (slot: ProcessSlot): ProcessInfo => {
     const m = slot.pid !== null ? latestMetrics(slot.name) : undefined;
     const live = m && m.pid === slot.pid;
@@ -242,7 +196,10 @@ export async function createSupervisor(opts: SupervisorOptions): Promise<Supervi
         slot.state === 'BACKOFF'
           ? null
           : slot.pid,
+      since: hooks.since(slot.name),
+      startedAt: startedAt(slot.uptimeSeconds()),
       uptimeSeconds: slot.uptimeSeconds(),
+      restarts: hooks.restarts(slot.name),
       exitCode: slot.exitCode,
       signal: slot.exitSignal,
       reason: slot.reason,

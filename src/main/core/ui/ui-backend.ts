@@ -1,3 +1,4 @@
+import { programOfAgent } from '../../../shared/agent-program.js';
 import type { Config } from '../config.js';
 import type { Store } from '../store/index.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
@@ -15,30 +16,10 @@ export interface UiBackend {
 /** Connects the UI's commands to the supervisor, the broker and the stores. */
 export function registerUiBackend(ui: UiChannel, b: UiBackend) {
   const { supervisor: sup, store, config } = b;
-  const startedAt = (uptime: number | null) =>
-    uptime === null ? null : new Date(Date.now() - uptime * 1000).toISOString();
-  ui.setProcessProvider(() =>
-    sup.list().map((p) => ({
-      name: p.name,
-      state: p.state,
-      pid: p.pid,
-      startedAt: startedAt(p.uptimeSeconds),
-      restarts:
-        store.processes
-          .transitions({ program: p.name, limit: 1000 })
-          .filter((t) => t.to_state === 'STARTING').length - 1,
-      exitCode: p.exitCode,
-      reason: p.reason,
-      cpuPercent: p.cpuPercent,
-      rssBytes: p.rssBytes,
-    })),
-  );
+  ui.setProcessProvider(() => sup.list());
   // The UI names a fleet row by its agent's instance name; a supervised program is found by the agent's pid.
-  const programOf = (target: string) => {
-    if (sup.get(target)) return target;
-    const pid = store.agents.get(target)?.pid;
-    return sup.list().find((p) => pid && p.pid === pid)?.name ?? target;
-  };
+  const programOf = (target: string) =>
+    programOfAgent(target, store.agents.get(target)?.pid, sup.list())?.name ?? target;
   ui.registerCommand('process.start', (a) => sup.start(programOf(a.target)));
   ui.registerCommand('process.stop', (a) => sup.stop(programOf(a.target)));
   ui.registerCommand('process.restart', (a) => sup.restart(programOf(a.target)));

@@ -13,6 +13,7 @@ import {
   type UiCommandName,
   type UiCommandParsedArgs,
 } from '../../../shared/ui-protocol.js';
+import type { BrokerState } from '../../../shared/broker-state.js';
 import type { Config } from '../config.js';
 import type { EventBus } from '../events.js';
 import type { HttpServer } from '../http/server.js';
@@ -20,7 +21,8 @@ import type { Logger } from '../logger.js';
 import { livenessOf } from '../monitor/liveness.js';
 import type { Store } from '../store/index.js';
 import { nowIso } from '../time.js';
-import { toUiEvents } from './ui-events.js';
+import { toUiEvent } from './ui-events.js';
+import { runSummaries, workflowExecutionOf } from '../monitor/run-records.js';
 import { mcpBridgeLauncher } from '../mcp/bridge-launcher.js';
 
 export type UiCommandHandler<K extends UiCommandName> = (args: UiCommandParsedArgs<K>) => unknown;
@@ -32,6 +34,8 @@ export interface UiChannelOptions {
   http: HttpServer;
   startedAt: string;
   log: Logger;
+  /** The broker's current state, for the snapshot. */
+  brokerState?: () => BrokerState;
   /** Bytes queued in a client's socket beyond which it is "too slow": events drop, then resync. */
   maxBufferedBytes?: number;
   /** Events waiting for one flush beyond which the same happens. */
@@ -70,21 +74,6 @@ export function createUiChannel(opts: UiChannelOptions) {
       ...a,
       liveness: livenessOf(a, config.liveness.aliveSeconds, now),
     }));
-    const runs = store.runs.list({}, 100).items.map((r) => {
-      const state = store.runStates.get(String(r.run_number));
-      return {
-        run_id: r.run_id as number,
-        run_number: r.run_number as number,
-        start_time: (r.start_time as string | null) ?? null,
-        end_time: (r.end_time as string | null) ?? null,
-        run_conditions: r.run_conditions ?? null,
-        state: (state?.state as string | undefined) ?? null,
-        phase: (state?.phase as string | undefined) ?? null,
-        substate: (state?.substate as string | undefined) ?? null,
-        stf_samples_received: (state?.stf_samples_received as number | undefined) ?? null,
-        slices_completed: (state?.slices_completed as number | undefined) ?? null,
-      };
-    });
     return {
       type: 'snapshot',
       protocol: UI_PROTOCOL_VERSION,
@@ -115,8 +104,10 @@ export function createUiChannel(opts: UiChannelOptions) {
           at: h.at,
         })),
       logs: store.appLogs.query({ limit: 200 }).items.reverse(),
-      runs,
+      runs: runSummaries(store, store.runs.list({}, 100).items),
+      executions: store.workflowExecutions.list({}, 50).items.map(workflowExecutionOf),
       messages: store.workflowMessages.query({ limit: 300 }).items.reverse(),
+      broker: opts.brokerState?.() ?? null,
       processes: processes ? processes() : null,
       commands: [...handlers.keys()],
     };
@@ -176,13 +167,11 @@ export function createUiChannel(opts: UiChannelOptions) {
 
   const offBus = bus.onAny((name, payload) => {
     if (clients.size === 0) return;
-    for (const event of toUiEvents(name, payload)) {
-      const encoded = JSON.stringify(event);
-      for (const client of clients) {
-        if (client.overflowed) continue;
-        client.queue.push(encoded);
-        if (client.queue.length > maxQueued) overflow(client, 'event queue full');
-      }
+    const encoded = JSON.stringify(toUiEvent(name, payload));
+    for (const client of clients) {
+      if (client.overflowed) continue;
+      client.queue.push(encoded);
+      if (client.queue.length > maxQueued) overflow(client, 'event queue full');
     }
     if (!flushScheduled) {
       flushScheduled = true;

@@ -1,70 +1,40 @@
-import type { CoreEventMap, CoreEventName } from '../events.js';
+import type { CoreEventMap, CoreEventName } from '../../../shared/core-events.js';
+import type { UiEventName, UiEventPayload } from '../../../shared/ui-protocol.js';
+
+/** One event as it goes on the wire: a name and the payload its schema describes. */
+export type UiEvent = { [K in UiEventName]: { name: K; payload: UiEventPayload<K> } }[UiEventName];
+
+type Translation = { [K in CoreEventName]: (payload: CoreEventMap[K]) => UiEventPayload<K> };
+
+const same = <T>(payload: T): T => payload;
 
 /**
- * The UI protocol (src/shared/ui-protocol.ts) is its own contract; most bus events already have
- * its shape, some do not. This is the one place that translates: a process transition becomes the
- * process's new state, a metrics sample one event per process, output lines `text`, and a run's
- * STF counts the pipeline stages the Runs view draws.
+ * The one place where bus events become `/ws/ui` events. The table is typed against the UI's
+ * schemas: every bus event needs an entry, and an entry whose payload the renderer would reject
+ * does not compile. Only process output changes shape (`line` becomes `text`).
  */
-export function toUiEvents<K extends CoreEventName>(
-  name: K,
-  payload: CoreEventMap[K],
-): { name: string; payload: unknown }[] {
-  switch (name) {
-    case 'process.state': {
-      const p = payload as CoreEventMap['process.state'];
-      return [
-        {
-          name,
-          payload: {
-            name: p.name,
-            state: p.to,
-            pid: p.pid,
-            exitCode: p.exitCode,
-            reason: p.reason,
-            at: p.at,
-          },
-        },
-      ];
-    }
-    case 'process.metrics': {
-      const m = payload as CoreEventMap['process.metrics'];
-      return m.processes.map((p) => ({
-        name,
-        payload: { name: p.name, pid: p.pid, cpuPercent: p.cpuPercent, rssBytes: p.rssBytes },
-      }));
-    }
-    case 'process.output': {
-      const o = payload as CoreEventMap['process.output'];
-      return [
-        {
-          name,
-          payload: {
-            name: o.name,
-            lines: o.lines.map((l) => ({ at: l.at, stream: l.stream, text: l.line })),
-          },
-        },
-      ];
-    }
-    case 'run.progress': {
-      const r = payload as CoreEventMap['run.progress'];
-      const stage = (done: number) => ({ done, total: null });
-      return [
-        {
-          name,
-          payload: {
-            ...r,
-            stages: {
-              daq: stage(r.stf.generated),
-              data: stage(r.stf.ready),
-              processing: stage(r.stf.processed),
-              fastmon: stage(r.stf.fastmon),
-            },
-          },
-        },
-      ];
-    }
-    default:
-      return [{ name, payload }];
-  }
+const translate: Translation = {
+  'agent.changed': same,
+  'agent.heartbeat': same,
+  'agent.liveness': same,
+  'log.appended': same,
+  'broker.state': same,
+  'workflow.message': same,
+  'run.created': same,
+  'run.progress': same,
+  'run.ended': same,
+  'execution.state': same,
+  'process.state': same,
+  'process.output': (o) => ({
+    name: o.name,
+    lines: o.lines.map((l) => ({ at: l.at, stream: l.stream, text: l.line })),
+  }),
+  'process.metrics': same,
+  'mcp.activity': same,
+  'mcp.clients': same,
+  'core.state': same,
+};
+
+export function toUiEvent<K extends CoreEventName>(name: K, payload: CoreEventMap[K]): UiEvent {
+  return { name, payload: translate[name](payload) } as UiEvent;
 }

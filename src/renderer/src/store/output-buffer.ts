@@ -1,4 +1,4 @@
-import type { OutputLine } from '../../../shared/ui-protocol';
+import type { OutputLine } from '../../../shared/ui-protocol.js';
 
 const DEFAULT_CAP = 200_000;
 

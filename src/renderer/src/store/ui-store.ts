@@ -1,5 +1,6 @@
 import { create } from 'zustand';
-import type { AppLogRecord } from '../../../shared/app-log';
+import type { AppLogRecord } from '../../../shared/app-log.js';
+import type { RunProgress } from '../../../shared/workflow-messages.js';
 import {
   type ConfigSummary,
   eventPayloadSchemas,
@@ -13,9 +14,19 @@ import {
   type Snapshot,
   type UiEventName,
   type UiEventPayload,
+  type WorkflowExecution,
   type WorkflowMessage,
-} from '../../../shared/ui-protocol';
-import { OutputBuffer } from './output-buffer';
+} from '../../../shared/ui-protocol.js';
+import { OutputBuffer } from './output-buffer.js';
+import {
+  type Alert,
+  applyTransition,
+  historyEntry,
+  summariseAlerts,
+  upsertRun,
+} from './record-updates.js';
+
+export { type RunStageCounts, runStageCounts } from './record-updates.js';
 
 export type ConnectionState = 'connecting' | 'open' | 'lost';
 
@@ -30,11 +41,6 @@ export interface ProcessHistoryEntry {
   at: string;
   state: string;
   detail: string;
-}
-
-export interface RunProgress {
-  state?: string;
-  stages?: Record<string, { done: number; total: number | null }>;
 }
 
 const HEARTBEAT_CAP = 5000;
@@ -69,6 +75,7 @@ export interface UiState {
   logs: AppLogRecord[];
   runs: RunSummary[];
   runProgress: Record<number, RunProgress>;
+  executions: Record<string, WorkflowExecution>;
   messages: WorkflowMessage[];
   outputs: Record<string, OutputBuffer>;
   /** Bumped whenever a buffer in `outputs` grows; buffers are mutated in place (100,000 lines). */
@@ -104,6 +111,7 @@ const initial: UiState = {
   logs: [],
   runs: [],
   runProgress: {},
+  executions: {},
   messages: [],
   outputs: {},
   outputVersion: 0,
@@ -161,13 +169,10 @@ export function applySnapshot(snap: Snapshot) {
     heartbeats: snap.heartbeats,
     logs: snap.logs,
     runs: snap.runs,
+    broker: snap.broker,
+    executions: Object.fromEntries(snap.executions.map((e) => [e.execution_id, e])),
     messages: snap.messages,
   }));
-}
-
-interface Alert {
-  title: string;
-  body: string;
 }
 
 /** Applies one frame's worth of events in a single state update (one render per frame). */
@@ -242,20 +247,10 @@ export function applyEvents(events: { name: string; payload: unknown }[]) {
           const procs = mutProcesses();
           const prev = procs[p.name];
           if (!prev) fleetChanged = true;
-          procs[p.name] = { ...prev, ...p };
-          if (prev?.state !== p.state) {
-            addHistory(p.name, {
-              at: p.at ?? new Date().toISOString(),
-              state: p.state,
-              detail: [
-                p.pid ? `pid ${p.pid}` : '',
-                p.exitCode !== undefined && p.exitCode !== null ? `exit ${p.exitCode}` : '',
-                p.reason ?? '',
-              ]
-                .filter(Boolean)
-                .join(', '),
-            });
-            if (p.state === 'FATAL')
+          procs[p.name] = applyTransition(prev, p);
+          if (prev?.state !== p.to) {
+            addHistory(p.name, historyEntry(p));
+            if (p.to === 'FATAL')
               alerts.push({
                 title: `${p.name} is FATAL`,
                 body: p.reason ?? 'It could not be started and will not be retried.',
@@ -266,8 +261,11 @@ export function applyEvents(events: { name: string; payload: unknown }[]) {
         case 'process.metrics': {
           const p = parsed.data as UiEventPayload<'process.metrics'>;
           const procs = mutProcesses();
-          const prev = procs[p.name];
-          if (prev) procs[p.name] = { ...prev, cpuPercent: p.cpuPercent, rssBytes: p.rssBytes };
+          for (const m of p.processes) {
+            const prev = procs[m.name];
+            if (prev && prev.pid === m.pid)
+              procs[m.name] = { ...prev, cpuPercent: m.cpuPercent, rssBytes: m.rssBytes };
+          }
           break;
         }
         case 'process.output': {
@@ -282,11 +280,31 @@ export function applyEvents(events: { name: string; payload: unknown }[]) {
         case 'workflow.message':
           messages.push((parsed.data as UiEventPayload<'workflow.message'>).message);
           break;
+        case 'run.created':
+        case 'run.ended': {
+          const p = parsed.data as UiEventPayload<'run.created'>;
+          next.runs = upsertRun(next.runs ?? s.runs, p.run);
+          break;
+        }
         case 'run.progress': {
           const p = parsed.data as UiEventPayload<'run.progress'>;
-          next.runProgress = {
-            ...(next.runProgress ?? s.runProgress),
-            [p.runNumber]: { state: p.state, stages: p.stages },
+          next.runProgress = { ...(next.runProgress ?? s.runProgress), [p.runNumber]: p };
+          const runs = next.runs ?? s.runs;
+          const row = runs.find((r) => r.run_number === p.runNumber);
+          if (row && (row.state !== p.state || row.phase !== p.phase))
+            next.runs = upsertRun(runs, {
+              ...row,
+              state: p.state,
+              phase: p.phase,
+              substate: p.substate,
+            });
+          break;
+        }
+        case 'execution.state': {
+          const p = parsed.data as UiEventPayload<'execution.state'>;
+          next.executions = {
+            ...(next.executions ?? s.executions),
+            [p.execution.execution_id]: p.execution,
           };
           break;
         }
@@ -298,6 +316,10 @@ export function applyEvents(events: { name: string; payload: unknown }[]) {
           break;
         case 'core.state':
           break;
+        default: {
+          const unhandled: never = name;
+          void unhandled;
+        }
       }
     }
     if (agents) next.agents = agents;
@@ -312,16 +334,7 @@ export function applyEvents(events: { name: string; payload: unknown }[]) {
     if (bad) next.badEvents = s.badEvents + bad;
     return next;
   });
-  // A mass failure (the broker went down, a laptop woke up) is one notification, not hundreds.
-  if (alerts.length > 3)
-    notifier(
-      `${alerts.length} agents need attention`,
-      alerts
-        .slice(0, 5)
-        .map((a) => a.title)
-        .join('; ') + (alerts.length > 5 ? '; …' : ''),
-    );
-  else for (const alert of alerts) notifier(alert.title, alert.body);
+  for (const alert of summariseAlerts(alerts)) notifier(alert.title, alert.body);
 }
 
 /** The buffer for one program's output, created on first use (mutated in place, see `outputVersion`). */

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
+import { programOfAgent } from '../../../shared/agent-program';
 import { useShallow } from 'zustand/react/shallow';
 import type { HeartbeatEntry } from '../../../shared/ui-protocol';
 import { HeartbeatChart } from '../components/heartbeat-chart';
@@ -16,12 +17,7 @@ const EMPTY: never[] = [];
 
 export function AgentView({ name }: { name: string }) {
   const agent = useUi((s) => s.agents[name]);
-  // The program behind this agent: the same name, else the one running with the agent's pid.
-  const proc = useUi(
-    (s) =>
-      s.processes?.[name] ??
-      Object.values(s.processes ?? {}).find((p) => !!agent?.pid && p.pid === agent.pid),
-  );
+  const proc = useUi((s) => programOfAgent(name, agent?.pid, Object.values(s.processes ?? {})));
   const supervised = useUi((s) => s.processes !== null);
   const history = useUi((s) => s.processHistory[proc?.name ?? name] ?? EMPTY);
   // Only this agent's beats, compared item by item: other agents' heartbeats do not re-render.

@@ -126,7 +126,7 @@ export function McpView() {
                 {audit.map((a, i) => (
                   <tr key={i}>
                     <td className="ts">{formatTime(a.at)}</td>
-                    <td>{a.client}</td>
+                    <td>{a.clientName ?? a.transport}</td>
                     <td className="mono">{a.tool}</td>
                     <td className="mono truncate">
                       {a.arguments === undefined ? '' : JSON.stringify(a.arguments)}

@@ -12,11 +12,11 @@ import {
 import { formatDateTime, formatTime } from '../format';
 import { href } from '../route';
 import { sendCommand } from '../store/socket';
-import { useUi } from '../store/ui-store';
+import { type RunStageCounts, runStageCounts, useUi } from '../store/ui-store';
 import { StartRunDialog } from './start-run-dialog';
 
 interface Stage {
-  key: string;
+  key: keyof RunStageCounts;
   label: string;
   /** The pipeline stage whose messages count one STF each (by the STF they name). */
   stage: StfStage;
@@ -178,7 +178,7 @@ function RunDetail({ run }: { run: number }) {
       <h2>Run {run}</h2>
       <ol className="pipeline" aria-label="Pipeline">
         {STAGES.map((stage) => {
-          const p = progress?.stages?.[stage.key];
+          const p = progress ? runStageCounts(progress)[stage.key] : undefined;
           const done = p?.done ?? counts[stage.key] ?? 0;
           const of = p?.total ?? total ?? (stage.key === 'daq' ? null : counts.daq || null);
           const pct = of ? Math.min(100, (done / of) * 100) : 0;

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { EventBus } from '../../../../src/main/core/events.js';
+import type { ProcessState } from '../../../../src/shared/process-info.js';
 import { electronMock, resetElectronMock } from '../../../helpers/electron-mock.js';
 import { startTestCore, type TestCore } from '../../../helpers/core.js';
 import { writeFileSync } from 'node:fs';
@@ -79,7 +80,7 @@ describe('notifications from core events', () => {
     const bus = new EventBus();
     const sent: Spec[] = [];
     const off = wireNotifications(bus, (s) => sent.push(s));
-    const transition = (name: string, to: string, reason: string | null = null) =>
+    const transition = (name: string, to: ProcessState, reason: string | null = null) =>
       bus.emit('process.state', {
         name,
         program: name,

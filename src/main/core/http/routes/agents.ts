@@ -5,7 +5,7 @@ import type { HeartbeatService } from '../../monitor/heartbeat-service.js';
 import type { AgentsStore } from '../../store/agents.js';
 import { nowIso } from '../../time.js';
 import { HttpError } from '../http-error.js';
-import type { Router } from '../router.js';
+import type { HttpRouter } from '../router.js';
 import { listBody, listPage } from './list-response.js';
 
 /** The model's AGENT_TYPE_CHOICES; enforced only on plain create/update, never on heartbeats. */
@@ -51,7 +51,11 @@ function expectObject(body: unknown): void {
 
 const NOT_FOUND = { status: 404, body: { detail: 'No SystemAgent matches the given query.' } };
 
-export function addAgentRoutes(router: Router, agents: AgentsStore, heartbeats: HeartbeatService) {
+export function addAgentRoutes(
+  router: HttpRouter,
+  agents: AgentsStore,
+  heartbeats: HeartbeatService,
+) {
   // Upsert keyed by instance_name: 201 on first registration, 200 afterwards (reference §2.2).
   router.add('POST', '/api/systemagents/heartbeat/', async (req) => {
     expectObject(req.body);

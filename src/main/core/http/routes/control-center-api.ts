@@ -4,11 +4,11 @@ import type { Config } from '../../config.js';
 import type { LivenessTracker } from '../../monitor/liveness.js';
 import { livenessOf } from '../../monitor/liveness.js';
 import type { Store } from '../../store/index.js';
-import type { Router } from '../router.js';
+import type { HttpRouter } from '../router.js';
 
 /** Our own endpoints (not the monitor's): what `swf-control-center status` and the UI read. */
 export function addControlCenterRoutes(
-  router: Router,
+  router: HttpRouter,
   deps: {
     store: Store;
     liveness: LivenessTracker;

@@ -3,10 +3,10 @@ import type { EventBus } from '../../events.js';
 import type { AppLogsStore } from '../../store/app-logs.js';
 import { nowIso, parseIsoTime } from '../../time.js';
 import { HttpError } from '../http-error.js';
-import type { Router } from '../router.js';
+import type { HttpRouter } from '../router.js';
 import { listBody, listPage } from './list-response.js';
 
-export function addLogRoutes(router: Router, logs: AppLogsStore, bus: EventBus) {
+export function addLogRoutes(router: HttpRouter, logs: AppLogsStore, bus: EventBus) {
   // The agents' REST log handler sends no token (reference §1.8): loopback peers only.
   router.add(
     'POST',

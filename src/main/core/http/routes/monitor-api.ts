@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import type { EventBus } from '../../events.js';
 import type { HeartbeatService } from '../../monitor/heartbeat-service.js';
+import { runSummaryOf, workflowExecutionOf } from '../../monitor/run-records.js';
 import type { Store } from '../../store/index.js';
 import { ResourceError } from '../../store/resource.js';
 import { nowIso } from '../../time.js';
-import type { Router } from '../router.js';
+import type { HttpRouter } from '../router.js';
 import { addAgentRoutes } from './agents.js';
 import { listBody, listPage } from './list-response.js';
 import { addLogRoutes } from './logs.js';
@@ -19,7 +20,7 @@ const ensureNamespaceSchema = z.object({
 
 /** Every swf-monitor endpoint the agents and tools call (reference §5.1), on one router. */
 export function addMonitorApiRoutes(
-  router: Router,
+  router: HttpRouter,
   store: Store,
   heartbeats: HeartbeatService,
   bus: EventBus,
@@ -39,6 +40,11 @@ export function addMonitorApiRoutes(
     check: (body) => {
       if (typeof body.run_number === 'number' && body.run_number < 0)
         throw new ResourceError({ run_number: ['Must be >= 0.'] });
+    },
+    written: (row, { created, body }) => {
+      if (created) bus.emit('run.created', { run: runSummaryOf(store, row) });
+      if (typeof body.end_time === 'string' && body.end_time)
+        bus.emit('run.ended', { run: runSummaryOf(store, row) });
     },
   });
   addResourceRoutes(router, '/api/run-states', store.runStates);
@@ -66,7 +72,9 @@ export function addMonitorApiRoutes(
   });
   addResourceRoutes(router, '/api/tf-slices', store.tfSlices);
   addResourceRoutes(router, '/api/workflow-definitions', store.workflowDefinitions);
-  addResourceRoutes(router, '/api/workflow-executions', store.workflowExecutions);
+  addResourceRoutes(router, '/api/workflow-executions', store.workflowExecutions, {
+    written: (row) => bus.emit('execution.state', { execution: workflowExecutionOf(row) }),
+  });
   addResourceRoutes(router, '/api/workflow-stages', store.workflowStages);
   addResourceRoutes(router, '/api/system-state-events', store.systemStateEvents);
 

@@ -1,8 +1,8 @@
-import type { Router } from '../router.js';
+import type { HttpRouter } from '../router.js';
 import { HttpError } from '../http-error.js';
 import { OutputQueryError, type OutputStream } from '../../store/process-output.js';
 import { FleetError } from '../../supervisor/fleet.js';
-import { ProcessCommandError } from '../../supervisor/process-slot.js';
+import { ProcessCommandError } from '../../supervisor/slot-types.js';
 import { type Supervisor, UnknownTargetError } from '../../supervisor/supervisor.js';
 
 /** Maps supervisor failures to HTTP answers the UI and CLI can show as they are. */
@@ -28,7 +28,7 @@ function stream(v: string | null): OutputStream | undefined {
  * `/api/cc/processes/...`: the fleet as the supervisor sees it, commands on a process, a program,
  * a group or `all` (each answers when the target state is reached), and a process's output.
  */
-export function addProcessRoutes(router: Router, supervisor: Supervisor) {
+export function addProcessRoutes(router: HttpRouter, supervisor: Supervisor) {
   router.add('GET', '/api/cc/processes/', () => ({
     status: 200,
     body: {

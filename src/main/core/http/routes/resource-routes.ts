@@ -1,6 +1,6 @@
 import type { Resource, Row } from '../../store/resource.js';
 import { nowIso } from '../../time.js';
-import type { Router } from '../router.js';
+import type { HttpRouter } from '../router.js';
 import { listBody, listPage, queryFilters } from './list-response.js';
 
 const NOT_FOUND = { status: 404, body: { detail: 'No object matches the given query.' } };
@@ -9,11 +9,13 @@ export interface ResourceRouteOptions {
   /** Called before create and update; may throw a ResourceError for a bad reference. */
   check?: (body: Row) => void;
   readOnly?: boolean;
+  /** Called after a row was created or updated, with the stored row and the request body. */
+  written?: (row: Row, how: { created: boolean; body: Row }) => void;
 }
 
 /** A DRF ModelViewSet: list, create, retrieve, update, partial update, destroy. */
 export function addResourceRoutes(
-  router: Router,
+  router: HttpRouter,
   base: string,
   resource: Resource,
   opts: ResourceRouteOptions = {},
@@ -39,14 +41,18 @@ export function addResourceRoutes(
   router.add('POST', `${base}/`, (req) => {
     resource.validate(req.body, false);
     opts.check?.(asRow(req.body));
-    return { status: 201, body: resource.create(req.body, nowIso()) };
+    const row = resource.create(req.body, nowIso());
+    opts.written?.(row, { created: true, body: asRow(req.body) });
+    return { status: 201, body: row };
   });
   const update = (partial: boolean) => (req: { params: Record<string, string>; body: unknown }) => {
     const raw = req.params.key!;
     if (!validKey(raw) || !resource.get(key(raw))) return NOT_FOUND;
     resource.validate(req.body, partial);
     opts.check?.(asRow(req.body));
-    return { status: 200, body: resource.patch(key(raw), req.body, nowIso()) };
+    const row = resource.patch(key(raw), req.body, nowIso());
+    if (row) opts.written?.(row, { created: false, body: asRow(req.body) });
+    return { status: 200, body: row };
   };
   router.add('PATCH', `${base}/:key/`, update(true));
   router.add('PUT', `${base}/:key/`, update(false));

@@ -7,6 +7,7 @@ import { inWindow, isoTime, timeWindow } from '../time-filters.js';
 import { defineTool, ToolInputError, type AnyToolDef } from '../tool-kit.js';
 import { anyRow, READ } from './common.js';
 import { processTiming } from './process-uptime.js';
+import { programOfAgent } from '../../../../shared/agent-program.js';
 
 const agentItem = z.object({
   name: z.string(),
@@ -180,11 +181,7 @@ export function agentTools(deps: McpDeps): AnyToolDef[] {
       let proc = null;
       const pc = deps.processControl;
       if (pc) {
-        // An agent names itself, not after its program: the pid is what ties the two.
-        const programs = await pc.list();
-        const info =
-          (agent.pid !== null && programs.find((p) => p.pid === agent.pid)) ||
-          programs.find((p) => p.name === agent.instance_name);
+        const info = programOfAgent(agent.instance_name, agent.pid, await pc.list());
         if (info) {
           const history = pc.history ? await pc.history(info.name, 20) : [];
           proc = {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ProcessControl, ProcessInfo } from '../ports.js';
+import type { McpProcessInfo, ProcessControl } from '../ports.js';
 import { defineTool, ToolInputError, type AnyToolDef } from '../tool-kit.js';
 
 const processItem = z.object({
@@ -31,7 +31,7 @@ const READ = {
   openWorldHint: false,
 };
 
-const clean = (p: ProcessInfo): z.input<typeof processItem> => ({
+const clean = (p: McpProcessInfo): z.input<typeof processItem> => ({
   name: p.name,
   state: p.state,
   pid: p.pid,
@@ -42,7 +42,7 @@ const clean = (p: ProcessInfo): z.input<typeof processItem> => ({
 
 /** Start, stop and read the output of the programs the fleet file names; nothing else can be run. */
 export function processTools(pc: ProcessControl): AnyToolDef[] {
-  async function known(name: string): Promise<ProcessInfo> {
+  async function known(name: string): Promise<McpProcessInfo> {
     const all = await pc.list();
     const found = all.find((p) => p.name === name);
     if (!found)

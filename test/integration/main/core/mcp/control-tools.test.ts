@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProcessState } from '../../../../../src/shared/process-info.js';
 import type {
   MessageSender,
   ProcessControl,
-  ProcessInfo,
+  McpProcessInfo,
   ProcessOutputLine,
 } from '../../../../../src/main/core/mcp/ports.js';
 import {
@@ -18,7 +19,7 @@ import { connect, type Era, type Wire } from '../../../../helpers/mcp-client.js'
  * that keeps what it was asked to publish.
  */
 function fleet(): ProcessControl & { calls: string[] } {
-  const procs = new Map<string, ProcessInfo>([
+  const procs = new Map<string, McpProcessInfo>([
     ['daqsim-agent', { name: 'daqsim-agent', state: 'STOPPED', pid: null }],
     ['data-agent', { name: 'data-agent', state: 'RUNNING', pid: 4242 }],
   ]);
@@ -29,7 +30,7 @@ function fleet(): ProcessControl & { calls: string[] } {
   }));
   const calls: string[] = [];
   let nextPid = 5000;
-  const set = (name: string, state: string) => {
+  const set = (name: string, state: ProcessState) => {
     const p = procs.get(name);
     if (!p) throw new Error(`unknown program ${name}`);
     p.state = state;
@@ -117,7 +118,9 @@ describe.each([
         name: 'swf_start_agent',
         arguments: { name: 'daqsim-agent' },
       });
-      expect((started.structuredContent as { process: ProcessInfo }).process.state).toBe('RUNNING');
+      expect((started.structuredContent as { process: McpProcessInfo }).process.state).toBe(
+        'RUNNING',
+      );
       const refused = await client.callTool({
         name: 'swf_start_agent',
         arguments: { name: 'rm -rf /' },
@@ -128,9 +131,9 @@ describe.each([
       );
       expect(pc.calls).not.toContain('start rm -rf /');
       const all = await client.callTool({ name: 'swf_stop_all_agents', arguments: {} });
-      expect((all.structuredContent as { items: ProcessInfo[] }).items.map((p) => p.state)).toEqual(
-        ['STOPPED', 'STOPPED'],
-      );
+      expect(
+        (all.structuredContent as { items: McpProcessInfo[] }).items.map((p) => p.state),
+      ).toEqual(['STOPPED', 'STOPPED']);
       await client.callTool({ name: 'swf_restart_agent', arguments: { name: 'data-agent' } });
       expect(pc.calls.slice(-3)).toEqual([
         'stop daqsim-agent',

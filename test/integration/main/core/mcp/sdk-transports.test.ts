@@ -197,7 +197,7 @@ describe.each(cases)('MCP over %s, %s protocol era', (wire, era) => {
 
   it('records every tool call in the audit table and on the bus', async () => {
     const events: string[] = [];
-    const off = t.core.bus.on('mcp.activity', ({ record }) =>
+    const off = t.core.bus.on('mcp.activity', (record) =>
       events.push(`${record.tool}:${record.outcome}`),
     );
     const mark = t.core.store.mcpAudit.query({ limit: 1 }).items[0]?.id ?? 0;
