@@ -5,6 +5,10 @@ import {
   Subscription,
   type SubscriptionSink,
 } from '../../../src/main/core/broker/router.js';
+import { MemoryBudget } from '../../../src/main/core/broker/memory-budget.js';
+
+const newRouter = (maxQueueDepth: number, maxQueueBytes = 1 << 30, memory = new MemoryBudget(1 << 30)) =>
+  new Router({ maxQueueDepth, maxQueueBytes }, memory);
 
 /** A sink that records what it was sent; `isReady` stands for the socket having room. */
 class RecordingSink implements SubscriptionSink {
@@ -47,11 +51,12 @@ const sub = (
     destination.startsWith('/queue/') ? 'queue' : 'topic',
     ackMode,
     prefetch,
+    1 << 30,
   );
 
 describe('Router: topics', () => {
   it('fans a message out to every subscription of the topic and no other', () => {
-    const router = new Router(10);
+    const router = newRouter(10);
     const a = new RecordingSink();
     const b = new RecordingSink();
     router.subscribe(sub(a, '1', '/topic/t'));
@@ -63,7 +68,7 @@ describe('Router: topics', () => {
   });
 
   it('drops a topic message nobody subscribes to, and forgets empty topics', () => {
-    const router = new Router(10);
+    const router = newRouter(10);
     expect(router.publish(msg('/topic/none', 'x'))).toEqual({ ok: true });
     const a = new RecordingSink();
     const s = sub(a, '1', '/topic/t');
@@ -73,7 +78,7 @@ describe('Router: topics', () => {
   });
 
   it('bounds the ack bookkeeping of a client-ack topic subscriber that never acks', () => {
-    const router = new Router(10);
+    const router = newRouter(10);
     const a = new RecordingSink();
     const s = sub(a, '1', '/topic/t', 'client', 3);
     router.subscribe(s);
@@ -85,7 +90,7 @@ describe('Router: topics', () => {
 
 describe('Router: queues', () => {
   it('keeps messages until a consumer subscribes, then delivers them in order', () => {
-    const router = new Router(10);
+    const router = newRouter(10);
     router.publish(msg('/queue/q', '1'));
     router.publish(msg('/queue/q', '2'));
     expect(router.depth('/queue/q')).toBe(2);
@@ -96,7 +101,7 @@ describe('Router: queues', () => {
   });
 
   it('hands messages to consumers round-robin', () => {
-    const router = new Router(100);
+    const router = newRouter(100);
     const a = new RecordingSink();
     const b = new RecordingSink();
     router.subscribe(sub(a, '1', '/queue/q'));
@@ -107,7 +112,7 @@ describe('Router: queues', () => {
   });
 
   it('skips consumers whose socket is backed up and resumes when they drain', () => {
-    const router = new Router(100);
+    const router = newRouter(100);
     const a = new RecordingSink();
     const s = sub(a, '1', '/queue/q');
     router.subscribe(s);
@@ -121,7 +126,7 @@ describe('Router: queues', () => {
   });
 
   it('refuses a SEND beyond maxQueueDepth with a reason', () => {
-    const router = new Router(2);
+    const router = newRouter(2);
     expect(router.publish(msg('/queue/q', '1')).ok).toBe(true);
     expect(router.publish(msg('/queue/q', '2')).ok).toBe(true);
     const refused = router.publish(msg('/queue/q', '3'));
@@ -131,7 +136,7 @@ describe('Router: queues', () => {
   });
 
   it('limits unacknowledged messages per client-ack consumer to its prefetch', () => {
-    const router = new Router(100);
+    const router = newRouter(100);
     const a = new RecordingSink();
     const s = sub(a, '1', '/queue/q', 'client-individual', 2);
     router.subscribe(s);
@@ -143,7 +148,7 @@ describe('Router: queues', () => {
   });
 
   it('returns unacknowledged messages to the front of the queue, marked redelivered', () => {
-    const router = new Router(100);
+    const router = newRouter(100);
     const a = new RecordingSink();
     const s = sub(a, '1', '/queue/q', 'client-individual', 2);
     router.subscribe(s);

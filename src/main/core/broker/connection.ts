@@ -1,15 +1,18 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { Socket } from 'node:net';
-import { ConnectionOutput } from './connection-output.js';
-import { parseDestination } from './destinations.js';
+import { ClientAcks } from './client-acks.js';
 import {
-  encodeFrame,
-  escapeHeader,
-  FRAME_END,
-  type StompVersion,
-  VERSION_INDEX,
-} from './frame-encoding.js';
+  negotiateHeartbeat,
+  negotiateVersion,
+  sameSecret,
+  SUPPORTED_VERSIONS,
+} from './connect-handshake.js';
+import { ConnectionOutput } from './connection-output.js';
+import { ConnectionTimers } from './connection-timers.js';
+import { parseDestination } from './destinations.js';
+import { encodeFrame, type StompVersion } from './frame-encoding.js';
 import type { BrokerLimits } from './limits.js';
+import type { MemoryBudget } from './memory-budget.js';
+import { encodedTail, messageHead } from './message-encoding.js';
 import { type AckMode, type BrokerMessage, Subscription, type SubscriptionSink } from './router.js';
 import { type OversizedFrame, type WholeFrame, WholeFrameStream } from './whole-frame-stream.js';
 
@@ -26,21 +29,24 @@ export interface BrokerContext {
   unsubscribe(sub: Subscription): void;
   /** Subscriptions got credit back or the socket drained: dispatch their queues. */
   resume(subs: Iterable<Subscription>): void;
+  /** A client logged in: may it take an authenticated slot? An error text refuses it. */
+  admit(connection: StompConnection): string | undefined;
+  /** Message bytes held anywhere in the broker. */
+  memory: MemoryBudget;
   onDelivered(): void;
-  onDrop(sub: Subscription): void;
+  /** A subscriber held more than its byte budget and was cut off. */
+  onCutOff(sub: Subscription): void;
   onProtocolError(reason: string): void;
   onClosed(connection: StompConnection): void;
-  log: { debug(msg: string): void };
 }
-
-type TxOp =
-  | { kind: 'send'; message: BrokerMessage }
-  | { kind: 'ack'; sub: Subscription; ackId: string; nack: boolean };
 
 /** Headers of SEND that describe the transport, not the message; not forwarded to subscribers. */
 const TRANSPORT_HEADERS = new Set(['destination', 'receipt', 'transaction', 'content-length']);
 
-const SUPPORTED: StompVersion[] = ['1.2', '1.1', '1.0'];
+/** How long a client that is sent an ERROR has to read it before its socket is destroyed. */
+const ERROR_GRACE_MS = 2000;
+
+const EOL = Buffer.from('\n');
 
 let connectionCounter = 0;
 
@@ -59,35 +65,31 @@ export class StompConnection implements SubscriptionSink {
   private closed = false;
   private readonly incoming: WholeFrameStream;
   private readonly output: ConnectionOutput;
+  private readonly timers: ConnectionTimers;
+  private readonly acks: ClientAcks;
   /** By client subscription id (1.0 subscriptions without id: by destination). */
   private readonly subscriptions = new Map<string, Subscription>();
-  /** 1.2 ack ids -> subscription. */
-  private readonly ackIndex = new Map<string, Subscription>();
-  private readonly transactions = new Map<string, TxOp[]>();
-  private ackCounter = 0;
-  private readonly timers: NodeJS.Timeout[] = [];
-  private lastReadAt = Date.now();
 
   constructor(
     private readonly socket: Socket,
     private readonly ctx: BrokerContext,
   ) {
     const limits = ctx.limits;
-    this.output = new ConnectionOutput(
-      socket,
-      limits.maxPendingPerSubscriber,
-      limits.socketHighWaterBytes,
-      (sub) => ctx.onDrop(sub),
-      () => ctx.resume(this.subscriptions.values()),
-    );
+    this.output = new ConnectionOutput(socket, {
+      maxBytesPerSubscriber: limits.maxSubscriberBytes,
+      highWaterBytes: limits.socketHighWaterBytes,
+      memory: ctx.memory,
+      onOverBudget: (sub) => this.cutOff(sub),
+      onWritable: () => ctx.resume(this.subscriptions.values()),
+    });
+    this.acks = new ClientAcks(this.id, limits.maxTransactionBytes, ctx.memory);
+    this.timers = new ConnectionTimers((reason) => this.protocolError(reason));
     this.incoming = new WholeFrameStream(
       { maxLineLength: limits.maxHeaderLineBytes, maxHeaders: limits.maxHeaders },
       limits.maxBodyBytes,
     );
     socket.setNoDelay(true);
-    socket.on('data', () => {
-      this.lastReadAt = Date.now();
-    });
+    socket.on('data', () => this.timers.sawInput());
     socket.pipe(this.incoming);
     this.incoming.on('readable', () => this.readFrames());
     this.incoming.on('error', (err: Error) =>
@@ -96,15 +98,15 @@ export class StompConnection implements SubscriptionSink {
     this.incoming.on('end', () => this.destroy());
     socket.on('error', () => this.destroy());
     socket.on('close', () => this.destroy());
-
-    const connectTimer = setTimeout(() => {
-      if (!this.connected) this.protocolError('no CONNECT frame within the connect timeout');
-    }, limits.connectTimeoutMs);
-    this.timers.push(connectTimer);
+    this.timers.connectDeadline(limits.connectTimeoutMs, () => this.connected);
   }
 
   get remote(): string {
     return `${this.socket.remoteAddress}:${this.socket.remotePort}`;
+  }
+
+  get authenticated(): boolean {
+    return this.connected;
   }
 
   get subscriptionCount(): number {
@@ -118,10 +120,7 @@ export class StompConnection implements SubscriptionSink {
   }
 
   ackIdFor(sub: Subscription, message: BrokerMessage): string {
-    if (this.version !== '1.2') return message.id;
-    const ackId = `${this.id}-${++this.ackCounter}`;
-    this.ackIndex.set(ackId, sub);
-    return ackId;
+    return this.acks.ackIdFor(sub, message, this.version);
   }
 
   send(
@@ -131,24 +130,8 @@ export class StompConnection implements SubscriptionSink {
     ackId: string | undefined,
   ): void {
     this.ctx.onDelivered();
-    const v = this.version;
-    // The headers fixed per subscription are encoded once; message-id and everything after it
-    // is shared by all subscribers (encodedTail). A plain auto-ack delivery allocates nothing.
-    let prefix = sub.encodedPrefix;
-    if (!prefix) {
-      let text = 'MESSAGE\n';
-      if (sub.id !== undefined) text += `subscription:${escapeHeader(sub.id, v)}\n`;
-      text += `destination:${escapeHeader(sub.requestedDestination, v)}\n`;
-      prefix = sub.encodedPrefix = Buffer.from(text, 'utf8');
-    }
-    let head = prefix;
-    if ((ackId !== undefined && v === '1.2') || redelivered) {
-      let extra = '';
-      if (ackId !== undefined && v === '1.2') extra += `ack:${ackId}\n`;
-      if (redelivered) extra += 'redelivered:true\n';
-      head = Buffer.concat([prefix, Buffer.from(extra, 'utf8')]);
-    }
-    this.output.push(head, encodedTail(message, v), sub.kind === 'topic' ? sub : undefined);
+    const head = messageHead(sub, this.version, ackId, redelivered);
+    this.output.push(head, encodedTail(message, this.version), sub.kind === 'topic' ? sub : undefined);
   }
 
   // --- frame input -------------------------------------------------------------------------
@@ -201,17 +184,13 @@ export class StompConnection implements SubscriptionSink {
 
   private onConnect(headers: Record<string, string>): void {
     const accepted = headers['accept-version'];
-    let version: StompVersion | undefined = '1.0';
-    if (accepted !== undefined) {
-      const offered = accepted.split(',').map((v) => v.trim());
-      version = SUPPORTED.find((v) => offered.includes(v));
-    }
+    const version = negotiateVersion(accepted);
     if (!version) {
       this.version = '1.2';
       return this.protocolError(
-        `unsupported protocol version(s) ${accepted}; supported versions are 1.0,1.1,1.2`,
+        `unsupported protocol version(s) ${accepted}; supported versions are ${SUPPORTED_VERSIONS}`,
         headers.receipt,
-        { version: SUPPORTED.join(',') },
+        { version: SUPPORTED_VERSIONS },
       );
     }
     this.version = version;
@@ -225,51 +204,26 @@ export class StompConnection implements SubscriptionSink {
     }
     this.incoming.setVersion(version);
     this.connected = true;
+    const refused = this.ctx.admit(this);
+    if (refused !== undefined) return this.protocolError(refused, headers.receipt);
 
-    let sendEvery = 0;
-    let expectEvery = 0;
-    if (version !== '1.0' && headers['heart-beat'] !== undefined) {
-      const [cx, cy] = headers['heart-beat'].split(',').map((n) => Number.parseInt(n, 10));
-      const min = this.ctx.limits.minHeartbeatMs;
-      // The client's cx: how often it can send; cy: how often it wants to hear from us.
-      if (cy !== undefined && Number.isFinite(cy) && cy > 0) sendEvery = Math.max(cy, min);
-      if (cx !== undefined && Number.isFinite(cx) && cx > 0) expectEvery = Math.max(cx, min);
-    }
+    const limits = this.ctx.limits;
+    const agreement = negotiateHeartbeat(headers['heart-beat'], version, limits);
     const out: Record<string, string | undefined> = {
       version,
       server: this.ctx.serverName,
       session: `session-${this.id}`,
-      'heart-beat': version === '1.0' ? undefined : `${sendEvery},${expectEvery}`,
+      'heart-beat':
+        version === '1.0' ? undefined : `${agreement.sendEvery},${agreement.expectEvery}`,
       'receipt-id': headers.receipt,
     };
     this.output.push(encodeFrame('CONNECTED', out, '1.0'));
-    this.startHeartbeats(sendEvery, expectEvery);
-  }
-
-  private startHeartbeats(sendEvery: number, expectEvery: number): void {
-    if (sendEvery > 0) {
-      const eol = Buffer.from('\n');
-      this.timers.push(
-        setInterval(
-          () => {
-            if (Date.now() - this.output.lastWriteAt >= sendEvery * 0.9) this.output.push(eol);
-          },
-          Math.max(1, Math.floor(sendEvery / 2)),
-        ),
-      );
-    }
-    if (expectEvery > 0) {
-      const deadline = expectEvery * this.ctx.limits.heartbeatGrace;
-      this.timers.push(
-        setInterval(
-          () => {
-            if (Date.now() - this.lastReadAt > deadline)
-              this.protocolError(`no heart-beat or frame from the client for ${deadline} ms`);
-          },
-          Math.max(1, Math.floor(expectEvery / 2)),
-        ),
-      );
-    }
+    this.timers.start(
+      agreement,
+      limits,
+      () => this.output.push(EOL),
+      () => this.output.lastWriteAt,
+    );
   }
 
   private onSend(headers: Record<string, string>, body: Buffer): void {
@@ -288,13 +242,8 @@ export class StompConnection implements SubscriptionSink {
       contentLength: headers['content-length'] !== undefined,
     };
     const tx = headers.transaction;
-    if (tx !== undefined) {
-      const ops = this.transactions.get(tx);
-      if (!ops) return this.frameError(`invalid transaction id: ${tx}`, headers.receipt);
-      ops.push({ kind: 'send', message });
-      return this.receipt(headers);
-    }
-    const refused = this.ctx.publish(message);
+    const refused =
+      tx !== undefined ? this.acks.add(tx, { kind: 'send', message }) : this.ctx.publish(message);
     if (refused !== undefined) return this.frameError(refused, headers.receipt);
     this.receipt(headers);
   }
@@ -319,7 +268,7 @@ export class StompConnection implements SubscriptionSink {
       destination.kind === 'topic'
         ? limits.maxPendingPerSubscriber
         : Number.isFinite(requestedPrefetch) && requestedPrefetch > 0
-          ? requestedPrefetch
+          ? Math.min(requestedPrefetch, limits.maxPendingPerSubscriber)
           : limits.defaultPrefetch;
     const sub = new Subscription(
       this,
@@ -329,6 +278,7 @@ export class StompConnection implements SubscriptionSink {
       destination.kind,
       ackMode,
       prefetch,
+      limits.maxSubscriberBytes,
     );
     this.subscriptions.set(key, sub);
     // The receipt goes out before any message the subscription already has waiting.
@@ -349,14 +299,17 @@ export class StompConnection implements SubscriptionSink {
 
   private dropSubscription(key: string, sub: Subscription): void {
     this.subscriptions.delete(key);
-    for (const ackId of sub.pending.keys()) this.ackIndex.delete(ackId);
+    this.acks.forget(sub);
     this.output.forget(sub);
     this.ctx.unsubscribe(sub);
   }
 
   private onAck(headers: Record<string, string>, nack: boolean): void {
     const ackId = headers.id ?? headers['message-id'];
-    const sub = ackId === undefined ? undefined : this.findPending(ackId, headers.subscription);
+    const sub =
+      ackId === undefined
+        ? undefined
+        : this.acks.findPending(ackId, headers.subscription, this.subscriptions);
     if (!sub || ackId === undefined)
       return this.frameError(
         `unexpected ${nack ? 'NACK' : 'ACK'} for id [${ackId ?? 'none'}]`,
@@ -364,60 +317,30 @@ export class StompConnection implements SubscriptionSink {
       );
     const tx = headers.transaction;
     if (tx !== undefined) {
-      const ops = this.transactions.get(tx);
-      if (!ops) return this.frameError(`invalid transaction id: ${tx}`, headers.receipt);
-      ops.push({ kind: 'ack', sub, ackId, nack });
+      const refused = this.acks.add(tx, { kind: 'ack', sub, ackId, nack });
+      if (refused !== undefined) return this.frameError(refused, headers.receipt);
       return this.receipt(headers);
     }
     this.settle(sub, ackId);
     this.receipt(headers);
   }
 
-  private findPending(ackId: string, subscriptionId: string | undefined): Subscription | undefined {
-    const indexed = this.ackIndex.get(ackId);
-    if (indexed && indexed.hasPending(ackId)) return indexed;
-    if (subscriptionId !== undefined) {
-      const sub = this.subscriptions.get(subscriptionId);
-      return sub?.hasPending(ackId) ? sub : undefined;
-    }
-    for (const sub of this.subscriptions.values()) if (sub.hasPending(ackId)) return sub;
-    return undefined;
-  }
-
-  /**
-   * ACK and NACK both settle: as in ActiveMQ 5 with non-persistent messages, a NACKed message
-   * is discarded (it would go to a dead-letter queue only if persistent), never redelivered.
-   */
   private settle(sub: Subscription, ackId: string): void {
-    if (sub.closed) return;
-    if (this.version === '1.2') {
-      // Cumulative acks settle earlier ids too; drop them from the index as well.
-      if (sub.ackMode === 'client') {
-        for (const key of sub.pending.keys()) {
-          this.ackIndex.delete(key);
-          if (key === ackId) break;
-        }
-      } else this.ackIndex.delete(ackId);
-    }
-    sub.settle(ackId);
-    if (sub.kind === 'queue') this.ctx.resume([sub]);
+    if (this.acks.settle(sub, ackId, this.version)) this.ctx.resume([sub]);
   }
 
   private onBegin(headers: Record<string, string>): void {
     const tx = headers.transaction;
     if (tx === undefined) return this.frameError('BEGIN without a transaction id', headers.receipt);
-    if (this.transactions.has(tx))
-      return this.frameError(`transaction ${tx} is already started`, headers.receipt);
-    this.transactions.set(tx, []);
+    const refused = this.acks.begin(tx);
+    if (refused !== undefined) return this.frameError(refused, headers.receipt);
     this.receipt(headers);
   }
 
   private onCommit(headers: Record<string, string>): void {
     const tx = headers.transaction;
-    const ops = tx === undefined ? undefined : this.transactions.get(tx);
-    if (!ops || tx === undefined)
-      return this.frameError(`invalid transaction id: ${tx ?? 'none'}`, headers.receipt);
-    this.transactions.delete(tx);
+    const ops = tx === undefined ? undefined : this.acks.take(tx);
+    if (!ops) return this.frameError(`invalid transaction id: ${tx ?? 'none'}`, headers.receipt);
     const refusals: string[] = [];
     for (const op of ops) {
       if (op.kind === 'send') {
@@ -431,7 +354,7 @@ export class StompConnection implements SubscriptionSink {
 
   private onAbort(headers: Record<string, string>): void {
     const tx = headers.transaction;
-    if (tx === undefined || !this.transactions.delete(tx))
+    if (tx === undefined || this.acks.take(tx) === undefined)
       return this.frameError(`invalid transaction id: ${tx ?? 'none'}`, headers.receipt);
     this.receipt(headers);
   }
@@ -462,11 +385,29 @@ export class StompConnection implements SubscriptionSink {
     );
   }
 
+  /**
+   * A subscriber that holds more than its byte budget is cut off rather than slowing anyone:
+   * its held frames are discarded at once (the publisher's path stays O(1)) and the ERROR and
+   * close follow on the next turn, outside the fan-out loop that noticed it.
+   */
+  private cutOff(sub: Subscription): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.output.discard();
+    this.ctx.onCutOff(sub);
+    setImmediate(() => {
+      this.closing = false;
+      this.protocolError(
+        `slow consumer: subscription to ${sub.requestedDestination} held more than ` +
+          `${this.ctx.limits.maxSubscriberBytes} bytes unread; connection closed`,
+      );
+    });
+  }
+
   /** A broken or forbidden frame: ERROR, then this connection is closed. Others go on. */
   protocolError(message: string, receipt?: string, extra: Record<string, string> = {}): void {
     if (this.closing || this.closed) return;
     this.ctx.onProtocolError(message);
-    this.ctx.log.debug(`connection ${this.id} (${this.remote}): ${message}`);
     this.closing = true;
     this.socket.unpipe(this.incoming);
     this.output.push(
@@ -480,14 +421,12 @@ export class StompConnection implements SubscriptionSink {
     this.releaseAll();
     this.output.end();
     // A client that never reads must not keep the socket open: force it after a grace period.
-    const force = setTimeout(() => this.socket.destroy(), 2000);
-    force.unref();
-    this.timers.push(force);
+    this.timers.after(ERROR_GRACE_MS, () => this.destroy());
   }
 
   private releaseAll(): void {
     for (const [key, sub] of [...this.subscriptions]) this.dropSubscription(key, sub);
-    this.transactions.clear();
+    this.acks.clear();
   }
 
   /** Closes the connection at once (broker shutdown, socket gone). */
@@ -495,44 +434,11 @@ export class StompConnection implements SubscriptionSink {
     if (this.closed) return;
     this.closed = true;
     this.closing = true;
-    for (const timer of this.timers) {
-      clearTimeout(timer);
-      clearInterval(timer);
-    }
+    this.timers.clear();
     this.releaseAll();
     this.output.close();
     this.socket.unpipe(this.incoming);
     this.socket.destroy();
     this.ctx.onClosed(this);
   }
-}
-
-function sameSecret(given: string | undefined, expected: string): boolean {
-  if (given === undefined) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-/**
- * The part of a MESSAGE frame shared by every subscriber of one protocol version: forwarded
- * headers, content-length, blank line, body, NUL. Encoded once per message and version.
- */
-function encodedTail(message: BrokerMessage, version: StompVersion): Buffer {
-  const cache = (message.encoded ??= []);
-  const index = VERSION_INDEX[version];
-  const cached = cache[index];
-  if (cached) return cached;
-  let head = `message-id:${message.id}\n`;
-  for (const key in message.headers)
-    head += `${escapeHeader(key, version)}:${escapeHeader(message.headers[key]!, version)}\n`;
-  if (message.contentLength) head += `content-length:${message.body.length}\n`;
-  head += '\n';
-  const headLength = Buffer.byteLength(head);
-  const tail = Buffer.allocUnsafe(headLength + message.body.length + FRAME_END.length);
-  tail.write(head, 0, 'utf8');
-  message.body.copy(tail, headLength);
-  FRAME_END.copy(tail, headLength + message.body.length);
-  cache[index] = tail;
-  return tail;
 }
