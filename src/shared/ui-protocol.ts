@@ -105,6 +105,9 @@ export const configSummarySchema = z.object({
   aliveSeconds: z.number(),
   exitedAfterSeconds: z.number(),
   mcpUrl: z.string(),
+  /** The STOMP login agents started by hand need (the passcode is in `brokerPasscodeFile`). */
+  brokerLogin: z.string().optional(),
+  brokerPasscodeFile: z.string().optional(),
 });
 export type ConfigSummary = z.infer<typeof configSummarySchema>;
 

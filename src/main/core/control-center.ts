@@ -1,6 +1,10 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrokerState } from '../../shared/broker-state.js';
+import {
+  type BrokerCredentials,
+  resolveBrokerCredentials,
+} from './broker/broker-credentials.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
 import { createExternalBrokerClient, type ExternalBrokerClient } from './broker/external-client.js';
 import { createRecorder, wireRecorder, type Recorder } from './broker/recorder.js';
@@ -59,6 +63,8 @@ export interface ControlCenter {
   http: HttpServer;
   /** The embedded STOMP broker (absent when `broker.mode` is external). */
   broker?: EmbeddedBroker;
+  /** The STOMP login and passcode the core and its supervised agents use. */
+  brokerCredentials: BrokerCredentials;
   supervisor: Supervisor;
   mcp: McpServerFactory;
   /** `/ws/ui`: register command handlers here (supervisor, runs, MCP) when they exist. */
@@ -91,6 +97,7 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
   bus.on('broker.state', (s) => (brokerState = s));
 
   const token = loadOrCreateToken(config.dataDir);
+  const brokerCredentials = resolveBrokerCredentials(config);
   const store = openStore(join(config.dataDir, 'swf-control-center.sqlite'), {
     nativeBinding: opts.nativeBinding,
   });
@@ -117,8 +124,8 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
     if (config.broker.mode === 'external') {
       brokerClient = createExternalBrokerClient({
         url: config.broker.url!,
-        login: config.broker.login,
-        passcode: config.broker.passcode,
+        login: brokerCredentials.login,
+        passcode: brokerCredentials.passcode,
         caFile: config.broker.caFile,
         subscriptions: [...new Set([config.workflowTopic, config.heartbeatTopic])],
         reconnectInitialMs: config.broker.reconnectInitialMs,
@@ -197,9 +204,16 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
       broker = await startEmbeddedBroker({
         host: '127.0.0.1',
         port: config.broker.port,
-        login: config.broker.login,
-        passcode: config.broker.passcode,
+        login: brokerCredentials.login,
+        passcode: brokerCredentials.passcode,
         logger: log.child('broker'),
+        onCutOff: (total) =>
+          bus.emit('broker.state', {
+            mode: 'embedded',
+            state: 'listening',
+            detail: `127.0.0.1:${broker?.port ?? config.broker.port}; ${total} slow consumer(s) cut off`,
+            slowConsumersCut: total,
+          }),
       });
       const embedded = broker;
       bus.emit('broker.state', {
@@ -242,7 +256,16 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
     });
     cleanups.push(() => http.close());
 
-    const ui = createUiChannel({ bus, store, config, http, startedAt, log: log.child('ui') });
+    const ui = createUiChannel({
+      bus,
+      store,
+      config,
+      http,
+      startedAt,
+      log: log.child('ui'),
+      brokerLogin: brokerCredentials.login,
+      brokerPasscodeFile: brokerCredentials.passcodeFile,
+    });
     const settings = createSettings(config);
     ui.registerCommand('settings.get', () => settings.get());
     ui.registerCommand('settings.set', (a) => settings.set(a.values));
@@ -268,8 +291,8 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
       env: buildAgentEnv({
         brokerHost: brokerAddr.host,
         brokerPort: brokerAddr.port,
-        brokerUser: config.broker.login,
-        brokerPassword: config.broker.passcode,
+        brokerUser: brokerCredentials.login,
+        brokerPassword: brokerCredentials.passcode,
         brokerUseSsl: brokerAddr.useSsl,
         brokerCaFile: config.broker.caFile,
         monitorUrl: url.slice(0, -1),
@@ -330,6 +353,7 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
       brokerState: () => brokerState,
       http,
       broker,
+      brokerCredentials,
       supervisor: sup,
       mcp,
       ui,

@@ -64,7 +64,7 @@ export const DEFAULT_LIMITS: BrokerLimits = {
   maxHeaders: 128,
   maxBodyBytes: 8 * MB,
   maxPendingPerSubscriber: 10_000,
-  maxSubscriberBytes: 32 * MB,
+  maxSubscriberBytes: 16 * MB,
   maxQueueDepth: 200_000,
   maxQueueBytes: 64 * MB,
   maxTransactionBytes: 32 * MB,

@@ -30,6 +30,10 @@ export interface UiChannelOptions {
   config: Config;
   http: HttpServer;
   startedAt: string;
+  /** Shown so agents started by hand can log in to the embedded broker. */
+  brokerLogin?: string;
+  /** The file holding the generated broker passcode (absent when one is configured). */
+  brokerPasscodeFile?: string;
   log: Logger;
   /** Bytes queued in a client's socket beyond which it is "too slow": events drop, then resync. */
   maxBufferedBytes?: number;
@@ -100,6 +104,8 @@ export function createUiChannel(opts: UiChannelOptions) {
         aliveSeconds: config.liveness.aliveSeconds,
         exitedAfterSeconds: config.liveness.exitedAfterSeconds,
         mcpUrl: `http://127.0.0.1:${opts.http.port}/mcp`,
+        brokerLogin: opts.brokerLogin,
+        brokerPasscodeFile: opts.brokerPasscodeFile,
       },
       agents,
       heartbeats: store.heartbeats
