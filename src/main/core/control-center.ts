@@ -1,10 +1,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrokerState } from '../../shared/broker-state.js';
-import {
-  type BrokerCredentials,
-  resolveBrokerCredentials,
-} from './broker/broker-credentials.js';
+import { type BrokerCredentials, resolveBrokerCredentials } from './broker/broker-credentials.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
 import { createExternalBrokerClient, type ExternalBrokerClient } from './broker/external-client.js';
 import { createRecorder, wireRecorder, type Recorder } from './broker/recorder.js';

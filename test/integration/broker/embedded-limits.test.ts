@@ -142,7 +142,10 @@ describe('embedded broker limits', () => {
     const total = 2000;
     // Once cut off, it reads again: its ERROR frame comes after what the kernel already holds.
     const cut = waitUntil(() => b.stats().cutOff === 1, 20_000, 'the slow subscriber cut off');
-    void cut.then(() => slow.socket.resume(), () => undefined);
+    void cut.then(
+      () => slow.socket.resume(),
+      () => undefined,
+    );
     for (let i = 0; i < total; i++) await producer.send(topic, `${i}:${body}`);
     await fastSub.waitFor(total, 20_000);
     expect(fastSub.messages.map((m) => m.body.toString().split(':')[0])).toEqual(

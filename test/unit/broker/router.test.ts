@@ -7,8 +7,11 @@ import {
 } from '../../../src/main/core/broker/router.js';
 import { MemoryBudget } from '../../../src/main/core/broker/memory-budget.js';
 
-const newRouter = (maxQueueDepth: number, maxQueueBytes = 1 << 30, memory = new MemoryBudget(1 << 30)) =>
-  new Router({ maxQueueDepth, maxQueueBytes }, memory);
+const newRouter = (
+  maxQueueDepth: number,
+  maxQueueBytes = 1 << 30,
+  memory = new MemoryBudget(1 << 30),
+) => new Router({ maxQueueDepth, maxQueueBytes }, memory);
 
 /** A sink that records what it was sent; `isReady` stands for the socket having room. */
 class RecordingSink implements SubscriptionSink {

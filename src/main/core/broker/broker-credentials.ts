@@ -30,7 +30,10 @@ export function resolveBrokerCredentials(config: {
 }): BrokerCredentials {
   const { broker } = config;
   if (broker.mode === 'external')
-    return { login: broker.login ?? EXTERNAL_DEFAULT, passcode: broker.passcode ?? EXTERNAL_DEFAULT };
+    return {
+      login: broker.login ?? EXTERNAL_DEFAULT,
+      passcode: broker.passcode ?? EXTERNAL_DEFAULT,
+    };
   const login = broker.login ?? DEFAULT_EMBEDDED_LOGIN;
   if (broker.passcode !== undefined) return { login, passcode: broker.passcode };
   return {

@@ -41,7 +41,8 @@ export function negotiateHeartbeat(
 ): HeartbeatAgreement {
   if (version === '1.0' || header === undefined) return { sendEvery: 0, expectEvery: 0 };
   const [cx, cy] = header.split(',').map((n) => Number.parseInt(n, 10));
-  const valid = (n: number | undefined): n is number => n !== undefined && Number.isFinite(n) && n > 0;
+  const valid = (n: number | undefined): n is number =>
+    n !== undefined && Number.isFinite(n) && n > 0;
   const sendEvery = valid(cy)
     ? Math.min(Math.max(cy, limits.minHeartbeatMs), limits.maxHeartbeatMs)
     : 0;

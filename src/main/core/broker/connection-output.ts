@@ -31,6 +31,8 @@ export class ConnectionOutput {
   private owners: (Subscription | undefined)[] = [];
   private first = 0;
   private bytes = 0;
+  /** The part of `bytes` that is message frames (what the broker-wide budget counts). */
+  private messageBytes = 0;
   private scheduled = false;
   private closed = false;
   /** end() was called while frames still waited for the socket to drain. */
@@ -51,8 +53,9 @@ export class ConnectionOutput {
     return !this.closed && !this.socket.writableNeedDrain && this.bytes < this.opts.highWaterBytes;
   }
 
-  get queuedBytes(): number {
-    return this.bytes;
+  /** More is queued than the socket should hold: stop reading the client's frames for now. */
+  backedUp(): boolean {
+    return this.bytes >= this.opts.highWaterBytes;
   }
 
   /** Queue a frame (`tail`: a shared, pre-encoded part); `topicSub`: the topic subscription. */
@@ -68,7 +71,10 @@ export class ConnectionOutput {
       }
       this.held.set(topicSub, held);
     }
-    this.opts.memory.add(size);
+    if (tail) {
+      this.opts.memory.add(size);
+      this.messageBytes += size;
+    }
     this.heads.push(head);
     this.tails.push(tail);
     this.owners.push(topicSub);
@@ -87,7 +93,8 @@ export class ConnectionOutput {
 
   /** Drops every queued frame (a cut-off consumer); frames pushed later are still written. */
   discard(): void {
-    this.opts.memory.release(this.bytes);
+    this.opts.memory.release(this.messageBytes);
+    this.messageBytes = 0;
     this.heads = [];
     this.tails = [];
     this.owners = [];
@@ -121,6 +128,7 @@ export class ConnectionOutput {
     while (this.first < this.heads.length && !socket.writableNeedDrain && !socket.destroyed) {
       const parts: Buffer[] = [];
       let total = 0;
+      let messages = 0;
       while (this.first < this.heads.length && total < MAX_WRITE_BYTES) {
         const i = this.first++;
         const head = this.heads[i]!;
@@ -131,6 +139,7 @@ export class ConnectionOutput {
         if (tail) {
           parts.push(tail);
           size += tail.length;
+          messages += size;
         }
         total += size;
         if (owner) {
@@ -141,7 +150,8 @@ export class ConnectionOutput {
       }
       if (total === 0) break;
       this.bytes -= total;
-      this.opts.memory.release(total);
+      this.messageBytes -= messages;
+      this.opts.memory.release(messages);
       socket.write(parts.length === 1 ? parts[0]! : Buffer.concat(parts, total));
       this.lastWriteAt = Date.now();
     }

@@ -47,10 +47,11 @@ export class ConnectionTimers {
         ),
       );
     }
-    const silence =
-      expectEvery > 0 ? expectEvery * policy.heartbeatGrace : policy.idleTimeoutMs;
+    const silence = expectEvery > 0 ? expectEvery * policy.heartbeatGrace : policy.idleTimeoutMs;
     const what =
-      expectEvery > 0 ? 'no heart-beat or frame from the client' : 'no frame from the client (idle limit)';
+      expectEvery > 0
+        ? 'no heart-beat or frame from the client'
+        : 'no frame from the client (idle limit)';
     this.add(
       setInterval(
         () => {

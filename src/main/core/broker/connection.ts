@@ -63,6 +63,8 @@ export class StompConnection implements SubscriptionSink {
   private connected = false;
   private closing = false;
   private closed = false;
+  /** Frames are left unread while replies pile up (a client that sends but never reads). */
+  private readPaused = false;
   private readonly incoming: WholeFrameStream;
   private readonly output: ConnectionOutput;
   private readonly timers: ConnectionTimers;
@@ -80,7 +82,13 @@ export class StompConnection implements SubscriptionSink {
       highWaterBytes: limits.socketHighWaterBytes,
       memory: ctx.memory,
       onOverBudget: (sub) => this.cutOff(sub),
-      onWritable: () => ctx.resume(this.subscriptions.values()),
+      onWritable: () => {
+        ctx.resume(this.subscriptions.values());
+        if (this.readPaused) {
+          this.readPaused = false;
+          this.readFrames();
+        }
+      },
     });
     this.acks = new ClientAcks(this.id, limits.maxTransactionBytes, ctx.memory);
     this.timers = new ConnectionTimers((reason) => this.protocolError(reason));
@@ -131,7 +139,11 @@ export class StompConnection implements SubscriptionSink {
   ): void {
     this.ctx.onDelivered();
     const head = messageHead(sub, this.version, ackId, redelivered);
-    this.output.push(head, encodedTail(message, this.version), sub.kind === 'topic' ? sub : undefined);
+    this.output.push(
+      head,
+      encodedTail(message, this.version),
+      sub.kind === 'topic' ? sub : undefined,
+    );
   }
 
   // --- frame input -------------------------------------------------------------------------
@@ -139,6 +151,11 @@ export class StompConnection implements SubscriptionSink {
   /** Handles every complete frame parsed so far, in order, in one synchronous loop. */
   private readFrames(): void {
     while (!this.closing) {
+      if (this.output.backedUp()) {
+        // Left in the parser's buffer, unread frames make the socket stop reading too.
+        this.readPaused = true;
+        return;
+      }
       const item = this.incoming.read() as WholeFrame | OversizedFrame | null;
       if (item === null) return;
       if ('oversized' in item) return this.protocolError(item.oversized);

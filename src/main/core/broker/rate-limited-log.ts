@@ -15,7 +15,9 @@ export function createRateLimitedLog(log: Logger | undefined, everyMs = 10_000, 
         prev.suppressed++;
         return;
       }
-      const more = prev?.suppressed ? ` (+${prev.suppressed} more in the last ${everyMs / 1000} s)` : '';
+      const more = prev?.suppressed
+        ? ` (+${prev.suppressed} more in the last ${everyMs / 1000} s)`
+        : '';
       log?.warn(`${kind}: ${detail}${more}`);
       last.set(kind, { at: now, suppressed: 0 });
     },
