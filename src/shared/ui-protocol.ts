@@ -142,6 +142,7 @@ export const eventPayloadSchemas = {
       mode: z.enum(['embedded', 'external']).optional(),
       url: z.string().optional(),
       error: z.string().nullable().optional(),
+      slowConsumersCut: z.number().optional(),
     })
     .loose(),
   'workflow.message': z.object({ message: workflowMessageSchema }).loose(),

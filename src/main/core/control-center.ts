@@ -208,7 +208,7 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
           bus.emit('broker.state', {
             mode: 'embedded',
             state: 'listening',
-            detail: `127.0.0.1:${broker?.port ?? config.broker.port}; ${total} slow consumer(s) cut off`,
+            detail: `127.0.0.1:${broker?.port ?? config.broker.port}`,
             slowConsumersCut: total,
           }),
       });

@@ -62,6 +62,25 @@ async function loggedIn(extra = ''): Promise<RawStomp> {
   return raw;
 }
 
+/** A subscriber that reads everything but keeps only a count (32 MB would not fit a string). */
+async function countingReader(topic: string) {
+  const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => undefined);
+  let tail = '';
+  let last = false;
+  let receipt: () => void = () => undefined;
+  const subscribed = new Promise<void>((r) => (receipt = r));
+  socket.on('data', (chunk: Buffer) => {
+    tail = (tail + chunk.toString('latin1')).slice(-64);
+    if (tail.includes('receipt-id:r')) receipt();
+    if (tail.includes('\n\nlast\0')) last = true;
+  });
+  socket.write(connectFrame(login, passcode));
+  socket.write(`SUBSCRIBE\nid:1\ndestination:${topic}\nreceipt:r\n\n\0`);
+  await subscribed;
+  return { socket, sawLast: () => last };
+}
+
 /** Runs `task` `count` times, `width` at a time. */
 async function inBatches(count: number, width: number, task: (i: number) => Promise<unknown>) {
   for (let i = 0; i < count; i += width)
@@ -169,6 +188,7 @@ describe('the embedded broker under abuse (composed core)', () => {
 
   it('writes a handful of log lines, not thousands, for 1,000 bad frames', async () => {
     const before = lines.length;
+    const errorsBefore = tc.core.broker!.stats().protocolErrors;
     await inBatches(1000, 100, async () => {
       const raw = await rawConnect(port);
       open.push(raw);
@@ -176,10 +196,10 @@ describe('the embedded broker under abuse (composed core)', () => {
       raw.write(`CONNECT\nlogin:${login}\npasscode:${passcode}\n\n\0BOGUS\n\n\0`);
       await raw.waitClosed();
     });
+    expect(tc.core.broker!.stats().protocolErrors - errorsBefore).toBe(1000);
+    // At most one line per kind per 10 s (earlier tests may have used this window already).
     const written = lines.slice(before).filter((l) => l.includes('[core.broker]'));
-    expect(written.length).toBeGreaterThan(0);
-    expect(written.length).toBeLessThanOrEqual(5);
-    expect(written.join('\n')).toMatch(/protocol error: unknown command 'BOGUS'/);
+    expect(written.length).toBeLessThanOrEqual(3);
   }, 20_000);
 
   it('cuts off a subscriber that never reads, counts it and shows it in the broker state', async () => {
@@ -190,24 +210,23 @@ describe('the embedded broker under abuse (composed core)', () => {
     stuck.write(`SUBSCRIBE\nid:1\ndestination:${topic}\nreceipt:s\n\n\0`);
     await stuck.waitFor('receipt-id:s');
     stuck.socket.pause();
-    const reader = await loggedIn();
-    reader.write(`SUBSCRIBE\nid:1\ndestination:${topic}\nreceipt:r\n\n\0`);
-    await reader.waitFor('receipt-id:r');
+    const reader = await countingReader(topic);
     const producer = await loggedIn();
     const body = 'x'.repeat(64 * 1024);
     // 32 MB: twice the subscriber budget plus whatever the kernel buffers.
     for (let i = 0; i < 512; i++) producer.write(`SEND\ndestination:${topic}\n\n${body}\0`);
     producer.write(`SEND\ndestination:${topic}\nreceipt:done\n\nlast\0`);
     await producer.waitFor('receipt-id:done', 20_000);
-    await reader.waitFor('\n\nlast\0', 20_000);
+    await waitFor('the reader to get every message', () => reader.sawLast(), 20_000);
     await waitFor('the cut-off', () => tc.core.broker!.stats().cutOff === 1, 10_000);
     expect(states.at(-1)?.slowConsumersCut).toBe(1);
-    expect(tc.core.brokerState().detail).toMatch(/1 slow consumer\(s\) cut off/);
-    expect(reader.closed()).toBe(false);
+    expect(tc.core.brokerState()).toMatchObject({ state: 'listening', slowConsumersCut: 1 });
+    expect(reader.socket.destroyed).toBe(false);
     stuck.socket.resume();
     await stuck.waitClosed();
     expect(stuck.received()).toMatch(/slow consumer/);
     await waitFor('no bytes held', () => tc.core.broker!.stats().heldBytes === 0, 10_000);
+    reader.socket.destroy();
     off();
   }, 40_000);
 });
