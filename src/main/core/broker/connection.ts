@@ -1,47 +1,19 @@
 import type { Socket } from 'node:net';
+import type { BrokerContext } from './broker-context.js';
 import { ClientAcks } from './client-acks.js';
 import {
-  negotiateHeartbeat,
-  negotiateVersion,
-  sameSecret,
-  SUPPORTED_VERSIONS,
-} from './connect-handshake.js';
+  answerConnect,
+  isRefusal,
+  messageFromSend,
+  subscriptionFromFrame,
+  subscriptionKey,
+} from './client-frames.js';
 import { ConnectionOutput } from './connection-output.js';
 import { ConnectionTimers } from './connection-timers.js';
-import { parseDestination } from './destinations.js';
-import { encodeFrame, type StompVersion } from './frame-encoding.js';
-import type { BrokerLimits } from './limits.js';
-import type { MemoryBudget } from './memory-budget.js';
+import { encodeFrame, errorFrame, type StompVersion } from './frame-encoding.js';
 import { encodedTail, messageHead } from './message-encoding.js';
-import { type AckMode, type BrokerMessage, Subscription, type SubscriptionSink } from './router.js';
+import type { BrokerMessage, Subscription, SubscriptionSink } from './router.js';
 import { type OversizedFrame, type WholeFrame, WholeFrameStream } from './whole-frame-stream.js';
-
-/** What a connection needs from the broker (kept narrow so the connection is testable). */
-export interface BrokerContext {
-  limits: BrokerLimits;
-  login?: string;
-  passcode?: string;
-  serverName: string;
-  nextMessageId(): string;
-  /** Route a message (SEND, or a committed transactional SEND); an error text refuses it. */
-  publish(message: BrokerMessage): string | undefined;
-  subscribe(sub: Subscription): void;
-  unsubscribe(sub: Subscription): void;
-  /** Subscriptions got credit back or the socket drained: dispatch their queues. */
-  resume(subs: Iterable<Subscription>): void;
-  /** A client logged in: may it take an authenticated slot? An error text refuses it. */
-  admit(connection: StompConnection): string | undefined;
-  /** Message bytes held anywhere in the broker. */
-  memory: MemoryBudget;
-  onDelivered(): void;
-  /** A subscriber held more than its byte budget and was cut off. */
-  onCutOff(sub: Subscription): void;
-  onProtocolError(reason: string): void;
-  onClosed(connection: StompConnection): void;
-}
-
-/** Headers of SEND that describe the transport, not the message; not forwarded to subscribers. */
-const TRANSPORT_HEADERS = new Set(['destination', 'receipt', 'transaction', 'content-length']);
 
 /** How long a client that is sent an ERROR has to read it before its socket is destroyed. */
 const ERROR_GRACE_MS = 2000;
@@ -111,14 +83,6 @@ export class StompConnection implements SubscriptionSink {
 
   get remote(): string {
     return `${this.socket.remoteAddress}:${this.socket.remotePort}`;
-  }
-
-  get authenticated(): boolean {
-    return this.connected;
-  }
-
-  get subscriptionCount(): number {
-    return this.subscriptions.size;
   }
 
   // --- SubscriptionSink -------------------------------------------------------------------
@@ -200,64 +164,25 @@ export class StompConnection implements SubscriptionSink {
   }
 
   private onConnect(headers: Record<string, string>): void {
-    const accepted = headers['accept-version'];
-    const version = negotiateVersion(accepted);
-    if (!version) {
-      this.version = '1.2';
-      return this.protocolError(
-        `unsupported protocol version(s) ${accepted}; supported versions are ${SUPPORTED_VERSIONS}`,
-        headers.receipt,
-        { version: SUPPORTED_VERSIONS },
-      );
-    }
-    this.version = version;
-    if (this.ctx.login !== undefined) {
-      if (
-        !sameSecret(headers.login, this.ctx.login) ||
-        !sameSecret(headers.passcode, this.ctx.passcode ?? '')
-      ) {
-        return this.protocolError(`login or passcode is invalid`, headers.receipt);
-      }
-    }
-    this.incoming.setVersion(version);
+    const answer = answerConnect(headers, this.ctx, `session-${this.id}`);
+    this.version = answer.version;
+    if (!answer.ok) return this.protocolError(answer.error, headers.receipt, answer.extra);
+    this.incoming.setVersion(answer.version);
     this.connected = true;
     const refused = this.ctx.admit(this);
     if (refused !== undefined) return this.protocolError(refused, headers.receipt);
-
-    const limits = this.ctx.limits;
-    const agreement = negotiateHeartbeat(headers['heart-beat'], version, limits);
-    const out: Record<string, string | undefined> = {
-      version,
-      server: this.ctx.serverName,
-      session: `session-${this.id}`,
-      'heart-beat':
-        version === '1.0' ? undefined : `${agreement.sendEvery},${agreement.expectEvery}`,
-      'receipt-id': headers.receipt,
-    };
-    this.output.push(encodeFrame('CONNECTED', out, '1.0'));
+    this.output.push(answer.connected);
     this.timers.start(
-      agreement,
-      limits,
+      answer.agreement,
+      this.ctx.limits,
       () => this.output.push(EOL),
       () => this.output.lastWriteAt,
     );
   }
 
   private onSend(headers: Record<string, string>, body: Buffer): void {
-    const raw = headers.destination;
-    const destination = raw === undefined ? undefined : parseDestination(raw);
-    if (!destination)
-      return this.frameError('SEND received without a valid destination', headers.receipt);
-    const forwarded: Record<string, string> = {};
-    for (const key in headers) if (!TRANSPORT_HEADERS.has(key)) forwarded[key] = headers[key]!;
-    const message: BrokerMessage = {
-      id: this.ctx.nextMessageId(),
-      destination: destination.name,
-      kind: destination.kind,
-      headers: forwarded,
-      body,
-      contentLength: headers['content-length'] !== undefined,
-    };
+    const message = messageFromSend(headers, body, () => this.ctx.nextMessageId());
+    if (isRefusal(message)) return this.frameError(message.error, headers.receipt);
     const tx = headers.transaction;
     const refused =
       tx !== undefined ? this.acks.add(tx, { kind: 'send', message }) : this.ctx.publish(message);
@@ -266,37 +191,11 @@ export class StompConnection implements SubscriptionSink {
   }
 
   private onSubscribe(headers: Record<string, string>): void {
-    const raw = headers.destination;
-    const destination = raw === undefined ? undefined : parseDestination(raw);
-    if (!destination || raw === undefined)
-      return this.frameError('SUBSCRIBE received without a valid destination', headers.receipt);
-    const id = headers.id;
-    if (id === undefined && this.version !== '1.0')
-      return this.frameError('SUBSCRIBE received without a subscription id', headers.receipt);
-    const ackMode = (headers.ack ?? 'auto') as AckMode;
-    if (ackMode !== 'auto' && ackMode !== 'client' && ackMode !== 'client-individual')
-      return this.frameError(`unknown ack mode '${headers.ack}'`, headers.receipt);
-    const key = id ?? `destination:${raw}`;
+    const sub = subscriptionFromFrame(headers, this.version, this.ctx.limits, this);
+    if (isRefusal(sub)) return this.frameError(sub.error, headers.receipt);
+    const key = sub.id ?? `destination:${sub.requestedDestination}`;
     if (this.subscriptions.has(key))
       return this.frameError(`subscription id ${key} is already in use`, headers.receipt);
-    const limits = this.ctx.limits;
-    const requestedPrefetch = Number.parseInt(headers['activemq.prefetchSize'] ?? '', 10);
-    const prefetch =
-      destination.kind === 'topic'
-        ? limits.maxPendingPerSubscriber
-        : Number.isFinite(requestedPrefetch) && requestedPrefetch > 0
-          ? Math.min(requestedPrefetch, limits.maxPendingPerSubscriber)
-          : limits.defaultPrefetch;
-    const sub = new Subscription(
-      this,
-      id,
-      raw,
-      destination.name,
-      destination.kind,
-      ackMode,
-      prefetch,
-      limits.maxSubscriberBytes,
-    );
     this.subscriptions.set(key, sub);
     // The receipt goes out before any message the subscription already has waiting.
     this.receipt(headers);
@@ -304,9 +203,7 @@ export class StompConnection implements SubscriptionSink {
   }
 
   private onUnsubscribe(headers: Record<string, string>): void {
-    const key =
-      headers.id ??
-      (headers.destination !== undefined ? `destination:${headers.destination}` : undefined);
+    const key = subscriptionKey(headers);
     const sub = key === undefined ? undefined : this.subscriptions.get(key);
     if (!sub || key === undefined)
       return this.frameError('no subscription matched', headers.receipt);
@@ -392,14 +289,7 @@ export class StompConnection implements SubscriptionSink {
 
   /** A frame that cannot be honoured: ERROR, connection kept (as ActiveMQ does). */
   private frameError(message: string, receipt: string | undefined): void {
-    this.output.push(
-      encodeFrame(
-        'ERROR',
-        { 'content-type': 'text/plain', 'receipt-id': receipt, message },
-        this.version,
-        message,
-      ),
-    );
+    this.output.push(errorFrame(message, receipt, this.version));
   }
 
   /**
@@ -427,14 +317,7 @@ export class StompConnection implements SubscriptionSink {
     this.ctx.onProtocolError(message);
     this.closing = true;
     this.socket.unpipe(this.incoming);
-    this.output.push(
-      encodeFrame(
-        'ERROR',
-        { ...extra, 'content-type': 'text/plain', 'receipt-id': receipt, message },
-        this.version,
-        message,
-      ),
-    );
+    this.output.push(errorFrame(message, receipt, this.version, extra));
     this.releaseAll();
     this.output.end();
     // A client that never reads must not keep the socket open: force it after a grace period.
