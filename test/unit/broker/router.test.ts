@@ -195,3 +195,25 @@ describe('Subscription acknowledgements', () => {
     expect(s.settle('nope')).toBeUndefined();
   });
 });
+
+describe('Router: bytes', () => {
+  it('counts a queue message against the broker budget until it is acknowledged', () => {
+    const memory = new MemoryBudget(10);
+    const router = newRouter(100, 8, memory);
+    expect(router.publish(msg('/queue/q', '12345')).ok).toBe(true);
+    expect(router.publish(msg('/queue/q', '6789')).ok).toBe(false); // 9 > 8 bytes per queue
+    expect(router.publish(msg('/queue/r', '123456')).ok).toBe(false); // 11 > 10 in all
+    const sink = new RecordingSink();
+    const s = sub(sink, '1', '/queue/q', 'client-individual');
+    router.subscribe(s);
+    expect(sink.sent).toHaveLength(1);
+    expect(memory.usedBytes).toBe(5);
+    router.unsubscribe(s); // back in the queue, still counted once
+    expect(memory.usedBytes).toBe(5);
+    const t = sub(sink, '2', '/queue/q', 'client-individual');
+    router.subscribe(t);
+    t.settle(sink.sent[1]!.ackId!);
+    expect(memory.usedBytes).toBe(0);
+    expect(router.publish(msg('/queue/r', '123456')).ok).toBe(true);
+  });
+});

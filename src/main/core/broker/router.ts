@@ -45,6 +45,8 @@ export class Subscription {
   readonly pending = new Map<string, { message: BrokerMessage; redelivered: boolean }>();
   /** Body bytes of `pending`. */
   pendingBytes = 0;
+  /** Queue subscriptions: the budget their unacknowledged messages still count against. */
+  memory?: MemoryBudget;
   closed = false;
   /** The connection's encoding of this subscription's fixed MESSAGE headers (a cache). */
   encodedPrefix?: Buffer;
@@ -126,6 +128,7 @@ export class Subscription {
     if (!entry) return;
     this.pending.delete(ackId);
     this.pendingBytes -= entry.message.body.length;
+    this.memory?.release(entry.message.body.length);
   }
 }
 
@@ -164,6 +167,7 @@ export class Router {
       return;
     }
     const queue = this.queue(sub.destination);
+    if (sub.ackMode !== 'auto') sub.memory = this.memory;
     queue.consumers.push(sub);
     this.dispatch(sub.destination);
   }
@@ -185,10 +189,9 @@ export class Router {
       if (queue.next > at) queue.next--;
     }
     if (unacked.length > 0) {
-      // Back in the queue, these count again (even past the bounds: they were accepted once).
-      const bytes = unacked.reduce((n, m) => n + m.body.length, 0);
-      queue.bytes += bytes;
-      this.memory.add(bytes);
+      // Back in the queue (even past its bounds: they were accepted once); the broker-wide
+      // budget has counted them all along.
+      queue.bytes += unacked.reduce((n, m) => n + m.body.length, 0);
       const live = queue.items.slice(queue.head);
       queue.items = [...unacked.map((message) => ({ message, redelivered: true })), ...live];
       queue.head = 0;
@@ -248,7 +251,8 @@ export class Router {
       queue.items[queue.head] = undefined as unknown as (typeof queue.items)[number];
       queue.head++;
       queue.bytes -= item.message.body.length;
-      this.memory.release(item.message.body.length);
+      // Unacknowledged messages stay counted until they are settled.
+      if (chosen.ackMode === 'auto') this.memory.release(item.message.body.length);
       chosen.deliver(item.message, item.redelivered);
     }
     // Compact once the consumed prefix dominates, so the array does not grow for ever.
