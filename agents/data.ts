@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BaseAgent, type IncomingMessage, runAgentMain } from './base-agent.js';
 import { adlerTag } from './lib/adler32.js';
+import { agentDataDir } from './lib/data-folder.js';
 import { ApiError } from './lib/rest-client.js';
 import { RunLedger } from './lib/run-ledger.js';
 import { errorText } from './lib/settings.js';
@@ -35,7 +35,7 @@ const num = (name: string, fallback: number) => {
  * the row already). Duplicate `stf_gen` (a re-sent message) is ignored by filename.
  */
 class DataAgent extends BaseAgent {
-  private readonly dataDir = process.env.SWF_DATA_DIR || join(tmpdir(), 'swf-control-center-data');
+  private readonly dataDir = agentDataDir();
   private readonly defaultSize = num('SWF_STF_SIZE_BYTES', 16 * 1024);
   private readonly tfCount = num('SWF_TF_COUNT_PER_STF', 1000);
   private readonly ledger = new RunLedger(num('SWF_RUN_SETTLE_MS', 15_000));

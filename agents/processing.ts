@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { BaseAgent, type IncomingMessage, runAgentMain } from './base-agent.js';
 import { adlerTag } from './lib/adler32.js';
+import { agentDataDir, fileInsideFolder } from './lib/data-folder.js';
 import { RunLedger } from './lib/run-ledger.js';
 import { errorText } from './lib/settings.js';
 import { reportRunEnd } from './lib/stage-agent.js';
@@ -22,7 +22,9 @@ const num = (name: string, fallback: number) => {
  * Processing agent: the example processing agent (type `STF_Processing`, reference §3.3 variant 1).
  * On each per-STF `stf_ready` it "processes" the STF for `SWF_PROCESSING_MS` (default 500, the
  * original's sleep) — and does one real thing: when the STF is a local file it reads it and
- * verifies the Adler-32 the data agent announced — then publishes `processing_complete`.
+ * verifies the Adler-32 the data agent announced — then publishes `processing_complete`. It reads
+ * only files inside its data folder (`SWF_DATA_DIR`, the data agent's); any other `file:` URL
+ * fails the STF unread.
  *
  * Choices: the original subscribes to `/queue/processing_agent`, which nothing has published to
  * since 2026-01 (reference §5.2 #4), and answers to `/queue/monitoring_agent`; this one listens
@@ -31,6 +33,7 @@ const num = (name: string, fallback: number) => {
  */
 class ProcessingAgent extends BaseAgent {
   private readonly processingMs = num('SWF_PROCESSING_MS', 500);
+  private readonly dataDir = agentDataDir();
   private readonly ledger = new RunLedger(num('SWF_RUN_SETTLE_MS', 15_000));
   private readonly seen = new Set<string>();
 
@@ -66,7 +69,7 @@ class ProcessingAgent extends BaseAgent {
     let note: string | undefined;
     try {
       if (m.file_url?.startsWith('file:')) {
-        const bytes = await readFile(fileURLToPath(m.file_url));
+        const bytes = await readFile(await fileInsideFolder(m.file_url, this.dataDir));
         const sum = adlerTag(bytes);
         if (m.checksum && sum !== m.checksum) {
           status = 'failed';

@@ -9,6 +9,13 @@
  * pre-encoded frames, so the figures measure the brokers rather than a client library. A phase
  * ends when every subscriber has all N messages (topic) or the consumers together have N (queue).
  * Prints messages/s per broker and phase, and the ratio embedded / ActiveMQ.
+ *
+ * A third phase, `stuck`, repeats the topic phase with one more subscriber that never reads its
+ * socket; its rate against the plain topic phase of the same run shows what one stuck reader
+ * costs the publisher and the others (target: ratio >= 0.8).
+ *
+ * Credentials: BENCH_LOGIN / BENCH_PASSCODE (default admin/admin, which this bench configures on
+ * the embedded broker it starts; the ActiveMQ helper accepts the same).
  */
 import { spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
@@ -24,7 +31,11 @@ interface PhaseResult {
 interface RunResult {
   topic: PhaseResult;
   queue: PhaseResult;
+  stuck: PhaseResult;
 }
+
+const LOGIN = process.env.BENCH_LOGIN ?? 'admin';
+const PASSCODE = process.env.BENCH_PASSCODE ?? 'admin';
 
 const SELF = fileURLToPath(import.meta.url);
 
@@ -58,7 +69,9 @@ class RawClient {
       socket.once('error', reject);
     });
     const client = new RawClient(socket);
-    socket.write('STOMP\naccept-version:1.2\nhost:127.0.0.1\nlogin:admin\npasscode:admin\n\n\0');
+    socket.write(
+      `STOMP\naccept-version:1.2\nhost:127.0.0.1\nlogin:${LOGIN}\npasscode:${PASSCODE}\n\n\0`,
+    );
     await client.frames(1);
     return client;
   }
@@ -72,9 +85,11 @@ class RawClient {
     return new Promise((resolve) => this.waiters.push({ n, resolve }));
   }
 
-  async subscribe(destination: string): Promise<void> {
+  async subscribe(destination: string, id = '1'): Promise<void> {
     const before = this.nuls;
-    this.socket.write(`SUBSCRIBE\nid:1\ndestination:${destination}\nack:auto\nreceipt:sub\n\n\0`);
+    this.socket.write(
+      `SUBSCRIBE\nid:${id}\ndestination:${destination}\nack:auto\nreceipt:sub\n\n\0`,
+    );
     await this.frames(before + 1);
   }
 
@@ -105,7 +120,7 @@ async function runWorkload(
   bodyBytes: number,
   tag: string,
 ): Promise<RunResult> {
-  const phases = process.env.BENCH_PHASES ?? 'topic,queue';
+  const phases = process.env.BENCH_PHASES ?? 'topic,queue,stuck';
   // Topic: 3 subscribers, one producer.
   const topic = `/topic/bench.${tag}`;
   const subs = await Promise.all([0, 1, 2].map(() => RawClient.open(port)));
@@ -118,6 +133,21 @@ async function runWorkload(
     await Promise.all(subs.map((s, i) => s.frames(base[i]! + messages)));
   }
   const topicMs = performance.now() - t0;
+
+  // The same with one more subscriber that never reads.
+  const stuckTopic = `/topic/bench.${tag}.stuck`;
+  const stuck = await RawClient.open(port);
+  await stuck.subscribe(stuckTopic);
+  stuck.socket.pause();
+  for (const s of subs) await s.subscribe(stuckTopic, '2');
+  const stuckBase = subs.map((s) => s.count);
+  t0 = performance.now();
+  if (phases.includes('stuck')) {
+    await producer.produce(stuckTopic, messages, bodyBytes);
+    await Promise.all(subs.map((s, i) => s.frames(stuckBase[i]! + messages)));
+  }
+  const stuckMs = performance.now() - t0;
+  stuck.close();
   for (const s of subs) s.close();
 
   // Queue: 2 consumers, one producer.
@@ -144,7 +174,7 @@ async function runWorkload(
   for (const c of consumers) c.close();
   producer.close();
   const phase = (ms: number): PhaseResult => ({ messages, ms, perSecond: (messages / ms) * 1000 });
-  return { topic: phase(topicMs), queue: phase(queueMs) };
+  return { topic: phase(topicMs), queue: phase(queueMs), stuck: phase(stuckMs) };
 }
 
 // --- parent -----------------------------------------------------------------------------------
@@ -185,14 +215,14 @@ async function main() {
   );
 
   const brokers: { name: string; port: number; stop(): Promise<void>; note?: () => string }[] = [];
-  const embedded = await startEmbeddedBroker({ port: 0, login: 'admin', passcode: 'admin' });
+  const embedded = await startEmbeddedBroker({ port: 0, login: LOGIN, passcode: PASSCODE });
   brokers.push({
     name: 'embedded',
     port: embedded.port,
     stop: () => embedded.close(),
     note: () => {
       const s = embedded.stats();
-      return `dropped ${s.dropped}, refused ${s.refused}`;
+      return `slow consumers cut off ${s.cutOff}, refused ${s.refused}`;
     },
   });
   if (process.env.BENCH_EMBEDDED_ONLY) console.log('BENCH_EMBEDDED_ONLY set: skipping ActiveMQ');
@@ -208,12 +238,14 @@ async function main() {
       for (const b of brokers) {
         const r = await runClientProcess(b.port, messages, bodyBytes, `r${round}`);
         console.log(
-          `round ${round} ${b.name.padEnd(9)} topic ${fmt(r.topic.perSecond).padStart(8)} msg/s   queue ${fmt(r.queue.perSecond).padStart(8)} msg/s`,
+          `round ${round} ${b.name.padEnd(9)} topic ${fmt(r.topic.perSecond).padStart(8)} msg/s   queue ${fmt(r.queue.perSecond).padStart(8)} msg/s` +
+            `   topic+stuck ${fmt(r.stuck.perSecond).padStart(8)} msg/s (ratio ${(r.stuck.perSecond / r.topic.perSecond).toFixed(2)})`,
         );
         const prev = best[b.name];
         best[b.name] = {
           topic: prev && prev.topic.perSecond > r.topic.perSecond ? prev.topic : r.topic,
           queue: prev && prev.queue.perSecond > r.queue.perSecond ? prev.queue : r.queue,
+          stuck: prev && prev.stuck.perSecond > r.stuck.perSecond ? prev.stuck : r.stuck,
         };
       }
     }
@@ -226,7 +258,9 @@ async function main() {
   for (const [name, r] of Object.entries(best)) {
     console.log(
       `${name.padEnd(9)} topic ${fmt(r.topic.perSecond).padStart(9)} msg/s (${fmt(r.topic.perSecond * 3)} deliveries/s)` +
-        `   queue ${fmt(r.queue.perSecond).padStart(9)} msg/s`,
+        `   queue ${fmt(r.queue.perSecond).padStart(9)} msg/s` +
+        `   topic with one stuck subscriber ${fmt(r.stuck.perSecond).padStart(9)} msg/s` +
+        ` (ratio to topic ${(r.stuck.perSecond / r.topic.perSecond).toFixed(2)}, target >= 0.8)`,
     );
   }
   if (best.embedded && best.activemq) {

@@ -72,8 +72,11 @@ const env: NodeJS.ProcessEnv = {
   USER: 'bench',
   ACTIVEMQ_HOST: brokerAddr.host,
   ACTIVEMQ_PORT: String(brokerAddr.port),
-  ACTIVEMQ_USER: 'admin',
-  ACTIVEMQ_PASSWORD: 'admin',
+  // ActiveMQ's test helper accepts admin/admin; the embedded broker has its per-install passcode.
+  ACTIVEMQ_USER: amq ? 'admin' : 'swf',
+  ACTIVEMQ_PASSWORD: amq
+    ? 'admin'
+    : readFileSync(join(dir.path, 'core', 'broker-passcode'), 'utf8').trim(),
   SWF_MONITOR_URL: base,
   SWF_MONITOR_HTTP_URL: base,
   SWF_API_TOKEN: token,
@@ -86,7 +89,10 @@ const env: NodeJS.ProcessEnv = {
   SWF_AGENT_MAX_WORKERS: values.workers,
   SWF_RUN_SETTLE_MS: '10000',
 };
-const obs = await observe(brokerAddr, ['/topic/epictopic', '/queue/bench.replies']);
+const obs = await observe(brokerAddr, ['/topic/epictopic', '/queue/bench.replies'], {
+  login: env.ACTIVEMQ_USER!,
+  passcode: env.ACTIVEMQ_PASSWORD!,
+});
 const names: AgentName[] = ['daqsim', 'data', 'processing', 'fastmon'];
 const agents = names.map((n) => spawnAgent(n, env));
 await waitFor(

@@ -11,5 +11,7 @@ export const brokerStateSchema = z.object({
   state: z.enum(['listening', 'connected', 'reconnecting', 'failed', 'stopped']),
   detail: z.string().optional(),
   url: z.string().optional(),
+  /** Embedded: subscribers cut off so far for holding more unread bytes than allowed. */
+  slowConsumersCut: z.number().int().nonnegative().optional(),
 });
 export type BrokerState = z.infer<typeof brokerStateSchema>;

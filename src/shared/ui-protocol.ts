@@ -62,6 +62,9 @@ export const configSummarySchema = z.object({
   exitedAfterSeconds: z.number(),
   mcpUrl: z.string(),
   mcpBridge: mcpBridgeLauncherSchema,
+  /** The STOMP login agents started by hand need (the passcode is in `brokerPasscodeFile`). */
+  brokerLogin: z.string().optional(),
+  brokerPasscodeFile: z.string().optional(),
 });
 export type ConfigSummary = z.infer<typeof configSummarySchema>;
 

@@ -93,12 +93,16 @@ export interface Observed {
 }
 
 /** A test subscriber on the workflow topic (and anything else), reconnecting like the agents. */
-export async function observe(broker: { host: string; port: number }, destinations: string[]) {
+export async function observe(
+  broker: { host: string; port: number },
+  destinations: string[],
+  credentials: { login: string; passcode: string } = { login: 'admin', passcode: 'admin' },
+) {
   const conn = new StompConnection({
     host: broker.host,
     port: broker.port,
-    login: 'admin',
-    passcode: 'admin',
+    login: credentials.login,
+    passcode: credentials.passcode,
     ssl: false,
     heartbeatMs: 10_000,
     reconnectInitialMs: 200,

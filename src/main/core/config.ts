@@ -22,8 +22,9 @@ export const configSchema = z
         mode: z.enum(['embedded', 'external']).default('embedded'),
         port: port.default(61612),
         url: z.string().optional(),
-        login: z.string().default('admin'),
-        passcode: z.string().default('admin'),
+        /** Unset: the embedded broker uses a generated per-install passcode (broker-credentials). */
+        login: z.string().optional(),
+        passcode: z.string().optional(),
         caFile: z.string().optional(),
         /** External client: first reconnect delay and its cap (exponential back-off with jitter). */
         reconnectInitialMs: z.number().int().positive().default(500),
@@ -33,8 +34,6 @@ export const configSchema = z
       .default({
         mode: 'embedded',
         port: 61612,
-        login: 'admin',
-        passcode: 'admin',
         reconnectInitialMs: 500,
         reconnectMaxMs: 30_000,
       }),

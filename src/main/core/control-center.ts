@@ -1,6 +1,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrokerState } from '../../shared/broker-state.js';
+import { type BrokerCredentials, resolveBrokerCredentials } from './broker/broker-credentials.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
 import { createExternalBrokerClient, type ExternalBrokerClient } from './broker/external-client.js';
 import { createRecorder, wireRecorder, type Recorder } from './broker/recorder.js';
@@ -63,6 +64,8 @@ export interface ControlCenter {
   http: HttpServer;
   /** The embedded STOMP broker (absent when `broker.mode` is external). */
   broker?: EmbeddedBroker;
+  /** The STOMP login and passcode the core and its supervised agents use. */
+  brokerCredentials: BrokerCredentials;
   supervisor: Supervisor;
   mcp: McpServerFactory;
   /** `/ws/ui`: register command handlers here (supervisor, runs, MCP) when they exist. */
@@ -98,8 +101,10 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
   const lock = acquireDataDirLock(config.dataDir);
   let store: Store;
   let token: string;
+  let brokerCredentials: ReturnType<typeof resolveBrokerCredentials>;
   try {
     token = loadOrCreateToken(config.dataDir);
+    brokerCredentials = resolveBrokerCredentials(config);
     store = openStore(join(config.dataDir, 'swf-control-center.sqlite'), {
       nativeBinding: opts.nativeBinding,
     });
@@ -131,8 +136,8 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
     if (config.broker.mode === 'external') {
       brokerClient = createExternalBrokerClient({
         url: config.broker.url!,
-        login: config.broker.login,
-        passcode: config.broker.passcode,
+        login: brokerCredentials.login,
+        passcode: brokerCredentials.passcode,
         caFile: config.broker.caFile,
         subscriptions: [...new Set([config.workflowTopic, config.heartbeatTopic])],
         reconnectInitialMs: config.broker.reconnectInitialMs,
@@ -173,9 +178,16 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
       broker = await startEmbeddedBroker({
         host: '127.0.0.1',
         port: config.broker.port,
-        login: config.broker.login,
-        passcode: config.broker.passcode,
+        login: brokerCredentials.login,
+        passcode: brokerCredentials.passcode,
         logger: log.child('broker'),
+        onCutOff: (total) =>
+          bus.emit('broker.state', {
+            mode: 'embedded',
+            state: 'listening',
+            detail: `127.0.0.1:${broker?.port ?? config.broker.port}`,
+            slowConsumersCut: total,
+          }),
       });
       const embedded = broker;
       bus.emit('broker.state', {
@@ -226,6 +238,8 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
       startedAt,
       log: log.child('ui'),
       brokerState: () => brokerState,
+      brokerLogin: brokerCredentials.login,
+      brokerPasscodeFile: brokerCredentials.passcodeFile,
     });
     const settings = createSettings(config);
     ui.registerCommand('settings.get', () => settings.get());
@@ -252,8 +266,8 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
       env: buildAgentEnv({
         brokerHost: brokerAddr.host,
         brokerPort: brokerAddr.port,
-        brokerUser: config.broker.login,
-        brokerPassword: config.broker.passcode,
+        brokerUser: brokerCredentials.login,
+        brokerPassword: brokerCredentials.passcode,
         brokerUseSsl: brokerAddr.useSsl,
         brokerCaFile: config.broker.caFile,
         monitorUrl: url.slice(0, -1),
@@ -324,6 +338,7 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
       brokerState: () => brokerState,
       http,
       broker,
+      brokerCredentials,
       supervisor: sup,
       mcp,
       ui,

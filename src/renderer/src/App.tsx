@@ -30,7 +30,12 @@ function CoreStatus() {
         {live ? 'live' : connection === 'lost' ? 'offline' : 'connecting'}
       </span>
       {namespace && <span className="muted">ns {namespace}</span>}
-      {broker && <span className="muted">broker {broker.state}</span>}
+      {broker && (
+        <span className="muted">
+          broker {broker.state}
+          {broker.slowConsumersCut ? ` · ${broker.slowConsumersCut} slow consumer(s) cut off` : ''}
+        </span>
+      )}
     </div>
   );
 }

@@ -2,8 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { PortInUseError } from '../http/server.js';
 import type { Logger } from '../logger.js';
-import { type BrokerContext, StompConnection } from './connection.js';
+import type { BrokerContext } from './broker-context.js';
+import { StompConnection } from './connection.js';
+import { ConnectionSlots } from './connection-slots.js';
 import { type BrokerLimits, resolveLimits } from './limits.js';
+import { MemoryBudget } from './memory-budget.js';
+import { createRateLimitedLog } from './rate-limited-log.js';
 import { type BrokerMessage, StompRouter, type RouterStats, type Subscription } from './router.js';
 import { parseDestination } from './destinations.js';
 
@@ -29,16 +33,27 @@ export interface EmbeddedBrokerOptions {
   passcode?: string;
   limits?: Partial<BrokerLimits>;
   logger?: Logger;
+  /** A subscriber was cut off for holding too many unread bytes (`total`: so far). */
+  onCutOff?(total: number, destination: string): void;
 }
 
 export interface BrokerStats extends RouterStats {
+  /** Open connections, logged in or not. */
   connections: number;
+  /** Logged-in connections. */
+  authenticated: number;
   messagesIn: number;
   messagesOut: number;
-  /** Topic MESSAGE frames dropped for slow subscribers. */
-  dropped: number;
-  /** SENDs refused (full queue). */
+  /** Subscribers cut off (ERROR and close) for holding more unread bytes than allowed. */
+  cutOff: number;
+  /** SENDs refused (full queue, no memory left). */
   refused: number;
+  /** Logins refused because every logged-in slot was taken. */
+  connectionsRefused: number;
+  /** Connections that had not logged in, closed to make room for newer ones. */
+  connectionsEvicted: number;
+  /** Message bytes the broker holds now (queues, unsent frames, open transactions). */
+  heldBytes: number;
   /** Connections closed for a protocol error (malformed frame, limit, failed login, timeout). */
   protocolErrors: number;
 }
@@ -62,10 +77,12 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     throw new Error(`the embedded broker binds loopback only; refusing host ${host}`);
   const limits = resolveLimits(opts.limits);
   const log = opts.logger;
-  const router = new StompRouter(limits.maxQueueDepth);
+  const warnings = createRateLimitedLog(log);
+  const memory = new MemoryBudget(limits.maxBrokerBytes);
+  const router = new StompRouter(limits, memory);
   const observers = new Set<BrokerObserver>();
-  const connections = new Set<StompConnection>();
-  const counters = { messagesIn: 0, messagesOut: 0, dropped: 0, refused: 0, protocolErrors: 0 };
+  const slots = new ConnectionSlots(limits, warnings);
+  const counters = { messagesIn: 0, messagesOut: 0, cutOff: 0, refused: 0, protocolErrors: 0 };
   const runId = randomBytes(4).toString('hex');
   let messageCounter = 0;
 
@@ -105,28 +122,27 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     subscribe: (sub) => router.subscribe(sub),
     unsubscribe: (sub) => router.unsubscribe(sub),
     resume: (subs: Iterable<Subscription>) => router.resume(subs),
+    admit: (connection) => slots.admit(connection),
+    memory,
     onDelivered() {
       counters.messagesOut++;
     },
-    onDrop() {
-      counters.dropped++;
+    onCutOff(sub) {
+      counters.cutOff++;
+      warnings.warn('broker: slow consumer cut off', `subscriber to ${sub.destination}`);
+      opts.onCutOff?.(counters.cutOff, sub.destination);
     },
     onProtocolError(reason) {
       counters.protocolErrors++;
-      log?.debug(`broker protocol error: ${reason}`);
+      warnings.warn('broker: connection closed for a protocol error', reason);
     },
     onClosed(connection) {
-      connections.delete(connection);
+      slots.release(connection);
     },
-    log: { debug: (msg) => log?.debug(msg) },
   };
 
   const server: Server = createServer((socket: Socket) => {
-    if (connections.size >= limits.maxConnections) {
-      socket.end('ERROR\nmessage:too many connections\n\n\0\n');
-      return;
-    }
-    connections.add(new StompConnection(socket, ctx));
+    slots.accept(socket, () => new StompConnection(socket, ctx));
   });
   server.on('error', (err) => log?.error('broker server error', err));
 
@@ -169,12 +185,20 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       return () => observers.delete(listener);
     },
     stats() {
-      return { connections: connections.size, ...counters, ...router.stats() };
+      return {
+        connections: slots.size,
+        authenticated: slots.authenticated,
+        ...counters,
+        connectionsRefused: slots.refused,
+        connectionsEvicted: slots.evicted,
+        heldBytes: memory.usedBytes,
+        ...router.stats(),
+      };
     },
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
-        for (const connection of [...connections]) connection.destroy();
+        for (const connection of slots.all()) connection.destroy();
       });
       return closing;
     },

@@ -65,3 +65,14 @@ export function encodeFrame(
 
 /** NUL that ends a frame, then the EOL ActiveMQ also sends after it. */
 export const FRAME_END = Buffer.from([0, 10]);
+
+/** An ERROR frame with its text both in the `message` header and as the body (as ActiveMQ sends). */
+export function errorFrame(
+  message: string,
+  receipt: string | undefined,
+  version: StompVersion,
+  extra: Record<string, string> = {},
+): Buffer {
+  const headers = { ...extra, 'content-type': 'text/plain', 'receipt-id': receipt, message };
+  return encodeFrame('ERROR', headers, version, message);
+}

@@ -1,4 +1,5 @@
 import type { DestinationKind } from './destinations.js';
+import type { MemoryBudget } from './memory-budget.js';
 
 /**
  * Routing and acknowledgement bookkeeping, independent of sockets (unit-tested on its own).
@@ -42,8 +43,10 @@ export interface SubscriptionSink {
 export class Subscription {
   /** Delivered, not yet acknowledged (client and client-individual only), in delivery order. */
   readonly pending = new Map<string, { message: BrokerMessage; redelivered: boolean }>();
-  /** Topic MESSAGE frames dropped for this subscriber because it was too slow. */
-  dropped = 0;
+  /** Body bytes of `pending`. */
+  pendingBytes = 0;
+  /** Queue subscriptions: the budget their unacknowledged messages still count against. */
+  memory?: MemoryBudget;
   closed = false;
   /** The connection's encoding of this subscription's fixed MESSAGE headers (a cache). */
   encodedPrefix?: Buffer;
@@ -58,11 +61,16 @@ export class Subscription {
     readonly kind: DestinationKind,
     readonly ackMode: AckMode,
     readonly prefetch: number,
+    /** Most body bytes delivered and not yet acknowledged (a second prefetch bound, in bytes). */
+    readonly maxPendingBytes: number,
   ) {}
 
   /** May one more queue message be handed to this subscription? */
   hasCredit(): boolean {
-    return this.ackMode === 'auto' || this.pending.size < this.prefetch;
+    return (
+      this.ackMode === 'auto' ||
+      (this.pending.size < this.prefetch && this.pendingBytes < this.maxPendingBytes)
+    );
   }
 
   deliver(message: BrokerMessage, redelivered = false): void {
@@ -72,10 +80,11 @@ export class Subscription {
       // the client's ACK; a client that never acknowledges must not make it grow without end.
       if (this.kind === 'topic' && this.pending.size >= this.prefetch) {
         const oldest = this.pending.keys().next().value;
-        if (oldest !== undefined) this.pending.delete(oldest);
+        if (oldest !== undefined) this.forgetPending(oldest);
       }
       ackId = this.sink.ackIdFor(this, message);
       this.pending.set(ackId, { message, redelivered });
+      this.pendingBytes += message.body.length;
     }
     this.sink.send(this, message, redelivered, ackId);
   }
@@ -88,12 +97,12 @@ export class Subscription {
   settle(ackId: string): number | undefined {
     if (!this.pending.has(ackId)) return undefined;
     if (this.ackMode === 'client-individual') {
-      this.pending.delete(ackId);
+      this.forgetPending(ackId);
       return 1;
     }
     let settled = 0;
     for (const key of this.pending.keys()) {
-      this.pending.delete(key);
+      this.forgetPending(key);
       settled++;
       if (key === ackId) break;
     }
@@ -110,7 +119,16 @@ export class Subscription {
     this.closed = true;
     const messages = [...this.pending.values()].map((p) => p.message);
     this.pending.clear();
+    this.pendingBytes = 0;
     return messages;
+  }
+
+  private forgetPending(ackId: string): void {
+    const entry = this.pending.get(ackId);
+    if (!entry) return;
+    this.pending.delete(ackId);
+    this.pendingBytes -= entry.message.body.length;
+    this.memory?.release(entry.message.body.length);
   }
 }
 
@@ -118,6 +136,8 @@ interface QueueState {
   /** Messages waiting for a consumer (a simple array deque: `head` is the first live index). */
   items: { message: BrokerMessage; redelivered: boolean }[];
   head: number;
+  /** Body bytes of the waiting messages. */
+  bytes: number;
   consumers: Subscription[];
   /** Round-robin position. */
   next: number;
@@ -127,14 +147,17 @@ export type PublishResult = { ok: true } | { ok: false; reason: string };
 
 export interface RouterStats {
   topics: { name: string; subscribers: number }[];
-  queues: { name: string; depth: number; consumers: number }[];
+  queues: { name: string; depth: number; bytes: number; consumers: number }[];
 }
 
 export class StompRouter {
   private readonly topics = new Map<string, Set<Subscription>>();
   private readonly queues = new Map<string, QueueState>();
 
-  constructor(private readonly maxQueueDepth: number) {}
+  constructor(
+    private readonly bounds: { maxQueueDepth: number; maxQueueBytes: number },
+    private readonly memory: MemoryBudget,
+  ) {}
 
   subscribe(sub: Subscription): void {
     if (sub.kind === 'topic') {
@@ -144,6 +167,7 @@ export class StompRouter {
       return;
     }
     const queue = this.queue(sub.destination);
+    if (sub.ackMode !== 'auto') sub.memory = this.memory;
     queue.consumers.push(sub);
     this.dispatch(sub.destination);
   }
@@ -165,6 +189,9 @@ export class StompRouter {
       if (queue.next > at) queue.next--;
     }
     if (unacked.length > 0) {
+      // Back in the queue (even past its bounds: they were accepted once); the broker-wide
+      // budget has counted them all along.
+      queue.bytes += unacked.reduce((n, m) => n + m.body.length, 0);
       const live = queue.items.slice(queue.head);
       queue.items = [...unacked.map((message) => ({ message, redelivered: true })), ...live];
       queue.head = 0;
@@ -180,12 +207,25 @@ export class StompRouter {
       return { ok: true };
     }
     const queue = this.queue(message.destination);
-    if (queue.items.length - queue.head >= this.maxQueueDepth) {
+    const { maxQueueDepth, maxQueueBytes } = this.bounds;
+    const size = message.body.length;
+    if (queue.items.length - queue.head >= maxQueueDepth) {
       return {
         ok: false,
-        reason: `queue ${message.destination} is full (${this.maxQueueDepth} messages waiting for a consumer)`,
+        reason: `queue ${message.destination} is full (${maxQueueDepth} messages waiting for a consumer)`,
       };
     }
+    if (queue.bytes + size > maxQueueBytes) {
+      return {
+        ok: false,
+        reason: `queue ${message.destination} is full (${maxQueueBytes} bytes waiting for a consumer)`,
+      };
+    }
+    if (!this.memory.take(size)) {
+      this.forgetIfIdle(message.destination, queue);
+      return { ok: false, reason: 'the broker holds as many message bytes as it may; try later' };
+    }
+    queue.bytes += size;
     queue.items.push({ message, redelivered: false });
     this.dispatch(message.destination);
     return { ok: true };
@@ -210,6 +250,9 @@ export class StompRouter {
       const item = queue.items[queue.head]!;
       queue.items[queue.head] = undefined as unknown as (typeof queue.items)[number];
       queue.head++;
+      queue.bytes -= item.message.body.length;
+      // Unacknowledged messages stay counted until they are settled.
+      if (chosen.ackMode === 'auto') this.memory.release(item.message.body.length);
       chosen.deliver(item.message, item.redelivered);
     }
     // Compact once the consumed prefix dominates, so the array does not grow for ever.
@@ -240,6 +283,7 @@ export class StompRouter {
       queues: [...this.queues].map(([name, q]) => ({
         name,
         depth: q.items.length - q.head,
+        bytes: q.bytes,
         consumers: q.consumers.length,
       })),
     };
@@ -248,7 +292,7 @@ export class StompRouter {
   private queue(destination: string): QueueState {
     let queue = this.queues.get(destination);
     if (!queue) {
-      queue = { items: [], head: 0, consumers: [], next: 0 };
+      queue = { items: [], head: 0, bytes: 0, consumers: [], next: 0 };
       this.queues.set(destination, queue);
     }
     return queue;

@@ -33,6 +33,10 @@ export interface UiChannelOptions {
   config: Config;
   http: HttpServer;
   startedAt: string;
+  /** Shown so agents started by hand can log in to the embedded broker. */
+  brokerLogin?: string;
+  /** The file holding the generated broker passcode (absent when one is configured). */
+  brokerPasscodeFile?: string;
   log: Logger;
   /** The broker's current state, for the snapshot. */
   brokerState?: () => BrokerState;
@@ -91,6 +95,8 @@ export function createUiChannel(opts: UiChannelOptions) {
         exitedAfterSeconds: config.liveness.exitedAfterSeconds,
         mcpUrl: `http://127.0.0.1:${opts.http.port}/mcp`,
         mcpBridge: mcpBridgeLauncher(config.dataDir),
+        brokerLogin: opts.brokerLogin,
+        brokerPasscodeFile: opts.brokerPasscodeFile,
       },
       agents,
       heartbeats: store.heartbeats

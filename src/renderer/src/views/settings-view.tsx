@@ -45,6 +45,8 @@ const num = (v: string) => (v.trim() === '' ? v : Number(v));
 /** Settings are validated by the core's own config schema and saved to <dataDir>/config.toml. */
 export function SettingsView() {
   const synced = useUi((s) => s.synced);
+  const brokerLogin = useUi((s) => s.config?.brokerLogin);
+  const brokerPasscodeFile = useUi((s) => s.config?.brokerPasscodeFile);
   const [result, setResult] = useState<SettingsResult | null>(null);
   const [form, setForm] = useState<Form | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -132,6 +134,18 @@ export function SettingsView() {
               disabled={form.brokerMode !== 'external'}
             />
           </label>
+          {brokerLogin !== undefined && (
+            <p className="muted">
+              Agents started by hand log in as <code>{brokerLogin}</code>
+              {brokerPasscodeFile !== undefined && (
+                <>
+                  {' '}
+                  with the passcode in <code>{brokerPasscodeFile}</code>
+                </>
+              )}
+              .
+            </p>
+          )}
         </fieldset>
         <fieldset>
           <legend>Core</legend>

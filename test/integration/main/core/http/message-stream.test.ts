@@ -13,7 +13,7 @@ let t: TestCore;
 let stomp: StompTestClient;
 beforeAll(async () => {
   t = await startTestCore();
-  const { login, passcode } = t.core.config.broker;
+  const { login, passcode } = t.core.brokerCredentials;
   stomp = await connectClient('stompit', { port: t.core.broker!.port, login, passcode });
 });
 afterAll(async () => {

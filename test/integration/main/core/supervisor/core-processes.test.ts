@@ -73,8 +73,9 @@ programs = ["idle"]
     expect(env).toMatchObject({
       ACTIVEMQ_HOST: '127.0.0.1',
       ACTIVEMQ_PORT: String(core.broker!.port),
-      ACTIVEMQ_USER: 'admin',
-      ACTIVEMQ_PASSWORD: 'admin',
+      ACTIVEMQ_USER: 'swf',
+      // The per-install passcode, as the data folder keeps it.
+      ACTIVEMQ_PASSWORD: readFileSync(join(tc.dataDir, 'broker-passcode'), 'utf8').trim(),
       ACTIVEMQ_USE_SSL: 'false',
       ACTIVEMQ_SSL_CA_CERTS: '',
       SWF_MONITOR_URL: `http://127.0.0.1:${core.port}`,

@@ -60,6 +60,8 @@ describe(
           port: 0,
           mode: 'external',
           url: `stomp://127.0.0.1:${brokerCore.core.broker!.port}`,
+          login: brokerCore.core.brokerCredentials.login,
+          passcode: brokerCore.core.brokerCredentials.passcode,
           reconnectInitialMs: 100,
           reconnectMaxMs: 400,
         },
@@ -82,8 +84,8 @@ describe(
       await waitFor('the broker connection', () => useUi.getState().broker?.state === 'connected');
       stomp = await connectClient('stompit', {
         port: brokerCore.core.broker!.port,
-        login: 'admin',
-        passcode: 'admin',
+        login: brokerCore.core.brokerCredentials.login,
+        passcode: brokerCore.core.brokerCredentials.passcode,
       });
     }, 60_000);
 

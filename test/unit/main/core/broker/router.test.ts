@@ -5,6 +5,13 @@ import {
   Subscription,
   type SubscriptionSink,
 } from '../../../../../src/main/core/broker/router.js';
+import { MemoryBudget } from '../../../../../src/main/core/broker/memory-budget.js';
+
+const newRouter = (
+  maxQueueDepth: number,
+  maxQueueBytes = 1 << 30,
+  memory = new MemoryBudget(1 << 30),
+) => new StompRouter({ maxQueueDepth, maxQueueBytes }, memory);
 
 /** A sink that records what it was sent; `isReady` stands for the socket having room. */
 class RecordingSink implements SubscriptionSink {
@@ -47,11 +54,12 @@ const sub = (
     destination.startsWith('/queue/') ? 'queue' : 'topic',
     ackMode,
     prefetch,
+    1 << 30,
   );
 
 describe('StompRouter: topics', () => {
   it('fans a message out to every subscription of the topic and no other', () => {
-    const router = new StompRouter(10);
+    const router = newRouter(10);
     const a = new RecordingSink();
     const b = new RecordingSink();
     router.subscribe(sub(a, '1', '/topic/t'));
@@ -63,7 +71,7 @@ describe('StompRouter: topics', () => {
   });
 
   it('drops a topic message nobody subscribes to, and forgets empty topics', () => {
-    const router = new StompRouter(10);
+    const router = newRouter(10);
     expect(router.publish(msg('/topic/none', 'x'))).toEqual({ ok: true });
     const a = new RecordingSink();
     const s = sub(a, '1', '/topic/t');
@@ -73,7 +81,7 @@ describe('StompRouter: topics', () => {
   });
 
   it('bounds the ack bookkeeping of a client-ack topic subscriber that never acks', () => {
-    const router = new StompRouter(10);
+    const router = newRouter(10);
     const a = new RecordingSink();
     const s = sub(a, '1', '/topic/t', 'client', 3);
     router.subscribe(s);
@@ -85,7 +93,7 @@ describe('StompRouter: topics', () => {
 
 describe('StompRouter: queues', () => {
   it('keeps messages until a consumer subscribes, then delivers them in order', () => {
-    const router = new StompRouter(10);
+    const router = newRouter(10);
     router.publish(msg('/queue/q', '1'));
     router.publish(msg('/queue/q', '2'));
     expect(router.depth('/queue/q')).toBe(2);
@@ -96,7 +104,7 @@ describe('StompRouter: queues', () => {
   });
 
   it('hands messages to consumers round-robin', () => {
-    const router = new StompRouter(100);
+    const router = newRouter(100);
     const a = new RecordingSink();
     const b = new RecordingSink();
     router.subscribe(sub(a, '1', '/queue/q'));
@@ -107,7 +115,7 @@ describe('StompRouter: queues', () => {
   });
 
   it('skips consumers whose socket is backed up and resumes when they drain', () => {
-    const router = new StompRouter(100);
+    const router = newRouter(100);
     const a = new RecordingSink();
     const s = sub(a, '1', '/queue/q');
     router.subscribe(s);
@@ -121,7 +129,7 @@ describe('StompRouter: queues', () => {
   });
 
   it('refuses a SEND beyond maxQueueDepth with a reason', () => {
-    const router = new StompRouter(2);
+    const router = newRouter(2);
     expect(router.publish(msg('/queue/q', '1')).ok).toBe(true);
     expect(router.publish(msg('/queue/q', '2')).ok).toBe(true);
     const refused = router.publish(msg('/queue/q', '3'));
@@ -131,7 +139,7 @@ describe('StompRouter: queues', () => {
   });
 
   it('limits unacknowledged messages per client-ack consumer to its prefetch', () => {
-    const router = new StompRouter(100);
+    const router = newRouter(100);
     const a = new RecordingSink();
     const s = sub(a, '1', '/queue/q', 'client-individual', 2);
     router.subscribe(s);
@@ -143,7 +151,7 @@ describe('StompRouter: queues', () => {
   });
 
   it('returns unacknowledged messages to the front of the queue, marked redelivered', () => {
-    const router = new StompRouter(100);
+    const router = newRouter(100);
     const a = new RecordingSink();
     const s = sub(a, '1', '/queue/q', 'client-individual', 2);
     router.subscribe(s);
@@ -185,5 +193,27 @@ describe('Subscription acknowledgements', () => {
     expect(a.sent[0]!.ackId).toBeUndefined();
     expect(s.pending.size).toBe(0);
     expect(s.settle('nope')).toBeUndefined();
+  });
+});
+
+describe('Router: bytes', () => {
+  it('counts a queue message against the broker budget until it is acknowledged', () => {
+    const memory = new MemoryBudget(10);
+    const router = newRouter(100, 8, memory);
+    expect(router.publish(msg('/queue/q', '12345')).ok).toBe(true);
+    expect(router.publish(msg('/queue/q', '6789')).ok).toBe(false); // 9 > 8 bytes per queue
+    expect(router.publish(msg('/queue/r', '123456')).ok).toBe(false); // 11 > 10 in all
+    const sink = new RecordingSink();
+    const s = sub(sink, '1', '/queue/q', 'client-individual');
+    router.subscribe(s);
+    expect(sink.sent).toHaveLength(1);
+    expect(memory.usedBytes).toBe(5);
+    router.unsubscribe(s); // back in the queue, still counted once
+    expect(memory.usedBytes).toBe(5);
+    const t = sub(sink, '2', '/queue/q', 'client-individual');
+    router.subscribe(t);
+    t.settle(sink.sent[1]!.ackId!);
+    expect(memory.usedBytes).toBe(0);
+    expect(router.publish(msg('/queue/r', '123456')).ok).toBe(true);
   });
 });
