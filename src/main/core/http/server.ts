@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ZodError } from 'zod';
+import { JsonLimitError } from '../../../shared/json-limits.js';
 import { ResourceError } from '../store/resource.js';
 import { readJsonBody } from './body.js';
 import {
@@ -161,6 +162,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
       if (err instanceof HttpError) sendJson(res, err.status, err.body ?? { detail: err.message });
       else if (err instanceof ResourceError) sendJson(res, err.status, err.fields);
       else if (err instanceof ZodError) sendJson(res, 400, zodToDrf(err));
+      else if (err instanceof JsonLimitError) sendJson(res, 400, { [err.field]: [err.message] });
       else {
         report(err, `${req.method} ${req.url}`);
         sendJson(res, 500, { detail: 'Internal server error; the core logged the cause.' });

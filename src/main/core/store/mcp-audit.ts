@@ -1,4 +1,5 @@
 import type { Db, Migration } from './db.js';
+import { fromStoredJson, storedJsonOrNote } from '../../../shared/json-limits.js';
 
 export const mcpAuditMigrations: Migration[] = [
   {
@@ -59,7 +60,7 @@ const toRecord = (r: Row): McpAuditRecord => ({
   clientVersion: r.client_version,
   transport: r.transport,
   tool: r.tool,
-  arguments: r.arguments === null ? null : (JSON.parse(r.arguments) as unknown),
+  arguments: r.arguments === null ? null : fromStoredJson(r.arguments),
   outcome: r.outcome,
   error: r.error,
   durationMs: r.duration_ms,
@@ -86,7 +87,7 @@ export function createMcpAuditStore(db: Db) {
   );
   return {
     append(entry: McpAuditInput): McpAuditRecord {
-      let args = entry.arguments === undefined ? null : JSON.stringify(entry.arguments);
+      let args = entry.arguments === undefined ? null : storedJsonOrNote(entry.arguments);
       if (args !== null && args.length > MAX_ARGUMENT_CHARS)
         args = JSON.stringify({ truncated: true, prefix: args.slice(0, MAX_ARGUMENT_CHARS) });
       const info = insert.run({
@@ -102,7 +103,7 @@ export function createMcpAuditStore(db: Db) {
       });
       return {
         ...entry,
-        arguments: args === null ? null : (JSON.parse(args) as unknown),
+        arguments: args === null ? null : fromStoredJson(args),
         id: Number(info.lastInsertRowid),
       };
     },

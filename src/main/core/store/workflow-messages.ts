@@ -1,6 +1,7 @@
 import type { Db, Migration } from './db.js';
 import { selectPage, Where } from './query.js';
 import { uuidv7 } from './uuid7.js';
+import { fromStoredJson, storedJsonOrNote } from '../../../shared/json-limits.js';
 
 export const workflowMessageMigrations: Migration[] = [
   {
@@ -57,7 +58,7 @@ export interface WorkflowMessageQuery {
 type Row = Omit<WorkflowMessageRecord, 'message_content'> & { message_content: string };
 const toRecord = (r: Row): WorkflowMessageRecord => ({
   ...r,
-  message_content: JSON.parse(r.message_content) as unknown,
+  message_content: fromStoredJson(r.message_content),
 });
 
 export type WorkflowMessagesStore = ReturnType<typeof createWorkflowMessagesStore>;
@@ -83,7 +84,7 @@ export function createWorkflowMessagesStore(db: Db) {
         msg.execution_id,
         msg.run_id,
         msg.queue_name,
-        JSON.stringify(msg.message_content),
+        storedJsonOrNote(msg.message_content),
         now,
       );
       return { ...msg, id: Number(info.lastInsertRowid), message_id: messageId, sent_at: now };

@@ -18,6 +18,7 @@ import type { EventBus } from '../events.js';
 import type { HttpServer } from '../http/server.js';
 import type { Logger } from '../logger.js';
 import { livenessOf } from '../monitor/liveness.js';
+import { JsonLimitError, parseJsonWithinLimits } from '../../../shared/json-limits.js';
 import type { Store } from '../store/index.js';
 import { nowIso } from '../time.js';
 import { toUiEvents } from './ui-events.js';
@@ -236,9 +237,10 @@ export function createUiChannel(opts: UiChannelOptions) {
         if (isBinary) return;
         let msg: unknown;
         try {
-          msg = JSON.parse(data.toString());
-        } catch {
-          return send(client, { type: 'result', id: '', ok: false, error: 'not JSON' });
+          msg = parseJsonWithinLimits(data.toString());
+        } catch (err) {
+          const error = err instanceof JsonLimitError ? err.message : 'not JSON';
+          return send(client, { type: 'result', id: '', ok: false, error });
         }
         runCommand(client, msg).catch((err: unknown) => log.error('UI command failed', err));
       });

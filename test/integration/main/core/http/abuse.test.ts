@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mcpPost, mcpSession, nestedJson, RawUi } from '../../../../helpers/abuse-clients.js';
 import { startTestCore, type TestCore } from '../../../../helpers/core.js';
 
 /**
@@ -11,6 +12,12 @@ describe('abuse: HTTP, MCP and /ws/ui ingress', () => {
     t = await startTestCore();
   });
   afterAll(() => t.close());
+  const post = (body: string) =>
+    t.api('/api/systemagents/heartbeat/', {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json' },
+    });
 
   it('a catastrophic regular expression over 200,000 stored lines answers within 1 s', async () => {
     const insert = t.core.store.db.prepare(
@@ -45,5 +52,117 @@ describe('abuse: HTTP, MCP and /ws/ui ingress', () => {
       `/api/cc/processes/data/search/?regex=true&q=${encodeURIComponent('(')}`,
     );
     expect(bad.status).toBe(400);
+  });
+
+  it('deep heartbeat metadata is a 400 naming the field, on REST and on the shared STOMP path', async () => {
+    const res = await post(`{"instance_name":"deep-agent","metadata":${nestedJson(4_200)}}`);
+    expect(res.status).toBe(400);
+    expect(Object.keys((await res.json()) as object)).toEqual(['metadata']);
+    // The recorder hands STOMP heartbeats to the same service.
+    expect(() =>
+      t.core.heartbeats.submit(
+        { instance_name: 'deep-stomp', metadata: JSON.parse(nestedJson(100)) as unknown },
+        'stomp',
+      ),
+    ).toThrow(/nested deeper than 64/);
+    const list = await t.api('/api/systemagents/');
+    expect(list.status).toBe(200);
+    expect(JSON.stringify(await list.json())).not.toMatch(/deep-agent|deep-stomp/);
+  });
+
+  it('deep heartbeats among 400 good ones fail alone', async () => {
+    const good = Array.from({ length: 400 }, (_, i) =>
+      t.api('/api/systemagents/heartbeat/', {
+        method: 'POST',
+        json: { instance_name: `good-${i}`, metadata: { i } },
+      }),
+    );
+    const bad = Array.from({ length: 4 }, () =>
+      post(`{"instance_name":"bad","metadata":${nestedJson(4_200)}}`),
+    );
+    const goodStatuses = (await Promise.all(good)).map((r) => r.status);
+    const badStatuses = (await Promise.all(bad)).map((r) => r.status);
+    expect(goodStatuses.filter((s) => s !== 201 && s !== 200)).toEqual([]);
+    expect(badStatuses).toEqual([400, 400, 400, 400]);
+  });
+
+  it('a row the store refuses inside a group commit fails alone; its batch neighbours commit', async () => {
+    // A trigger stands in for any store-time failure of one row.
+    t.core.store.db.exec(`CREATE TRIGGER poison BEFORE INSERT ON agents
+      WHEN NEW.instance_name = 'poison' BEGIN SELECT RAISE(ABORT, 'poisoned row'); END`);
+    try {
+      const results = await Promise.allSettled([
+        ...Array.from({ length: 50 }, (_, i) =>
+          t.core.heartbeats.submit({ instance_name: `batch-${i}` }, 'stomp'),
+        ),
+        t.core.heartbeats.submit({ instance_name: 'poison' }, 'stomp'),
+      ]);
+      expect(results.slice(0, 50).every((r) => r.status === 'fulfilled')).toBe(true);
+      expect(results[50]!.status).toBe('rejected');
+      expect(t.core.store.agents.get('batch-49')).toBeDefined();
+    } finally {
+      t.core.store.db.exec('DROP TRIGGER poison');
+    }
+  });
+
+  it('a deep value already in an old database breaks neither a read nor the UI snapshot', async () => {
+    const deep = '{"a":'.repeat(5_000) + '1' + '}'.repeat(5_000);
+    t.core.store.db
+      .prepare(
+        `INSERT INTO agents (instance_name, agent_type, description, status, metadata, created_at, updated_at)
+         VALUES ('legacy-deep', 'DATA', '', 'OK', ?, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`,
+      )
+      .run(deep);
+    t.core.store.db
+      .prepare(
+        `INSERT INTO agents (instance_name, agent_type, description, status, metadata, created_at, updated_at)
+         VALUES ('legacy-garbled', 'DATA', '', 'OK', '{not json', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')`,
+      )
+      .run();
+    const list = await t.api('/api/systemagents/');
+    expect(list.status).toBe(200);
+    const text = await list.text();
+    expect(text).toMatch(/legacy-deep/);
+    expect(text).toMatch(/legacy-garbled/);
+    const ui = await RawUi.open(t);
+    try {
+      const snap = await ui.next((f) => f.type === 'snapshot');
+      expect(JSON.stringify(snap)).toMatch(/legacy-deep/);
+    } finally {
+      ui.close();
+    }
+  });
+
+  it('MCP tools/call with 50,000-deep arguments is a JSON-RPC error, not a 500', async () => {
+    const sid = await mcpSession(t);
+    const call = (headers: Record<string, string>) =>
+      mcpPost(
+        t,
+        `{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"swf_list_agents","arguments":${nestedJson(50_000)}}}`,
+        headers,
+      );
+    for (const headers of [{ 'mcp-session-id': sid }, {}]) {
+      const res = await call(headers);
+      expect(res.status).toBe(400);
+      const body = JSON.parse(res.body) as { error: { code: number; message: string } };
+      expect(body.error.code).toBe(-32600);
+      expect(body.error.message).toMatch(/nested deeper than 64/);
+    }
+  });
+
+  it('/ws/ui refuses a deep command with a result naming the limit and keeps the session', async () => {
+    const ui = await RawUi.open(t);
+    try {
+      await ui.next((f) => f.type === 'snapshot');
+      ui.sendText(
+        `{"type":"command","id":"deep","command":"logs.query","args":${nestedJson(5_000)}}`,
+      );
+      const refused = await ui.next((f) => f.type === 'result' && f.ok === false);
+      expect(refused.error).toMatch(/nested deeper than 64/);
+      const ok = await ui.command('logs.query', {});
+      expect(ok.ok).toBe(true);
+    } finally {
+      ui.close();
+    }
   });
 });
