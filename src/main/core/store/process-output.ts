@@ -2,7 +2,9 @@ import type { Db, Migration } from './db.js';
 import { compileLinearRegex, type LinearRegex, RegexSyntaxError } from './linear-regex.js';
 
 /** Wall-clock budget of one regular-expression search over stored output. */
-export const SEARCH_BUDGET_MS = 500;
+export const SEARCH_BUDGET_MS = 600;
+/** Rows matched per event-loop turn; a page of typical lines costs a few milliseconds. */
+const PAGE_ROWS = 500;
 
 /** Captured stdout/stderr lines of supervised programs, capped per program. */
 export const processOutputMigrations: Migration[] = [
@@ -92,10 +94,10 @@ export function createProcessOutputStore(db: Db, maxRowsPerProgram = 50_000) {
 
     /**
      * Case-insensitive substring or regular-expression search, newest matches last. A regular
-     * expression runs on RE2 within `budgetMs`; past it the search is cut with an error that
-     * says how far it got, so one request cannot hold the event loop.
+     * expression runs on RE2 over pages of rows, yielding to the event loop between pages, within
+     * `budgetMs` of wall time; past it the search is cut with an error that says how far it got.
      */
-    search(q: OutputSearch, budgetMs = SEARCH_BUDGET_MS): OutputRow[] {
+    async search(q: OutputSearch, budgetMs = SEARCH_BUDGET_MS): Promise<OutputRow[]> {
       if (!q.query) throw new OutputQueryError('search needs a non-empty query');
       const limit = q.limit ?? 200;
       const params = { program: q.program, ...(q.stream ? { stream: q.stream } : {}) };
@@ -117,23 +119,29 @@ export function createProcessOutputStore(db: Db, maxRowsPerProgram = 50_000) {
           throw new OutputQueryError(`invalid regular expression: ${err.message}`);
         throw err;
       }
+      const page = db.prepare(
+        `SELECT * FROM process_output WHERE ${where} AND id < @before ORDER BY id DESC LIMIT ${PAGE_ROWS}`,
+      );
       const deadline = performance.now() + budgetMs;
       const found: OutputRow[] = [];
       let scanned = 0;
-      const rows = db
-        .prepare(`SELECT * FROM process_output WHERE ${where} ORDER BY id DESC`)
-        .iterate(params) as IterableIterator<OutputRow>;
-      for (const row of rows) {
-        if (re.test(row.line)) found.push(row);
-        if (found.length >= limit) break;
-        if (++scanned % 256 === 0 && performance.now() > deadline) {
-          throw new OutputQueryError(
-            `search cut after ${budgetMs} ms: the regular expression scanned ${scanned} lines ` +
-              `and found ${found.length}; use a simpler pattern, a stream or a plain-text query`,
-          );
+      let before = Number.MAX_SAFE_INTEGER;
+      for (;;) {
+        const rows = page.all({ ...params, before }) as OutputRow[];
+        for (const row of rows) {
+          if (re.test(row.line)) found.push(row);
+          if (found.length >= limit) return found.reverse();
+          if (++scanned % 64 === 0 && performance.now() > deadline)
+            throw new OutputQueryError(
+              `search cut after ${budgetMs} ms: the regular expression scanned ${scanned} lines ` +
+                `and found ${found.length}; use a simpler pattern, a stream or a plain-text query`,
+            );
         }
+        if (rows.length < PAGE_ROWS) return found.reverse();
+        before = rows[rows.length - 1]!.id;
+        // Other requests, the broker and the agents' heartbeats are served between pages.
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
-      return found.reverse();
     },
 
     count(program?: string): number {

@@ -29,9 +29,13 @@ describe('abuse: HTTP, MCP and /ws/ui ingress', () => {
     })();
 
     const started = performance.now();
-    const res = await t.api(
+    const pending = t.api(
       `/api/cc/processes/data/search/?regex=true&q=${encodeURIComponent('^(.+)+X$')}`,
     );
+    // The rest of the API is served while the search runs.
+    const probe = await t.api('/api/systemagents/');
+    expect(probe.status).toBe(200);
+    const res = await pending;
     const elapsed = performance.now() - started;
     const body = (await res.json()) as { lines?: unknown[]; detail?: string };
     expect(elapsed).toBeLessThan(1_000);
@@ -141,7 +145,8 @@ describe('abuse: HTTP, MCP and /ws/ui ingress', () => {
         `{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"swf_list_agents","arguments":${nestedJson(50_000)}}}`,
         headers,
       );
-    for (const headers of [{ 'mcp-session-id': sid }, {}]) {
+    const variants: Record<string, string>[] = [{ 'mcp-session-id': sid }, {}];
+    for (const headers of variants) {
       const res = await call(headers);
       expect(res.status).toBe(400);
       const body = JSON.parse(res.body) as { error: { code: number; message: string } };
