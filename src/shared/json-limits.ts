@@ -139,3 +139,20 @@ export const boundedJsonSchema = z.unknown().superRefine((value, ctx) => {
       message: `is larger than ${MAX_JSON_FIELD_BYTES} bytes once serialised`,
     });
 });
+
+/**
+ * The path of the first own `__proto__` key in `value`, if any. JSON.parse makes it an ordinary
+ * key, but copying it into a fresh object (as schema parsers do) sets a prototype instead, so the
+ * key silently disappears; inputs that act are refused instead.
+ */
+export function findPrototypeKey(value: unknown): string | undefined {
+  const stack: { v: unknown; path: string[]; depth: number }[] = [{ v: value, path: [], depth: 0 }];
+  while (stack.length) {
+    const { v, path, depth } = stack.pop()!;
+    if (v === null || typeof v !== 'object' || depth > MAX_JSON_DEPTH) continue;
+    if (!Array.isArray(v) && Object.hasOwn(v, '__proto__')) return [...path, '__proto__'].join('.');
+    for (const [k, x] of Object.entries(v))
+      stack.push({ v: x, path: [...path, k], depth: depth + 1 });
+  }
+  return undefined;
+}

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { z } from 'zod';
 import { BrokerUrlError, parseBrokerUrl } from './broker/broker-url.js';
+import { namespaceSchema } from '../../shared/input-bounds.js';
 
 /**
  * Every default lives here (DESIGN §2). Precedence: built-in defaults < config file < environment
@@ -16,7 +17,7 @@ export const configSchema = z
     host: z.literal('127.0.0.1').default('127.0.0.1'),
     port: port.default(8002),
     dataDir: z.string().min(1),
-    namespace: z.string().min(1).max(100),
+    namespace: namespaceSchema,
     broker: z
       .object({
         mode: z.enum(['embedded', 'external']).default('embedded'),
@@ -134,7 +135,7 @@ export function defaultNamespace(): string {
   } catch {
     // No passwd entry (some containers): keep the neutral name.
   }
-  return `${user}-laptop`;
+  return `${user.replace(/[^A-Za-z0-9._-]/g, '-')}-laptop`;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

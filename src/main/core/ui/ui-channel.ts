@@ -18,7 +18,11 @@ import type { EventBus } from '../events.js';
 import type { HttpServer } from '../http/server.js';
 import type { Logger } from '../logger.js';
 import { livenessOf } from '../monitor/liveness.js';
-import { JsonLimitError, parseJsonWithinLimits } from '../../../shared/json-limits.js';
+import {
+  findPrototypeKey,
+  JsonLimitError,
+  parseJsonWithinLimits,
+} from '../../../shared/json-limits.js';
 import type { Store } from '../store/index.js';
 import { nowIso } from '../time.js';
 import { toUiEvents } from './ui-events.js';
@@ -208,7 +212,16 @@ export function createUiChannel(opts: UiChannelOptions) {
     const handler = handlers.get(command);
     if (!handler)
       return send(client, { type: 'result', id, ok: false, error: notAvailable(command) });
-    const argsResult = schema.safeParse(args ?? {});
+    const protoKey = findPrototypeKey(args);
+    if (protoKey)
+      return send(client, {
+        type: 'result',
+        id,
+        ok: false,
+        error: `invalid arguments: ${protoKey}: prototype keys are not accepted`,
+      });
+    // Unknown argument keys are refused: a misspelt option must not run a command with defaults.
+    const argsResult = schema.strict().safeParse(args ?? {});
     if (!argsResult.success) {
       const detail = argsResult.error.issues
         .map((i) => `${i.path.join('.') || 'args'}: ${i.message}`)

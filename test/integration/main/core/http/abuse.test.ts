@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mcpPost, mcpSession, nestedJson, RawUi } from '../../../../helpers/abuse-clients.js';
 import { startTestCore, type TestCore } from '../../../../helpers/core.js';
+import { connect } from '../../../mcp/mcp-client.js';
 
 /**
  * Replays what a hostile local process tried against the core's HTTP side; each case is bounded
@@ -165,6 +166,62 @@ describe('abuse: HTTP, MCP and /ws/ui ingress', () => {
       const refused = await ui.next((f) => f.type === 'result' && f.ok === false);
       expect(refused.error).toMatch(/nested deeper than 64/);
       const ok = await ui.command('logs.query', {});
+      expect(ok.ok).toBe(true);
+    } finally {
+      ui.close();
+    }
+  });
+
+  it('acting MCP tools refuse unknown arguments and out-of-range numbers without acting', async () => {
+    const client = await connect(t, 'http', 'legacy', 'abuse');
+    try {
+      const text = (r: { content?: unknown }) => JSON.stringify(r.content);
+      const stopAll = await client.callTool({
+        name: 'swf_stop_all_agents',
+        arguments: { no_such_argument: 1 },
+      });
+      expect(stopAll.isError).toBe(true);
+      expect(text(stopAll)).toMatch(/no_such_argument/);
+      const huge = await client.callTool({
+        name: 'swf_start_workflow',
+        arguments: { duration: 1e308 },
+      });
+      expect(huge.isError).toBe(true);
+      expect(text(huge)).toMatch(/duration/);
+      const ns = await client.callTool({
+        name: 'swf_start_workflow',
+        arguments: { namespace: '../../etc' },
+      });
+      expect(ns.isError).toBe(true);
+      expect(text(ns)).toMatch(/namespace/);
+      // The refused calls never reached the workflow queue.
+      expect(t.core.store.workflowMessages.query({ messageType: 'run_workflow' }).total).toBe(0);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('/ws/ui commands and settings refuse unknown keys, prototype keys and a CA file that is not PEM', async () => {
+    const ui = await RawUi.open(t);
+    try {
+      await ui.next((f) => f.type === 'snapshot');
+      const extra = await ui.command('logs.query', { no_such_argument: 1 });
+      expect(extra.ok).toBe(false);
+      expect(extra.error).toMatch(/no_such_argument/);
+      for (const values of [
+        { constructor: { x: 1 } },
+        { toString: 1 },
+        JSON.parse('{"__proto__": {"polluted": 1}}') as unknown,
+        { namespace: 'bad namespace!' },
+        { broker: { caFile: '/etc/shadow' } },
+        { broker: { caFile: '/etc/hostname' } },
+      ]) {
+        const r = await ui.command('settings.set', { values });
+        expect(r.ok, JSON.stringify(values)).toBe(false);
+        expect(r.error, JSON.stringify(values)).not.toMatch(/is not a function/);
+      }
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      const ok = await ui.command('settings.set', { values: { namespace: 'good.ns-1' } });
       expect(ok.ok).toBe(true);
     } finally {
       ui.close();
