@@ -111,6 +111,25 @@ export const configSchema = z
       .int()
       .positive()
       .default(1024 * 1024),
+    /** Caps that keep one local process from holding every socket of the HTTP server. */
+    http: z
+      .object({
+        maxConnections: z.number().int().min(8).max(100_000).default(512),
+        /** A request's headers must arrive within this... */
+        headersTimeoutMs: z.number().int().min(500).max(600_000).default(10_000),
+        /** ...and its whole body within this. */
+        requestTimeoutMs: z.number().int().min(500).max(600_000).default(30_000),
+        maxUiSessions: z.number().int().min(1).max(10_000).default(32),
+        maxMcpWebSockets: z.number().int().min(1).max(10_000).default(64),
+      })
+      .strict()
+      .default({
+        maxConnections: 512,
+        headersTimeoutMs: 10_000,
+        requestTimeoutMs: 30_000,
+        maxUiSessions: 32,
+        maxMcpWebSockets: 64,
+      }),
   })
   .strict();
 

@@ -237,6 +237,7 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
       token,
       router,
       maxBodyBytes: config.maxBodyBytes,
+      caps: config.http,
       staticDir: opts.staticDir,
       onError: (err, where) => log.error(`request failed: ${where}`, err),
     });

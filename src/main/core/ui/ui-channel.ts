@@ -24,6 +24,7 @@ import {
   parseJsonWithinLimits,
 } from '../../../shared/json-limits.js';
 import type { Store } from '../store/index.js';
+import { refuseSocket } from '../http/connection-caps.js';
 import { nowIso } from '../time.js';
 import { toUiEvents } from './ui-events.js';
 
@@ -243,6 +244,9 @@ export function createUiChannel(opts: UiChannelOptions) {
   }
 
   opts.http.onUpgrade('/ws/ui', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const max = opts.config.http.maxUiSessions;
+    if (clients.size >= max)
+      return refuseSocket(socket, 503, `Too many UI sessions: ${max} are open; close a window.`);
     wss.handleUpgrade(req, socket, head, (ws) => {
       const client: Client = { ws, queue: [], overflowed: false };
       clients.add(client);
