@@ -16,6 +16,7 @@ import { createMcpServerFactory, type McpServerFactory } from './mcp/server-fact
 import type { MessageSender, ProcessControl } from './mcp/ports.js';
 import { createHeartbeatService, type HeartbeatService } from './monitor/heartbeat-service.js';
 import { createLivenessTracker, type LivenessTracker } from './monitor/liveness.js';
+import { ensurePrivateFile, secureDataDir } from './data-dir.js';
 import { openStore, type Store } from './store/index.js';
 import { prune, type RetentionRule } from './store/retention.js';
 import { addProcessRoutes } from './http/routes/processes.js';
@@ -90,8 +91,15 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
   };
   bus.on('broker.state', (s) => (brokerState = s));
 
+  const { tightened } = secureDataDir(config.dataDir);
+  if (tightened)
+    log.warn(
+      `data folder ${config.dataDir}: ${tightened} entries were readable by others; made owner-only (0700 folders, 0600 files)`,
+    );
   const token = loadOrCreateToken(config.dataDir);
-  const store = openStore(join(config.dataDir, 'swf-control-center.sqlite'), {
+  const dbPath = join(config.dataDir, 'swf-control-center.sqlite');
+  ensurePrivateFile(dbPath);
+  const store = openStore(dbPath, {
     nativeBinding: opts.nativeBinding,
   });
   const cleanups: (() => void | Promise<void>)[] = [() => store.close()];

@@ -1,0 +1,46 @@
+import { chmodSync, closeSync, lstatSync, mkdirSync, openSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The data folder holds the token, broker secrets and every recorded message: owner only. */
+export const DIR_MODE = 0o700;
+export const FILE_MODE = 0o600;
+
+const loose = (mode: number, want: number) => (mode & 0o777 & ~want) !== 0;
+
+/**
+ * Creates the data folder owner-only, or tightens an existing one and everything in it (an older
+ * install or a permissive umask left them group/world readable). Symbolic links are not followed.
+ * Answers how many entries were tightened so the caller can log it.
+ */
+export function secureDataDir(dataDir: string): { tightened: number } {
+  mkdirSync(dataDir, { recursive: true, mode: DIR_MODE });
+  if (process.platform === 'win32') return { tightened: 0 };
+  let tightened = 0;
+  const stack = [dataDir];
+  while (stack.length) {
+    const dir = stack.pop()!;
+    const st = lstatSync(dir);
+    if (loose(st.mode, DIR_MODE)) {
+      chmodSync(dir, DIR_MODE);
+      tightened++;
+    }
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) stack.push(path);
+      else if (entry.isFile() && loose(lstatSync(path).mode, FILE_MODE)) {
+        chmodSync(path, FILE_MODE);
+        tightened++;
+      }
+    }
+  }
+  return { tightened };
+}
+
+/**
+ * Makes sure `path` exists as an owner-only file before a library creates it with its own mode
+ * (SQLite gives its WAL and shared-memory files the database file's permissions).
+ */
+export function ensurePrivateFile(path: string): void {
+  closeSync(openSync(path, 'a', FILE_MODE));
+  if (process.platform !== 'win32') chmodSync(path, FILE_MODE);
+}
