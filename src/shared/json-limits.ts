@@ -88,11 +88,17 @@ export function toStoredJson(value: unknown, field: string): string {
  * entry): the JSON text, or a note saying why the value was left out.
  */
 export function storedJsonOrNote(value: unknown): string {
+  return storableJson(value).text;
+}
+
+/** {@link storedJsonOrNote} with the value that text stands for, safe to send on (events, UI). */
+export function storableJson(value: unknown): { text: string; value: unknown } {
   try {
-    return toStoredJson(value, 'value');
+    return { text: toStoredJson(value, 'value'), value };
   } catch (err) {
     if (!(err instanceof JsonLimitError)) throw err;
-    return JSON.stringify({ unstorable: `the value ${err.violation.message}` });
+    const note = { unstorable: `the value ${err.violation.message}` };
+    return { text: JSON.stringify(note), value: note };
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Db, Migration } from './db.js';
 import { selectPage, Where } from './query.js';
 import { uuidv7 } from './uuid7.js';
-import { fromStoredJson, storedJsonOrNote } from '../../../shared/json-limits.js';
+import { fromStoredJson, storableJson } from '../../../shared/json-limits.js';
 
 export const workflowMessageMigrations: Migration[] = [
   {
@@ -75,6 +75,7 @@ export function createWorkflowMessagesStore(db: Db) {
       // a spread object measured twice as slow) and time-ordered ids (a random UUID lands on a
       // random page of the unique index; v7 appends, ~40% less insert time measured).
       const messageId = uuidv7();
+      const content = storableJson(msg.message_content);
       const info = insert.run(
         messageId,
         msg.message_type,
@@ -84,10 +85,16 @@ export function createWorkflowMessagesStore(db: Db) {
         msg.execution_id,
         msg.run_id,
         msg.queue_name,
-        storedJsonOrNote(msg.message_content),
+        content.text,
         now,
       );
-      return { ...msg, id: Number(info.lastInsertRowid), message_id: messageId, sent_at: now };
+      return {
+        ...msg,
+        message_content: content.value,
+        id: Number(info.lastInsertRowid),
+        message_id: messageId,
+        sent_at: now,
+      };
     },
 
     /** Newest first. */

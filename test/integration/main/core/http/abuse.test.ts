@@ -227,4 +227,30 @@ describe('abuse: HTTP, MCP and /ws/ui ingress', () => {
       ui.close();
     }
   });
+
+  it('a deep workflow message reaching the store is kept with a note, and reads stay whole', async () => {
+    const rec = t.core.store.workflowMessages.append(
+      {
+        message_type: 'deep_test',
+        sender_agent: 'abuse',
+        recipient_agent: null,
+        namespace: 'test-ns',
+        execution_id: null,
+        run_id: null,
+        queue_name: '/topic/epictopic',
+        message_content: JSON.parse(nestedJson(5_000)) as unknown,
+      },
+      new Date().toISOString(),
+    );
+    expect(JSON.stringify(rec.message_content)).toMatch(/nested deeper than 64/);
+    const ui = await RawUi.open(t);
+    try {
+      await ui.next((f) => f.type === 'snapshot');
+      const r = await ui.command('messages.query', { limit: 5 });
+      expect(r.ok).toBe(true);
+      expect(JSON.stringify(r)).toMatch(/deep_test/);
+    } finally {
+      ui.close();
+    }
+  });
 });
