@@ -1,3 +1,4 @@
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mcpPost, mcpSession, nestedJson, RawUi } from '../../../../helpers/abuse-clients.js';
 import { startTestCore, type TestCore } from '../../../../helpers/core.js';
@@ -251,6 +252,28 @@ describe('abuse: HTTP, MCP and /ws/ui ingress', () => {
       expect(JSON.stringify(r)).toMatch(/deep_test/);
     } finally {
       ui.close();
+    }
+  });
+
+  it('MCP over WebSocket answers 50,000-deep arguments with a JSON-RPC error and serves on', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${t.core.port}/ws/mcp/`, ['mcp'], {
+      headers: { authorization: `Bearer ${t.core.token}` },
+    });
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    try {
+      const reply = new Promise<string>((resolve) => ws.once('message', (d) => resolve(String(d))));
+      ws.send(
+        `{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"swf_list_agents","arguments":${nestedJson(50_000)}}}`,
+      );
+      const body = JSON.parse(await reply) as { error: { code: number; message: string } };
+      expect(body.error.code).toBe(-32600);
+      expect(body.error.message).toMatch(/nested deeper than 64/);
+      expect(ws.readyState).toBe(WebSocket.OPEN);
+    } finally {
+      ws.close();
     }
   });
 });
