@@ -16,7 +16,7 @@ import { createMcpServerFactory, type McpServerFactory } from './mcp/server-fact
 import type { MessageSender, ProcessControl } from './mcp/ports.js';
 import { createHeartbeatService, type HeartbeatService } from './monitor/heartbeat-service.js';
 import { createLivenessTracker, type LivenessTracker } from './monitor/liveness.js';
-import { ensurePrivateFile, secureDataDir } from './data-dir.js';
+import { ensurePrivateFile, prepareDataDir } from './data-dir.js';
 import { openStore, type Store } from './store/index.js';
 import { prune, type RetentionRule } from './store/retention.js';
 import { addProcessRoutes } from './http/routes/processes.js';
@@ -91,11 +91,7 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
   };
   bus.on('broker.state', (s) => (brokerState = s));
 
-  const { tightened } = secureDataDir(config.dataDir);
-  if (tightened)
-    log.warn(
-      `data folder ${config.dataDir}: ${tightened} entries were readable by others; made owner-only (0700 folders, 0600 files)`,
-    );
+  prepareDataDir(config.dataDir, log);
   const token = loadOrCreateToken(config.dataDir);
   const dbPath = join(config.dataDir, 'swf-control-center.sqlite');
   ensurePrivateFile(dbPath);

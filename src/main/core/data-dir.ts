@@ -1,5 +1,6 @@
 import { chmodSync, closeSync, lstatSync, mkdirSync, openSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Logger } from './logger.js';
 
 /** The data folder holds the token, broker secrets and every recorded message: owner only. */
 export const DIR_MODE = 0o700;
@@ -43,4 +44,13 @@ export function secureDataDir(dataDir: string): { tightened: number } {
 export function ensurePrivateFile(path: string): void {
   closeSync(openSync(path, 'a', FILE_MODE));
   if (process.platform !== 'win32') chmodSync(path, FILE_MODE);
+}
+
+/** {@link secureDataDir}, saying so in the log when an existing folder had to be tightened. */
+export function prepareDataDir(dataDir: string, log: Logger): void {
+  const { tightened } = secureDataDir(dataDir);
+  if (tightened)
+    log.warn(
+      `data folder ${dataDir}: ${tightened} entries were readable by others; made owner-only (0700 folders, 0600 files)`,
+    );
 }
