@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { boundedJsonSchema } from './json-limits.js';
 
 /** Agent health as the monitor stores it; EXITED arrived at HEAD. Not enforced on heartbeats. */
 export const AGENT_STATUSES = ['UNKNOWN', 'OK', 'WARNING', 'ERROR', 'EXITED'] as const;
@@ -48,7 +49,7 @@ export const heartbeatInputSchema = z.object({
   operational_state: shortText(20).optional(),
   pid: z.number().int().nullable().optional(),
   hostname: shortText(100).nullable().optional(),
-  metadata: z.unknown().optional(),
+  metadata: boundedJsonSchema.optional(),
 });
 export type HeartbeatInput = z.infer<typeof heartbeatInputSchema>;
 

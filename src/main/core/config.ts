@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { z } from 'zod';
 import { BrokerUrlError, parseBrokerUrl } from './broker/broker-url.js';
+import { namespaceSchema } from '../../shared/input-bounds.js';
 
 /**
  * Every default lives here (DESIGN §2). Precedence: built-in defaults < config file < environment
@@ -16,7 +17,7 @@ export const configSchema = z
     host: z.literal('127.0.0.1').default('127.0.0.1'),
     port: port.default(8002),
     dataDir: z.string().min(1),
-    namespace: z.string().min(1).max(100),
+    namespace: namespaceSchema,
     broker: z
       .object({
         mode: z.enum(['embedded', 'external']).default('embedded'),
@@ -109,6 +110,25 @@ export const configSchema = z
       .int()
       .positive()
       .default(1024 * 1024),
+    /** Caps that keep one local process from holding every socket of the HTTP server. */
+    http: z
+      .object({
+        maxConnections: z.number().int().min(8).max(100_000).default(512),
+        /** A request's headers must arrive within this... */
+        headersTimeoutMs: z.number().int().min(500).max(600_000).default(10_000),
+        /** ...and its whole body within this. */
+        requestTimeoutMs: z.number().int().min(500).max(600_000).default(30_000),
+        maxUiSessions: z.number().int().min(1).max(10_000).default(32),
+        maxMcpWebSockets: z.number().int().min(1).max(10_000).default(64),
+      })
+      .strict()
+      .default({
+        maxConnections: 512,
+        headersTimeoutMs: 10_000,
+        requestTimeoutMs: 30_000,
+        maxUiSessions: 32,
+        maxMcpWebSockets: 64,
+      }),
   })
   .strict();
 
@@ -133,7 +153,7 @@ export function defaultNamespace(): string {
   } catch {
     // No passwd entry (some containers): keep the neutral name.
   }
-  return `${user}-laptop`;
+  return `${user.replace(/[^A-Za-z0-9._-]/g, '-')}-laptop`;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

@@ -18,6 +18,7 @@ import type { MessageSender, ProcessControl } from './mcp/ports.js';
 import { createHeartbeatService, type HeartbeatService } from './monitor/heartbeat-service.js';
 import { createExecutionEnder } from './monitor/execution-ender.js';
 import { createLivenessTracker, type LivenessTracker } from './monitor/liveness.js';
+import { ensurePrivateFile, prepareDataDir } from './data-dir.js';
 import { openStore, type Store } from './store/index.js';
 import { prune } from './store/retention.js';
 import { retentionRules } from './store/retention-rules.js';
@@ -27,7 +28,7 @@ import { brokerEndpoint, buildAgentEnv } from './supervisor/agent-env.js';
 import { defaultAgentResolver } from './supervisor/agent-resolver.js';
 import type { AgentResolver } from './supervisor/launch.js';
 import { createSupervisor, type Supervisor } from './supervisor/supervisor.js';
-import { acquireDataDirLock, prepareDataDir } from './data-dir.js';
+import { acquireDataDirLock } from './data-dir-lock.js';
 import { loadOrCreateToken } from './token.js';
 import { createSettings } from './ui/settings-file.js';
 import { registerUiBackend } from './ui/ui-backend.js';
@@ -97,7 +98,7 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
   };
   bus.on('broker.state', (s) => (brokerState = s));
 
-  prepareDataDir(config.dataDir);
+  prepareDataDir(config.dataDir, log);
   const lock = acquireDataDirLock(config.dataDir);
   let store: Store;
   let token: string;
@@ -105,9 +106,9 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
   try {
     token = loadOrCreateToken(config.dataDir);
     brokerCredentials = resolveBrokerCredentials(config);
-    store = openStore(join(config.dataDir, 'swf-control-center.sqlite'), {
-      nativeBinding: opts.nativeBinding,
-    });
+    const dbPath = join(config.dataDir, 'swf-control-center.sqlite');
+    ensurePrivateFile(dbPath);
+    store = openStore(dbPath, { nativeBinding: opts.nativeBinding });
   } catch (err) {
     lock.release();
     throw err;
@@ -225,6 +226,7 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
       token,
       router,
       maxBodyBytes: config.maxBodyBytes,
+      caps: config.http,
       staticDir: opts.staticDir,
       onError: (err, where) => log.error(`request failed: ${where}`, err),
     });

@@ -1,16 +1,19 @@
 import {
   accessSync,
+  chmodSync,
   closeSync,
   constants,
+  lstatSync,
   mkdirSync,
   openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeSync,
+  readdirSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import type { Logger } from './logger.js';
+
+/** The data folder holds the token, broker secrets and every recorded message: owner only. */
+export const DIR_MODE = 0o700;
+export const FILE_MODE = 0o600;
 
 /** The data folder cannot be made or written: one line for the user, never a stack trace. */
 export class DataDirError extends Error {
@@ -33,122 +36,60 @@ export class DataDirError extends Error {
   }
 }
 
-/** Makes the folder (owner only) and checks that this process may write in it. */
-export function prepareDataDir(dataDir: string): void {
-  try {
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-    if (!statSync(dataDir).isDirectory())
-      throw Object.assign(new Error('not a folder'), { code: 'ENOTDIR' });
-    accessSync(dataDir, constants.W_OK | constants.X_OK);
-  } catch (err) {
-    throw new DataDirError(dataDir, err as NodeJS.ErrnoException);
+const loose = (mode: number, want: number) => (mode & 0o777 & ~want) !== 0;
+
+/**
+ * Creates the data folder owner-only, or tightens an existing one and everything in it (an older
+ * install or a permissive umask left them group/world readable). Symbolic links are not followed.
+ * Answers how many entries were tightened so the caller can log it.
+ */
+export function secureDataDir(dataDir: string): { tightened: number } {
+  mkdirSync(dataDir, { recursive: true, mode: DIR_MODE });
+  if (process.platform === 'win32') return { tightened: 0 };
+  let tightened = 0;
+  const stack = [dataDir];
+  while (stack.length) {
+    const dir = stack.pop()!;
+    const st = lstatSync(dir);
+    if (loose(st.mode, DIR_MODE)) {
+      chmodSync(dir, DIR_MODE);
+      tightened++;
+    }
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) stack.push(path);
+      else if (entry.isFile() && loose(lstatSync(path).mode, FILE_MODE)) {
+        chmodSync(path, FILE_MODE);
+        tightened++;
+      }
+    }
   }
-}
-
-export const lockPath = (dataDir: string) => join(dataDir, 'core.lock');
-
-/** A second core on the same data folder would run a second fleet on the same database. */
-export class DataDirLockedError extends Error {
-  constructor(
-    readonly dataDir: string,
-    readonly pid: number,
-    readonly url: string | null,
-  ) {
-    super(
-      `a control center is already running on ${dataDir} (pid ${pid}${url ? `, ${url}` : ''}); ` +
-        'stop it first, or use another folder with --data-dir DIR',
-    );
-    this.name = 'DataDirLockedError';
-  }
-}
-
-export interface DataDirLock {
-  release(): void;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: the process exists but belongs to someone else; it still holds the folder.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** A lock younger than this without a pid is a starter between create and write, not stale. */
-const HALF_WRITTEN_GRACE_MS = 5_000;
-
-function readPid(path: string): number | null {
-  try {
-    const pid = Number((JSON.parse(readFileSync(path, 'utf8')) as { pid?: unknown }).pid);
-    return Number.isInteger(pid) && pid > 0 ? pid : null;
-  } catch {
-    return null;
-  }
-}
-
-function mtimeMs(path: string): number {
-  try {
-    return statSync(path).mtimeMs;
-  } catch {
-    return 0;
-  }
-}
-
-/** The URL the holder published once it listened (it may still be starting). */
-function runningUrl(dataDir: string, pid: number): string | null {
-  try {
-    const info = JSON.parse(readFileSync(join(dataDir, 'core.json'), 'utf8')) as {
-      pid?: unknown;
-      url?: unknown;
-    };
-    return info.pid === pid && typeof info.url === 'string' ? info.url : null;
-  } catch {
-    return null;
-  }
+  return { tightened };
 }
 
 /**
- * Takes the data folder for this process: `core.lock` made with O_EXCL holds the owner's pid.
- * A lock whose pid is gone (a killed core) is taken over; a live one refuses with its URL and pid.
- * The folder must exist (`prepareDataDir`).
+ * Makes sure `path` exists as an owner-only file before a library creates it with its own mode
+ * (SQLite gives its WAL and shared-memory files the database file's permissions).
  */
-export function acquireDataDirLock(dataDir: string): DataDirLock {
-  const path = lockPath(dataDir);
-  for (let attempt = 0; attempt < 3; attempt++) {
-    let fd: number;
-    try {
-      fd = openSync(path, 'wx', 0o600);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const holder = readPid(path);
-      if (holder !== null && isAlive(holder))
-        throw new DataDirLockedError(dataDir, holder, runningUrl(dataDir, holder));
-      if (holder === null && Date.now() - mtimeMs(path) < HALF_WRITTEN_GRACE_MS)
-        throw new Error(`another control center is starting on ${dataDir}; try again`, {
-          cause: err,
-        });
-      // Stale (its core was killed) or half-written: move it aside rather than unlink, so two
-      // starters racing for the same stale lock cannot both delete and both create.
-      try {
-        renameSync(path, `${path}.stale-${process.pid}`);
-        rmSync(`${path}.stale-${process.pid}`, { force: true });
-      } catch (renameErr) {
-        if ((renameErr as NodeJS.ErrnoException).code !== 'ENOENT') throw renameErr;
-      }
-      continue;
-    }
-    writeSync(fd, JSON.stringify({ pid: process.pid, at: new Date().toISOString() }));
-    closeSync(fd);
-    let released = false;
-    return {
-      release() {
-        if (released) return;
-        released = true;
-        if (readPid(path) === process.pid) rmSync(path, { force: true });
-      },
-    };
+export function ensurePrivateFile(path: string): void {
+  closeSync(openSync(path, 'a', FILE_MODE));
+  if (process.platform !== 'win32') chmodSync(path, FILE_MODE);
+}
+
+/**
+ * {@link secureDataDir}, saying so in the log when an existing folder had to be tightened; a
+ * folder that cannot be made or written is a {@link DataDirError} (one line for the user).
+ */
+export function prepareDataDir(dataDir: string, log: Logger): void {
+  let tightened: number;
+  try {
+    ({ tightened } = secureDataDir(dataDir));
+    accessSync(dataDir, constants.W_OK | constants.X_OK);
+  } catch (err) {
+    throw new DataDirError(dataDir, err as NodeJS.ErrnoException, { cause: err });
   }
-  throw new Error(`could not take ${path}: another process keeps replacing it`);
+  if (tightened)
+    log.warn(
+      `data folder ${dataDir}: ${tightened} entries were readable by others; made owner-only (0700 folders, 0600 files)`,
+    );
 }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ZodError } from 'zod';
+import { JsonLimitError } from '../../../shared/json-limits.js';
 import { ResourceError } from '../store/resource.js';
 import { readJsonBody } from './body.js';
 import {
@@ -10,6 +11,7 @@ import {
   tokenFromHeaders,
   tokenMatches,
 } from './guard.js';
+import { capConnections, type ConnectionCaps, refuseSocket } from './connection-caps.js';
 import { HttpError } from './http-error.js';
 import type { HttpRouter } from './router.js';
 import { serveStatic } from './static-files.js';
@@ -25,8 +27,16 @@ export interface HttpServerOptions {
   router: HttpRouter;
   maxBodyBytes: number;
   staticDir?: string;
+  /** Connection count and header/body deadlines (defaults: the config's). */
+  caps?: ConnectionCaps;
   onError?: (err: unknown, where: string) => void;
 }
+
+const DEFAULT_CAPS: ConnectionCaps = {
+  maxConnections: 512,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+};
 
 export class PortInUseError extends Error {
   constructor(readonly port: number) {
@@ -74,6 +84,8 @@ export interface HttpServer {
   onUpgrade(path: string, handler: UpgradeHandler): void;
   /** Hands every request for `path` (with or without a trailing slash) to `handler`, token required. */
   onRaw(path: string, handler: RawHandler): void;
+  /** Connections open now (WebSocket sessions included). */
+  openConnections(): number;
   close(): Promise<void>;
 }
 
@@ -152,7 +164,10 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     sendJson(res, out.status, out.body);
   }
 
-  const server = createServer((req, res) => {
+  const caps = opts.caps ?? DEFAULT_CAPS;
+  // Header and body deadlines are checked this often; Node's default (30 s) lets slow clients
+  // keep sockets far past the deadline.
+  const server = createServer({ connectionsCheckingInterval: 1_000 }, (req, res) => {
     handle(req, res).catch((err: unknown) => {
       if (res.headersSent) {
         res.destroy();
@@ -161,6 +176,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
       if (err instanceof HttpError) sendJson(res, err.status, err.body ?? { detail: err.message });
       else if (err instanceof ResourceError) sendJson(res, err.status, err.fields);
       else if (err instanceof ZodError) sendJson(res, 400, zodToDrf(err));
+      else if (err instanceof JsonLimitError) sendJson(res, 400, { [err.field]: [err.message] });
       else {
         report(err, `${req.method} ${req.url}`);
         sendJson(res, 500, { detail: 'Internal server error; the core logged the cause.' });
@@ -171,9 +187,10 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     });
   });
   server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  server.requestTimeout = 60_000;
-  server.on('clientError', (_err, socket) => {
+  const connections = capConnections(server, caps);
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT')
+      return refuseSocket(socket, 408, 'The request headers or body arrived too slowly.');
     if (socket.writable)
       socket.end(
         'HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"detail":"Malformed HTTP request."}',
@@ -233,6 +250,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<HttpServ
     onRaw(path, handler) {
       raws.set(path.endsWith('/') && path.length > 1 ? path.slice(0, -1) : path, handler);
     },
+    openConnections: connections.open,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -12,7 +12,7 @@ import {
   legacyStatelessFallback,
   type McpServer,
 } from '@modelcontextprotocol/server';
-import { readJsonBody } from '../http/body.js';
+import { BodyTooDeepError, readJsonBody } from '../http/body.js';
 import { HttpError } from '../http/http-error.js';
 import type { Logger } from '../logger.js';
 import type { ChangeNotifier } from './change-notifier.js';
@@ -117,8 +117,26 @@ export function createHttpEndpoint(opts: {
     await transport.handleRequest(req, res, body);
   }
 
+  /** Every POST body is read here, so depth and size limits hold for session requests too. */
+  async function readRpcBody(req: IncomingMessage): Promise<unknown> {
+    let body: unknown;
+    try {
+      body = await readJsonBody(req, maxBytes);
+    } catch (err) {
+      if (err instanceof BodyTooDeepError)
+        throw rpcError(400, -32600, `Invalid Request: ${err.message}`);
+      if (err instanceof HttpError && err.status === 400)
+        throw rpcError(400, -32700, `Parse error: ${err.message}`);
+      throw err;
+    }
+    if (body === undefined)
+      throw rpcError(400, -32600, 'Invalid Request: the body must be one JSON-RPC message.');
+    return body;
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const sid = req.headers['mcp-session-id'];
+    const body = req.method === 'POST' ? await readRpcBody(req) : undefined;
     if (typeof sid === 'string') {
       const s = sessions.get(sid);
       if (!s)
@@ -128,19 +146,9 @@ export function createHttpEndpoint(opts: {
           'Session not found: it expired or the core restarted; send initialize again.',
         );
       s.lastSeen = Date.now();
-      return s.transport.handleRequest(req, res);
+      return s.transport.handleRequest(req, res, body);
     }
     if (req.method !== 'POST') return modernNode(req, res);
-    let body: unknown;
-    try {
-      body = await readJsonBody(req, maxBytes);
-    } catch (err) {
-      if (err instanceof HttpError && err.status === 400)
-        throw rpcError(400, -32700, `Parse error: ${err.message}`);
-      throw err;
-    }
-    if (body === undefined)
-      throw rpcError(400, -32600, 'Invalid Request: the body must be one JSON-RPC message.');
     const web = await toWebRequest(req, body);
     if (!(await isLegacyRequest(web, body, { maxRequestBodySize: maxBytes })))
       return modernNode(req, res, body);

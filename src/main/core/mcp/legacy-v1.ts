@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import { livenessOf } from '../monitor/liveness.js';
 import type { McpDeps } from './deps.js';
+import { JsonLimitError, parseJsonWithinLimits } from '../../../shared/json-limits.js';
 
 /**
  * The seed's "MCP protocol v1.0" over WebSocket (reference swf-monitor §3), kept exactly:
@@ -111,8 +112,9 @@ export function createLegacyV1Handler(deps: McpDeps, log: Logger) {
   return function handle(text: string): string | undefined {
     let data: unknown;
     try {
-      data = JSON.parse(text);
-    } catch {
+      data = parseJsonWithinLimits(text);
+    } catch (err) {
+      if (err instanceof JsonLimitError) return error(undefined, 4000, err.message);
       return error(undefined, 4000, 'Invalid JSON format.');
     }
     const obj = typeof data === 'object' && data !== null ? data : {};

@@ -153,6 +153,7 @@ export function createMcpServerFactory(deps: McpDeps): McpServerFactory {
     const ws = attachWsEndpoint(http, {
       path: MCP_WS_PATH,
       maxMessageBytes: maxBytes,
+      maxSessions: deps.config.http.maxMcpWebSockets,
       v1,
       log,
       factoryFor(req: IncomingMessage, wsTransport) {

@@ -27,8 +27,12 @@ export function processControlFor(sup: Supervisor, store: Store): ProcessControl
     restart: (name) => one(name, (t) => sup.restart(t)),
     tail: (name, lines) =>
       sup.tail(name, lines).map(({ at, stream, line }) => ({ at, stream, line })),
-    search: (name, query, limit) =>
-      sup.search(name, query, { limit }).map(({ at, stream, line }) => ({ at, stream, line })),
+    search: async (name, query, limit) =>
+      (await sup.search(name, query, { limit })).map(({ at, stream, line }) => ({
+        at,
+        stream,
+        line,
+      })),
     history: (name, limit) =>
       store.processes.transitions({ program: name, limit }).map((t) => ({
         at: t.at,

@@ -4,6 +4,7 @@ import type {
   StandardSchemaWithJSON,
 } from '@modelcontextprotocol/server';
 import { z } from 'zod';
+import { findPrototypeKey } from '../../../shared/json-limits.js';
 
 /** A problem the caller can fix (unknown name, contradictory filters): shown as a tool error. */
 export class ToolInputError extends Error {
@@ -62,6 +63,11 @@ function reportingRejections<S extends StandardSchemaWithJSON>(
   const wrapped = {
     ...std,
     validate: (value: unknown) => {
+      const protoKey = findPrototypeKey(value);
+      if (protoKey)
+        return check(value, {
+          issues: [{ message: `${protoKey}: prototype keys are not accepted` }],
+        });
       const result = std.validate(value);
       return result instanceof Promise ? result.then((r) => check(value, r)) : check(value, result);
     },
@@ -84,7 +90,9 @@ export function registerTool(
   def: AnyToolDef,
   record: (entry: ToolCallRecord) => void,
 ) {
-  const input = reportingRejections(def.input, (value, issues) =>
+  // A tool that acts refuses arguments it does not know: a misspelt option must not act by default.
+  const schema = def.annotations.readOnlyHint ? def.input : def.input.strict();
+  const input = reportingRejections(schema, (value, issues) =>
     record({
       tool: def.name,
       arguments: value,

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { serveStdio, type StdioServerHandle } from '@modelcontextprotocol/server/stdio';
 import type { McpServerFactory } from '@modelcontextprotocol/server';
 import WebSocket, { WebSocketServer } from 'ws';
+import { refuseSocket } from '../http/connection-caps.js';
 import type { HttpServer } from '../http/server.js';
 import type { Logger } from '../logger.js';
 import { looksLikeV1 } from './legacy-v1.js';
@@ -10,6 +11,8 @@ import { WebSocketServerTransport } from './ws-transport.js';
 export interface WsEndpointOptions {
   path: string;
   maxMessageBytes: number;
+  /** WebSocket sessions open at once; one more is refused with a 503. */
+  maxSessions: number;
   /** Builds the JSON-RPC side for one connection (both protocol eras, via the SDK's serving entry). */
   factoryFor(
     req: IncomingMessage,
@@ -100,6 +103,12 @@ export function attachWsEndpoint(http: HttpServer, opts: WsEndpointOptions) {
   });
 
   http.onUpgrade(opts.path, (req, socket, head) => {
+    if (sockets.size >= opts.maxSessions)
+      return refuseSocket(
+        socket,
+        503,
+        `Too many MCP WebSocket sessions: ${opts.maxSessions} are open; close one and retry.`,
+      );
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 

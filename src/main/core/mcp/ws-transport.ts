@@ -4,6 +4,7 @@ import {
   type Transport,
 } from '@modelcontextprotocol/server';
 import WebSocket from 'ws';
+import { JsonLimitError, parseJsonWithinLimits } from '../../../shared/json-limits.js';
 
 /**
  * MCP over one WebSocket: one JSON-RPC message per text frame, both directions (DESIGN §3).
@@ -43,8 +44,12 @@ export class WebSocketServerTransport implements Transport {
   private deliver(text: string) {
     let value: unknown;
     try {
-      value = JSON.parse(text);
+      value = parseJsonWithinLimits(text);
     } catch (err) {
+      if (err instanceof JsonLimitError) {
+        this.reply(-32600, `Invalid Request: ${err.message}`);
+        return;
+      }
       this.reply(-32700, `Parse error: ${(err as Error).message}`);
       this.onerror?.(new Error(`unparseable frame: ${(err as Error).message}`));
       return;

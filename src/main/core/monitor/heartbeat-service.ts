@@ -19,19 +19,18 @@ export function createHeartbeatService(
   bus: EventBus,
   onAlive: (instanceName: string) => void,
 ) {
-  const recordTx = store.db.transaction(
-    (hb: HeartbeatInput, source: HeartbeatSource, now: string) => {
-      const result = store.agents.upsertFromHeartbeat(hb, now);
-      store.heartbeats.append(
-        hb.instance_name,
-        now,
-        result.agent.status,
-        result.agent.operational_state,
-        source,
-      );
-      return result;
-    },
-  );
+  const apply = (hb: HeartbeatInput, source: HeartbeatSource, now: string) => {
+    const result = store.agents.upsertFromHeartbeat(hb, now);
+    store.heartbeats.append(
+      hb.instance_name,
+      now,
+      result.agent.status,
+      result.agent.operational_state,
+      source,
+    );
+    return result;
+  };
+  const recordTx = store.db.transaction(apply);
 
   function announce(agent: AgentRecord, created: boolean, source: HeartbeatSource) {
     bus.emit('agent.changed', { agent, created });
@@ -56,33 +55,35 @@ export function createHeartbeatService(
   }
   let queue: Pending[] = [];
   const flushBatch = store.db.transaction((batch: Pending[], now: string) =>
-    batch.map((p) => {
-      const result = store.agents.upsertFromHeartbeat(p.hb, now);
-      store.heartbeats.append(
-        p.hb.instance_name,
-        now,
-        result.agent.status,
-        result.agent.operational_state,
-        p.source,
-      );
-      return result;
-    }),
+    batch.map((p) => apply(p.hb, p.source, now)),
   );
+  function settle(p: Pending, r: { agent: AgentRecord; created: boolean }) {
+    p.resolve(r);
+    announce(r.agent, r.created, p.source);
+  }
   function flush() {
     const batch = queue;
     queue = [];
+    const now = nowIso();
     let results: { agent: AgentRecord; created: boolean }[];
     try {
-      results = flushBatch(batch, nowIso());
-    } catch (err) {
-      for (const p of batch) p.reject(err);
+      results = flushBatch(batch, now);
+    } catch {
+      // One bad row rolled the whole batch back: each heartbeat commits alone instead, so only
+      // the bad one fails and its neighbours are answered as usual.
+      for (const p of batch) {
+        let r: { agent: AgentRecord; created: boolean };
+        try {
+          r = recordTx(p.hb, p.source, now);
+        } catch (err) {
+          p.reject(err);
+          continue;
+        }
+        settle(p, r);
+      }
       return;
     }
-    batch.forEach((p, i) => {
-      const r = results[i]!;
-      p.resolve(r);
-      announce(r.agent, r.created, p.source);
-    });
+    batch.forEach((p, i) => settle(p, results[i]!));
   }
 
   return {

@@ -1,6 +1,7 @@
 import type { AgentRecord, HeartbeatInput } from '../../../shared/agent.js';
 import type { Db, Migration } from './db.js';
 import { selectPage, Where } from './query.js';
+import { fromStoredJson, toStoredJson } from '../../../shared/json-limits.js';
 
 export const agentMigrations: Migration[] = [
   {
@@ -52,7 +53,7 @@ function toRecord(row: AgentRow): AgentRecord {
     hostname: row.hostname,
     operational_state: row.operational_state,
     namespace: row.namespace,
-    metadata: row.metadata === null ? null : (JSON.parse(row.metadata) as unknown),
+    metadata: row.metadata === null ? null : fromStoredJson(row.metadata),
     created_at: row.created_at,
     updated_at: row.updated_at,
   };
@@ -111,7 +112,7 @@ export function createAgentsStore(db: Db) {
     /** Update-or-create keyed by instance_name with the monitor's field rules (reference §2.2). */
     upsertFromHeartbeat(hb: HeartbeatInput, now: string): { agent: AgentRecord; created: boolean } {
       const existing = byName.get(hb.instance_name);
-      const metadata = hb.metadata === undefined ? null : JSON.stringify(hb.metadata);
+      const metadata = hb.metadata === undefined ? null : toStoredJson(hb.metadata, 'metadata');
       const common = {
         agent_type: hb.agent_type ?? 'other',
         description: hb.description ?? '',
@@ -188,7 +189,7 @@ export function createAgentsStore(db: Db) {
         operational_state: fields.operational_state ?? null,
         pid: fields.pid ?? null,
         hostname: fields.hostname ?? null,
-        metadata: fields.metadata === undefined ? null : JSON.stringify(fields.metadata),
+        metadata: fields.metadata === undefined ? null : toStoredJson(fields.metadata, 'metadata'),
         now,
       });
       // A plain create has no heartbeat yet, unlike the heartbeat upsert that shares the statement.
@@ -211,7 +212,7 @@ export function createAgentsStore(db: Db) {
             c === 'metadata'
               ? v === null || v === undefined
                 ? null
-                : JSON.stringify(v)
+                : toStoredJson(v, 'metadata')
               : typeof v === 'boolean'
                 ? Number(v)
                 : v;

@@ -1,6 +1,7 @@
 import type { AppLogInput, AppLogRecord } from '../../../shared/app-log.js';
 import type { Db, Migration } from './db.js';
 import { selectPage, Where } from './query.js';
+import { fromStoredJson, toStoredJson } from '../../../shared/json-limits.js';
 
 export const appLogMigrations: Migration[] = [
   {
@@ -54,7 +55,8 @@ const toRecord = ({ extra_data, ...rest }: AppLogRow & { received_at?: string })
   delete (rest as { received_at?: string }).received_at;
   return {
     ...rest,
-    extra_data: extra_data === null ? null : (JSON.parse(extra_data) as Record<string, unknown>),
+    extra_data:
+      extra_data === null ? null : (fromStoredJson(extra_data) as Record<string, unknown>),
   };
 };
 
@@ -99,7 +101,7 @@ export function createAppLogsStore(db: Db) {
         lineno: input.lineno ?? input.line_no ?? 0,
         process: input.process ?? 0,
         thread: input.thread ?? 0,
-        extra_data: input.extra_data == null ? null : JSON.stringify(input.extra_data),
+        extra_data: input.extra_data == null ? null : toStoredJson(input.extra_data, 'extra_data'),
         received_at: now,
       });
       return toRecord(byId.get(Number(info.lastInsertRowid))!);

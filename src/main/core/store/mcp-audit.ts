@@ -4,6 +4,7 @@ import type {
   McpAuditRecord,
 } from '../../../shared/mcp-activity.js';
 import type { Db, Migration } from './db.js';
+import { fromStoredJson, storedJsonOrNote } from '../../../shared/json-limits.js';
 
 export type { McpAuditInput, McpAuditOutcome, McpAuditRecord };
 
@@ -47,7 +48,7 @@ const toRecord = (r: Row): McpAuditRecord => ({
   clientVersion: r.client_version,
   transport: r.transport,
   tool: r.tool,
-  arguments: r.arguments === null ? null : (JSON.parse(r.arguments) as unknown),
+  arguments: r.arguments === null ? null : fromStoredJson(r.arguments),
   outcome: r.outcome,
   error: r.error,
   durationMs: r.duration_ms,
@@ -74,7 +75,7 @@ export function createMcpAuditStore(db: Db) {
   );
   return {
     append(entry: McpAuditInput): McpAuditRecord {
-      let args = entry.arguments === undefined ? null : JSON.stringify(entry.arguments);
+      let args = entry.arguments === undefined ? null : storedJsonOrNote(entry.arguments);
       if (args !== null && args.length > MAX_ARGUMENT_CHARS)
         args = JSON.stringify({ truncated: true, prefix: args.slice(0, MAX_ARGUMENT_CHARS) });
       const info = insert.run({
@@ -90,7 +91,7 @@ export function createMcpAuditStore(db: Db) {
       });
       return {
         ...entry,
-        arguments: args === null ? null : (JSON.parse(args) as unknown),
+        arguments: args === null ? null : fromStoredJson(args),
         id: Number(info.lastInsertRowid),
       };
     },

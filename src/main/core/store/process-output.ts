@@ -1,4 +1,10 @@
 import type { Db, Migration } from './db.js';
+import { compileLinearRegex, type LinearRegex, RegexSyntaxError } from './linear-regex.js';
+
+/** Wall-clock budget of one regular-expression search over stored output. */
+export const SEARCH_BUDGET_MS = 600;
+/** Rows matched per event-loop turn; a page of typical lines costs a few milliseconds. */
+const PAGE_ROWS = 500;
 
 /** Captured stdout/stderr lines of supervised programs, capped per program. */
 export const processOutputMigrations: Migration[] = [
@@ -43,21 +49,6 @@ export class OutputQueryError extends Error {
 export type ProcessOutputStore = ReturnType<typeof createProcessOutputStore>;
 
 export function createProcessOutputStore(db: Db, maxRowsPerProgram = 50_000) {
-  // Compiled patterns are cached: SQLite calls the function once per row.
-  const patterns = new Map<string, RegExp>();
-  const compile = (source: string): RegExp => {
-    let re = patterns.get(source);
-    if (!re) {
-      re = new RegExp(source, 'i');
-      if (patterns.size > 100) patterns.clear();
-      patterns.set(source, re);
-    }
-    return re;
-  };
-  db.function('cc_output_regexp', { deterministic: true }, (pattern, text) =>
-    compile(String(pattern)).test(String(text)) ? 1 : 0,
-  );
-
   const insert = db.prepare(
     'INSERT INTO process_output (program, at, stream, line) VALUES (?, ?, ?, ?)',
   );
@@ -101,35 +92,56 @@ export function createProcessOutputStore(db: Db, maxRowsPerProgram = 50_000) {
       return rows.reverse();
     },
 
-    /** Case-insensitive substring or regular-expression search, newest matches last. */
-    search(q: OutputSearch): OutputRow[] {
+    /**
+     * Case-insensitive substring or regular-expression search, newest matches last. A regular
+     * expression runs on RE2 over pages of rows, yielding to the event loop between pages, within
+     * `budgetMs` of wall time; past it the search is cut with an error that says how far it got.
+     */
+    async search(q: OutputSearch, budgetMs = SEARCH_BUDGET_MS): Promise<OutputRow[]> {
       if (!q.query) throw new OutputQueryError('search needs a non-empty query');
-      let match: string;
-      let needle: string;
-      if (q.regex) {
-        try {
-          compile(q.query);
-        } catch (err) {
-          throw new OutputQueryError(`invalid regular expression: ${(err as Error).message}`);
-        }
-        match = 'cc_output_regexp(@needle, line)';
-        needle = q.query;
-      } else {
-        match = 'instr(lower(line), @needle) > 0';
-        needle = q.query.toLowerCase();
+      const limit = q.limit ?? 200;
+      const params = { program: q.program, ...(q.stream ? { stream: q.stream } : {}) };
+      const where = `program = @program ${q.stream ? 'AND stream = @stream' : ''}`;
+      if (!q.regex) {
+        const rows = db
+          .prepare(
+            `SELECT * FROM process_output WHERE ${where} AND instr(lower(line), @needle) > 0
+             ORDER BY id DESC LIMIT @limit`,
+          )
+          .all({ ...params, needle: q.query.toLowerCase(), limit }) as OutputRow[];
+        return rows.reverse();
       }
-      const rows = db
-        .prepare(
-          `SELECT * FROM process_output WHERE program = @program ${q.stream ? 'AND stream = @stream' : ''}
-           AND ${match} ORDER BY id DESC LIMIT @limit`,
-        )
-        .all({
-          program: q.program,
-          needle,
-          limit: q.limit ?? 200,
-          ...(q.stream ? { stream: q.stream } : {}),
-        }) as OutputRow[];
-      return rows.reverse();
+      let re: LinearRegex;
+      try {
+        re = compileLinearRegex(q.query);
+      } catch (err) {
+        if (err instanceof RegexSyntaxError)
+          throw new OutputQueryError(`invalid regular expression: ${err.message}`);
+        throw err;
+      }
+      const page = db.prepare(
+        `SELECT * FROM process_output WHERE ${where} AND id < @before ORDER BY id DESC LIMIT ${PAGE_ROWS}`,
+      );
+      const deadline = performance.now() + budgetMs;
+      const found: OutputRow[] = [];
+      let scanned = 0;
+      let before = Number.MAX_SAFE_INTEGER;
+      for (;;) {
+        const rows = page.all({ ...params, before }) as OutputRow[];
+        for (const row of rows) {
+          if (re.test(row.line)) found.push(row);
+          if (found.length >= limit) return found.reverse();
+          if (++scanned % 64 === 0 && performance.now() > deadline)
+            throw new OutputQueryError(
+              `search cut after ${budgetMs} ms: the regular expression scanned ${scanned} lines ` +
+                `and found ${found.length}; use a simpler pattern, a stream or a plain-text query`,
+            );
+        }
+        if (rows.length < PAGE_ROWS) return found.reverse();
+        before = rows[rows.length - 1]!.id;
+        // Other requests, the broker and the agents' heartbeats are served between pages.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
     },
 
     count(program?: string): number {

@@ -1,6 +1,7 @@
 import type { Db, Migration } from './db.js';
 import { selectPage, Where } from './query.js';
 import { uuidv7 } from './uuid7.js';
+import { fromStoredJson, storableJson } from '../../../shared/json-limits.js';
 
 export const workflowMessageMigrations: Migration[] = [
   {
@@ -59,7 +60,7 @@ export interface WorkflowMessageQuery {
 type Row = Omit<WorkflowMessageRecord, 'message_content'> & { message_content: string };
 const toRecord = (r: Row): WorkflowMessageRecord => ({
   ...r,
-  message_content: JSON.parse(r.message_content) as unknown,
+  message_content: fromStoredJson(r.message_content),
 });
 
 export type WorkflowMessagesStore = ReturnType<typeof createWorkflowMessagesStore>;
@@ -76,6 +77,7 @@ export function createWorkflowMessagesStore(db: Db) {
       // a spread object measured twice as slow) and time-ordered ids (a random UUID lands on a
       // random page of the unique index; v7 appends, ~40% less insert time measured).
       const messageId = uuidv7();
+      const content = storableJson(msg.message_content);
       const info = insert.run(
         messageId,
         msg.message_type,
@@ -85,10 +87,16 @@ export function createWorkflowMessagesStore(db: Db) {
         msg.execution_id,
         msg.run_id,
         msg.queue_name,
-        JSON.stringify(msg.message_content),
+        content.text,
         now,
       );
-      return { ...msg, id: Number(info.lastInsertRowid), message_id: messageId, sent_at: now };
+      return {
+        ...msg,
+        message_content: content.value,
+        id: Number(info.lastInsertRowid),
+        message_id: messageId,
+        sent_at: now,
+      };
     },
 
     /** Newest first unless `oldestFirst`. */

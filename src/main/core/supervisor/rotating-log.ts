@@ -32,8 +32,8 @@ export class RotatingLog {
   }
 
   private open(): void {
-    mkdirSync(dirname(this.path), { recursive: true });
-    this.fd = openSync(this.path, 'a');
+    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+    this.fd = openSync(this.path, 'a', 0o600);
     try {
       this.size = statSync(this.path).size;
     } catch {

@@ -78,7 +78,7 @@ export interface Supervisor {
     name: string,
     query: string,
     opts?: { regex?: boolean; stream?: OutputStream; limit?: number },
-  ): OutputRow[];
+  ): Promise<OutputRow[]>;
   /** Writes pending output to the store and files now. */
   flushOutput(): void;
   /** Stops every program, then the watchdog and the log files. */

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'smol-toml';
 import type { SettingsResult } from '../../../shared/ui-protocol.js';
+import { caFileProblem } from './ca-file.js';
 import { type Config, ConfigError, type ConfigInput, mergeConfig, parseConfig } from '../config.js';
 
 /** The settings the UI may change; every other key of the file is kept but not editable there. */
@@ -29,7 +30,7 @@ function checkKeys(values: Record<string, unknown>): string[] {
   const errors: string[] = [];
   for (const [key, value] of Object.entries(values)) {
     if (isObject(value)) {
-      const allowed = EDITABLE[key];
+      const allowed = Object.hasOwn(EDITABLE, key) ? EDITABLE[key] : undefined;
       if (!allowed) {
         errors.push(`"${key}" cannot be changed here`);
         continue;
@@ -104,6 +105,11 @@ export function createSettings(running: Config) {
         for (const k of ['url', 'caFile'])
           if (saved.broker[k] === '') delete (saved.broker as Record<string, unknown>)[k];
       validate(saved);
+      const caFile = isObject(values.broker) ? values.broker.caFile : undefined;
+      if (typeof caFile === 'string' && caFile !== '') {
+        const problem = caFileProblem(caFile);
+        if (problem) throw new ConfigError(`invalid settings: broker.caFile: ${problem}`);
+      }
       const tmp = `${file}.tmp`;
       writeFileSync(
         tmp,

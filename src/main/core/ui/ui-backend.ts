@@ -30,8 +30,8 @@ export function registerUiBackend(ui: UiChannel, b: UiBackend) {
     lines: rows.map((r) => ({ at: r.at, stream: r.stream, text: r.line })),
   });
   ui.registerCommand('output.tail', (a) => uiLines(sup.tail(programOf(a.target), a.lines)));
-  ui.registerCommand('output.search', (a) =>
-    uiLines(sup.search(programOf(a.target), a.query, { limit: a.limit })),
+  ui.registerCommand('output.search', async (a) =>
+    uiLines(await sup.search(programOf(a.target), a.query, { limit: a.limit })),
   );
   ui.registerCommand('mcp.audit', (a) => store.mcpAudit.query({ limit: a.limit }));
   ui.registerCommand('run.start', async (a) => {

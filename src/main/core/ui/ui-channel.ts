@@ -19,7 +19,13 @@ import type { EventBus } from '../events.js';
 import type { HttpServer } from '../http/server.js';
 import type { Logger } from '../logger.js';
 import { livenessOf } from '../monitor/liveness.js';
+import {
+  findPrototypeKey,
+  JsonLimitError,
+  parseJsonWithinLimits,
+} from '../../../shared/json-limits.js';
 import type { Store } from '../store/index.js';
+import { refuseSocket } from '../http/connection-caps.js';
 import { nowIso } from '../time.js';
 import { toUiEvent } from './ui-events.js';
 import { runSummaries, workflowExecutionOf } from '../monitor/run-records.js';
@@ -204,7 +210,16 @@ export function createUiChannel(opts: UiChannelOptions) {
     const handler = handlers.get(command);
     if (!handler)
       return send(client, { type: 'result', id, ok: false, error: notAvailable(command) });
-    const argsResult = schema.safeParse(args ?? {});
+    const protoKey = findPrototypeKey(args);
+    if (protoKey)
+      return send(client, {
+        type: 'result',
+        id,
+        ok: false,
+        error: `invalid arguments: ${protoKey}: prototype keys are not accepted`,
+      });
+    // Unknown argument keys are refused: a misspelt option must not run a command with defaults.
+    const argsResult = schema.strict().safeParse(args ?? {});
     if (!argsResult.success) {
       const detail = argsResult.error.issues
         .map((i) => `${i.path.join('.') || 'args'}: ${i.message}`)
@@ -226,6 +241,9 @@ export function createUiChannel(opts: UiChannelOptions) {
   }
 
   opts.http.onUpgrade('/ws/ui', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const max = opts.config.http.maxUiSessions;
+    if (clients.size >= max)
+      return refuseSocket(socket, 503, `Too many UI sessions: ${max} are open; close a window.`);
     wss.handleUpgrade(req, socket, head, (ws) => {
       const client: Client = { ws, queue: [], overflowed: false };
       clients.add(client);
@@ -233,9 +251,10 @@ export function createUiChannel(opts: UiChannelOptions) {
         if (isBinary) return;
         let msg: unknown;
         try {
-          msg = JSON.parse(data.toString());
-        } catch {
-          return send(client, { type: 'result', id: '', ok: false, error: 'not JSON' });
+          msg = parseJsonWithinLimits(data.toString());
+        } catch (err) {
+          const error = err instanceof JsonLimitError ? err.message : 'not JSON';
+          return send(client, { type: 'result', id: '', ok: false, error });
         }
         runCommand(client, msg).catch((err: unknown) => log.error('UI command failed', err));
       });

@@ -1,76 +1,81 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli, spawnCore, type CoreProcess } from '../../../helpers/cli-process.js';
+import { parseConfig } from '../../../../src/main/core/config.js';
+import { startControlCenter } from '../../../../src/main/core/control-center.js';
+import { type Logger, silentLogger } from '../../../../src/main/core/logger.js';
 import { tempDir } from '../../../helpers/temp-dir.js';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const mode = (path: string) => statSync(path).mode & 0o777;
 
-function stopLater(core: CoreProcess) {
-  cleanups.push(async () => {
-    if (core.child.exitCode === null && core.child.signalCode === null) core.child.kill('SIGTERM');
-    await core.exited;
-  });
+function capturingLogger(lines: string[]): Logger {
+  const self: Logger = {
+    ...silentLogger,
+    info: (m) => lines.push(m),
+    warn: (m) => lines.push(m),
+    child: () => self,
+  };
+  return self;
 }
 
-describe('one core per data folder', { timeout: 90_000 }, () => {
-  it('refuses a second core on the same folder in under 2 s, naming the first URL and pid, and starts nothing', async () => {
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
-    const first = await spawnCore(['--port', '0', '--broker-port', '0', '--data-dir', dir.path]);
-    stopLater(first);
-    const infoBefore = readFileSync(join(dir.path, 'core.json'), 'utf8');
-
-    const t0 = Date.now();
-    const second = await runCli([
-      'serve',
-      '--port',
-      '0',
-      '--broker-port',
-      '0',
-      '--data-dir',
-      dir.path,
-    ]);
-    const ms = Date.now() - t0;
-
-    expect(second.code).toBe(1);
-    expect(ms).toBeLessThan(2_000 + 1_500); // + the Node start-up of a loaded machine
-    const lines = second.stderr.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain(first.url);
-    expect(lines[0]).toContain(`pid ${first.child.pid}`);
-    expect(second.stdout).not.toMatch(/ready/);
-    // The first core is untouched: its core.json survives, it still answers.
-    expect(readFileSync(join(dir.path, 'core.json'), 'utf8')).toBe(infoBefore);
-    const status = await runCli(['status', '--data-dir', dir.path]);
-    expect(status.code).toBe(0);
+describe.skipIf(process.platform === 'win32')('data folder permissions', () => {
+  const dirs: { remove(): void }[] = [];
+  let umask: number | undefined;
+  afterEach(() => {
+    if (umask !== undefined) process.umask(umask);
+    for (const d of dirs.splice(0)) d.remove();
   });
 
-  it('takes over the lock of a core that was killed', async () => {
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
-    const first = await spawnCore(['--port', '0', '--broker-port', '0', '--data-dir', dir.path]);
-    first.child.kill('SIGKILL');
-    await first.exited;
-    expect(readFileSync(join(dir.path, 'core.lock'), 'utf8')).toContain(String(first.child.pid));
+  const start = (dataDir: string, lines: string[] = []) =>
+    startControlCenter({
+      logger: capturingLogger(lines),
+      config: parseConfig({ port: 0, dataDir, namespace: 'perm-ns', broker: { port: 0 } }),
+    });
 
-    const second = await spawnCore(['--port', '0', '--broker-port', '0', '--data-dir', dir.path]);
-    stopLater(second);
-    expect(readFileSync(join(dir.path, 'core.lock'), 'utf8')).toContain(String(second.child.pid));
+  it('creates the folder 0700 and every file 0600 even with umask 000', async () => {
+    const tmp = tempDir();
+    dirs.push(tmp);
+    umask = process.umask(0);
+    const dataDir = join(tmp.path, 'data');
+    const core = await start(dataDir);
+    try {
+      // A write so the WAL and shared-memory files exist.
+      await core.heartbeats.submit({ instance_name: 'perm-agent' }, 'rest');
+      expect(mode(dataDir)).toBe(0o700);
+      const files = readdirSync(dataDir);
+      expect(files).toEqual(expect.arrayContaining(['token', 'swf-control-center.sqlite']));
+      expect(files.some((f) => f.endsWith('-wal'))).toBe(true);
+      for (const f of files) {
+        const p = join(dataDir, f);
+        if (statSync(p).isDirectory()) expect(mode(p), f).toBe(0o700);
+        else expect(mode(p), f).toBe(0o600);
+      }
+    } finally {
+      await core.stop();
+    }
   });
 
-  it('says in one line which data folder cannot be used and why', async () => {
-    const dir = tempDir();
-    cleanups.push(() => dir.remove());
-    const blocker = join(dir.path, 'a-file');
-    writeFileSync(blocker, 'not a folder');
-    const r = await runCli(['serve', '--port', '0', '--data-dir', join(blocker, 'data')]);
-    expect(r.code).toBe(1);
-    expect(r.stderr.trim().split('\n')).toEqual([
-      `swf-control-center: cannot use the data folder ${join(blocker, 'data')}: a file of that name is in the way; choose another with --data-dir DIR`,
-    ]);
+  it('tightens an existing folder and its files on start, with a log line', async () => {
+    const tmp = tempDir();
+    dirs.push(tmp);
+    const dataDir = join(tmp.path, 'data');
+    mkdirSync(join(dataDir, 'logs'), { recursive: true });
+    writeFileSync(join(dataDir, 'fleet.toml'), '# fleet\n');
+    writeFileSync(join(dataDir, 'logs', 'old.log'), 'x\n');
+    chmodSync(dataDir, 0o755);
+    chmodSync(join(dataDir, 'logs'), 0o755);
+    chmodSync(join(dataDir, 'fleet.toml'), 0o644);
+    chmodSync(join(dataDir, 'logs', 'old.log'), 0o644);
+    const lines: string[] = [];
+    const core = await start(dataDir, lines);
+    try {
+      expect(mode(dataDir)).toBe(0o700);
+      expect(mode(join(dataDir, 'logs'))).toBe(0o700);
+      expect(mode(join(dataDir, 'fleet.toml'))).toBe(0o600);
+      expect(mode(join(dataDir, 'logs', 'old.log'))).toBe(0o600);
+      expect(lines.some((l) => /readable by others; made owner-only/.test(l))).toBe(true);
+    } finally {
+      await core.stop();
+    }
   });
 });

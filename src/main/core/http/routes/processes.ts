@@ -59,8 +59,8 @@ export function addProcessRoutes(router: HttpRouter, supervisor: Supervisor) {
   router.add('GET', '/api/cc/processes/:name/search/', (req) => {
     const query = req.query.get('q') ?? '';
     const limit = Math.min(Math.max(Number(req.query.get('limit') ?? 200) || 200, 1), 10_000);
-    return answer(() => ({
-      lines: supervisor.search(req.params.name!, query, {
+    return answer(async () => ({
+      lines: await supervisor.search(req.params.name!, query, {
         regex: req.query.get('regex') === 'true',
         stream: stream(req.query.get('stream')),
         limit,

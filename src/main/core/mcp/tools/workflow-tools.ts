@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { checkWorkflowMessage } from '../../../../shared/workflow-messages.js';
+import { durationSecondsSchema, namespaceSchema } from '../../../../shared/input-bounds.js';
 import type { Config } from '../../config.js';
 import type { Store } from '../../store/index.js';
 import type { MessageSender } from '../ports.js';
@@ -19,27 +20,20 @@ export function workflowTools(sender: MessageSender, config: Config, store: Stor
       'Check swf_get_testbed_status first; the runner refuses a second workflow while one is running. Progress shows up in swf_list_messages.',
     input: z.object({
       workflow_name: z.string().min(1).max(200).default('stf_datataking'),
-      namespace: z
-        .string()
-        .min(1)
-        .max(100)
-        .optional()
-        .describe('default: the control center namespace'),
+      namespace: namespaceSchema.optional().describe('default: the control center namespace'),
       config: z
         .string()
         .max(200)
         .optional()
         .describe('workflow config name, e.g. fast_processing_default'),
       realtime: z.boolean().default(true),
-      duration: z
-        .number()
-        .min(0)
+      duration: durationSecondsSchema
         .default(0)
         .describe('seconds; 0 = until the STF count is reached'),
       stf_count: z.number().int().min(1).max(1_000_000).optional(),
-      physics_period_count: z.number().int().min(1).optional(),
-      physics_period_duration: z.number().min(0).optional(),
-      stf_interval: z.number().min(0).optional(),
+      physics_period_count: z.number().int().min(1).max(1_000_000).optional(),
+      physics_period_duration: durationSecondsSchema.optional(),
+      stf_interval: durationSecondsSchema.optional(),
     }),
     output: sent,
     annotations: { ...ACT, destructiveHint: false },
@@ -71,7 +65,7 @@ export function workflowTools(sender: MessageSender, config: Config, store: Stor
       '(the runner ignores a stop for another execution); without it the running one stops.',
     input: z.object({
       execution_id: z.string().min(1).max(200).optional(),
-      namespace: z.string().min(1).max(100).optional(),
+      namespace: namespaceSchema.optional(),
     }),
     output: sent,
     annotations: { ...ACT, destructiveHint: true },

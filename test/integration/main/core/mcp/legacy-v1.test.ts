@@ -77,12 +77,8 @@ describe('seed MCP v1.0 envelope on /ws/mcp/', () => {
   });
 
   it('answers 5000 when the command fails unexpectedly, and keeps serving', async () => {
-    // A corrupt row (metadata that is not JSON) makes reading the agents throw.
-    t.core.store.db
-      .prepare(
-        "INSERT INTO agents (instance_name, metadata, created_at, updated_at) VALUES ('broken', '{oops', 'x', 'x')",
-      )
-      .run();
+    // A missing table makes reading the agents throw (corrupt rows are read as notes instead).
+    t.core.store.db.exec('ALTER TABLE agents RENAME TO agents_away');
     const c = await openRaw(t.core.port, t.core.token);
     try {
       c.send(req('get_agent_liveness', {}, 'boom'));
@@ -92,7 +88,7 @@ describe('seed MCP v1.0 envelope on /ws/mcp/', () => {
         /^An unexpected server error occurred: /,
       );
     } finally {
-      t.core.store.db.prepare("DELETE FROM agents WHERE instance_name = 'broken'").run();
+      t.core.store.db.exec('ALTER TABLE agents_away RENAME TO agents');
     }
     c.send(req('get_agent_liveness', {}, 'after'));
     expect(await c.next()).toMatchObject({ in_reply_to: 'after', status: 'success' });
