@@ -58,8 +58,8 @@ describe('an execution running when the core was killed', () => {
     );
     const stomp = await connectClient('stompit', {
       port: Number(status.broker.detail.split(':').pop()),
-      login: 'admin',
-      passcode: 'admin',
+      login: 'swf',
+      passcode: readFileSync(join(dataDirOf, 'broker-passcode'), 'utf8').trim(),
     });
     await stomp.send(
       '/queue/workflow_control',
