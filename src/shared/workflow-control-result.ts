@@ -24,7 +24,9 @@ export const startWorkflowArgsSchema = z.object({
     .optional()
     .describe('workflow config name, e.g. fast_processing_default'),
   realtime: z.boolean().default(true),
-  duration: durationSecondsSchema.default(0).describe('seconds; 0 = until the STF count is reached'),
+  duration: durationSecondsSchema
+    .default(0)
+    .describe('seconds; 0 = until the STF count is reached'),
   stf_count: z.number().int().min(1).max(1_000_000).optional(),
   physics_period_count: z.number().int().min(1).max(1_000_000).optional(),
   physics_period_duration: durationSecondsSchema.optional(),

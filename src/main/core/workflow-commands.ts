@@ -32,16 +32,11 @@ export interface WorkflowCommandsDeps {
   publish(destination: string, body: Record<string, unknown>): Promise<void>;
 }
 
-/** The run an execution took, from its `run_imminent` as recorded. */
+/** The run an execution took (its latest, should it have driven several). */
 export function runNumberOfExecution(store: Store, executionId: string | null | undefined) {
   if (!executionId) return null;
-  const [first] = store.workflowMessages.query({
-    messageType: 'run_imminent',
-    executionId,
-    limit: 1,
-  }).items;
-  const n = Number(first?.run_id);
-  return first && Number.isInteger(n) ? n : null;
+  const runs = store.runLookups.runNumbersOfExecution(executionId).filter(Number.isInteger);
+  return runs.length ? Math.max(...runs) : null;
 }
 
 export type WorkflowCommands = ReturnType<typeof createWorkflowCommands>;
