@@ -158,3 +158,57 @@ describe('workflow commands answered by the real DAQ simulator', () => {
     },
   );
 });
+
+/**
+ * The original Python runner never answers `reply_to`: what it starts and ends on the workflow
+ * topic is the answer. A silent runner on the embedded broker plays it here.
+ */
+describe('workflow commands with a runner that never replies', () => {
+  let t: TestCore;
+  beforeAll(async () => {
+    t = await startTestCore({ workflowReplyTimeoutSeconds: 8 });
+  });
+  afterAll(() => t?.close());
+
+  it('takes the run_imminent it starts and the end_run it ends as the answer', async () => {
+    const ns = t.core.config.namespace;
+    const topic = t.core.config.workflowTopic;
+    const send = (body: Record<string, unknown>) =>
+      t.core.broker!.send(
+        topic,
+        JSON.stringify({ namespace: ns, sender: 'workflow-runner', ...body }),
+      );
+    const off = t.core.bus.on('workflow.message', ({ message: m }) => {
+      if (m.message_type === 'run_workflow')
+        void send({
+          msg_type: 'run_imminent',
+          execution_id: 'stf_datataking-py-0007',
+          run_id: 100042,
+        });
+      if (m.message_type === 'stop_workflow')
+        void send({ msg_type: 'end_run', execution_id: 'stf_datataking-py-0007', run_id: 100042 });
+    });
+    try {
+      const mcp = await connect(t, 'http', 'legacy');
+      try {
+        const started = await mcp.callTool({ name: 'swf_start_workflow', arguments: {} });
+        expect(started.structuredContent).toEqual({
+          accepted: true,
+          execution_id: 'stf_datataking-py-0007',
+          run_number: 100042,
+          reason: null,
+        });
+        const stopped = await mcp.callTool({ name: 'swf_stop_workflow', arguments: {} });
+        expect(stopped.structuredContent).toMatchObject({
+          accepted: true,
+          execution_id: 'stf_datataking-py-0007',
+          run_number: 100042,
+        });
+      } finally {
+        await mcp.close();
+      }
+    } finally {
+      off();
+    }
+  });
+});
