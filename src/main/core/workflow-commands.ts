@@ -24,6 +24,10 @@ export const REPLY_TOPIC_WILDCARD = `${REPLY_TOPIC_PREFIX}>`;
 /** Neither an answer nor the run it would start (or end) arrived in time. */
 export class WorkflowNoAnswerError extends Error {}
 
+/** Commands waiting for an answer at once; more are refused rather than piling up timers. */
+export const MAX_PENDING_COMMANDS = 16;
+export class WorkflowBusyError extends Error {}
+
 export interface WorkflowCommandsDeps {
   bus: EventBus;
   store: Store;
@@ -53,6 +57,7 @@ type Source = 'mcp' | 'ui' | 'cli';
 export function createWorkflowCommands(deps: WorkflowCommandsDeps) {
   const { bus, store, config } = deps;
   const timeoutS = config.workflowReplyTimeoutSeconds;
+  let pending = 0;
 
   const runNumberOf = (id: string | null | undefined) => runNumberOfExecution(store, id);
 
@@ -62,6 +67,13 @@ export function createWorkflowCommands(deps: WorkflowCommandsDeps) {
     observed: (m: StoredWorkflowMessage) => WorkflowControlResult | undefined,
     missing: string,
   ): Promise<WorkflowControlResult> {
+    if (pending >= MAX_PENDING_COMMANDS)
+      return Promise.reject(
+        new WorkflowBusyError(
+          `${pending} workflow commands are already waiting for the DAQ simulator; try again when they are answered`,
+        ),
+      );
+    pending++;
     const replyTo = `${REPLY_TOPIC_PREFIX}${randomUUID()}`;
     const body = { ...message, reply_to: replyTo };
     return new Promise((resolve, reject) => {
@@ -69,6 +81,7 @@ export function createWorkflowCommands(deps: WorkflowCommandsDeps) {
       const settle = (fn: () => void) => {
         if (settled) return;
         settled = true;
+        pending--;
         off();
         clearTimeout(timer);
         fn();

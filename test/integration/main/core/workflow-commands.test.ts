@@ -212,3 +212,38 @@ describe('workflow commands with a runner that never replies', () => {
     }
   });
 });
+
+describe('workflow commands through /api/cc/workflow/ with nobody answering', () => {
+  let t: TestCore;
+  beforeAll(async () => {
+    t = await startTestCore({ workflowReplyTimeoutSeconds: 10 });
+  });
+  afterAll(() => t?.close());
+
+  it('keeps at most 16 commands waiting, refuses the next with 429, then times each out with 504', async () => {
+    const start = () =>
+      t.api('/api/cc/workflow/start/', { method: 'POST', json: { stf_count: 2 } });
+    const waiting = Array.from({ length: 16 }, start);
+    await waitFor(
+      'sixteen run_workflow commands sent',
+      () => t.core.store.workflowMessages.query({ messageType: 'run_workflow' }).total === 16,
+      9_000,
+    );
+    const extra = await start();
+    expect(extra.status).toBe(429);
+    expect(((await extra.json()) as { detail: string }).detail).toMatch(
+      /16 workflow commands are already waiting/,
+    );
+    for (const res of await Promise.all(waiting)) {
+      expect(res.status).toBe(504);
+      expect(((await res.json()) as { detail: string }).detail).toMatch(
+        /^no DAQ simulator answered in 10 s and no run started/,
+      );
+    }
+    const bad = await t.api('/api/cc/workflow/start/', {
+      method: 'POST',
+      json: { stf_count: 2, rm: '-rf' },
+    });
+    expect(bad.status).toBe(400);
+  });
+});

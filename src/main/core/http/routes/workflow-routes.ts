@@ -8,6 +8,7 @@ import type { Store } from '../../store/index.js';
 import { nowIso } from '../../time.js';
 import {
   runNumberOfExecution,
+  WorkflowBusyError,
   type WorkflowCommands,
   WorkflowNoAnswerError,
 } from '../../workflow-commands.js';
@@ -23,13 +24,14 @@ function parsed<T>(
   return r.data;
 }
 
-/** 200 with the result when accepted, 409 with it when refused, 504 when nobody answered. */
+/** 200 with the result when accepted, 409 with it when refused, 504 when nobody answered, 429 when too many wait. */
 async function answer(ask: () => ReturnType<WorkflowCommands['start']>): Promise<ApiResponse> {
   try {
     const result = await ask();
     return { status: result.accepted ? 200 : 409, body: result };
   } catch (err) {
     if (err instanceof WorkflowNoAnswerError) throw new HttpError(504, err.message);
+    if (err instanceof WorkflowBusyError) throw new HttpError(429, err.message);
     throw err;
   }
 }

@@ -9,7 +9,11 @@ import {
   workflowControlResultSchema,
   type WorkflowControlResult,
 } from '../../../../shared/workflow-control-result.js';
-import { type WorkflowCommands, WorkflowNoAnswerError } from '../../workflow-commands.js';
+import {
+  WorkflowBusyError,
+  type WorkflowCommands,
+  WorkflowNoAnswerError,
+} from '../../workflow-commands.js';
 import { defineTool, ToolInputError, type AnyToolDef } from '../tool-kit.js';
 
 const sent = z.object({ destination: z.string(), message: z.record(z.string(), z.unknown()) });
@@ -24,7 +28,8 @@ async function verdict(
   try {
     result = await ask();
   } catch (err) {
-    if (err instanceof WorkflowNoAnswerError) throw new ToolInputError(err.message);
+    if (err instanceof WorkflowNoAnswerError || err instanceof WorkflowBusyError)
+      throw new ToolInputError(err.message);
     throw err;
   }
   if (!result.accepted)
