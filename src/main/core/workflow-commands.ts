@@ -59,6 +59,13 @@ export function createWorkflowCommands(deps: WorkflowCommandsDeps) {
   const timeoutS = config.workflowReplyTimeoutSeconds;
   let pending = 0;
 
+  // A runner that never answers refuses silently while it runs: say what is running.
+  const stillRunning = () => {
+    const running = store.workflowExecutions.list({ status: 'running' }, 5).items;
+    return running.length
+      ? `; execution ${running.map((e) => String(e.execution_id)).join(', ')} is still running`
+      : '';
+  };
   const runNumberOf = (id: string | null | undefined) => runNumberOfExecution(store, id);
 
   function request(
@@ -111,7 +118,7 @@ export function createWorkflowCommands(deps: WorkflowCommandsDeps) {
           settle(() =>
             reject(
               new WorkflowNoAnswerError(
-                `no DAQ simulator answered in ${timeoutS} s and ${missing}: is the daqsim program running? (swf_list_processes, or \`swf-control-center status\`)`,
+                `no DAQ simulator answered in ${timeoutS} s and ${missing}: is the daqsim program running? (swf_list_processes, or \`swf-control-center status\`)${stillRunning()}`,
               ),
             ),
           ),

@@ -247,3 +247,29 @@ describe('workflow commands through /api/cc/workflow/ with nobody answering', ()
     expect(bad.status).toBe(400);
   });
 });
+
+describe('a silent runner while an execution runs', () => {
+  let t: TestCore;
+  beforeAll(async () => {
+    t = await startTestCore({ workflowReplyTimeoutSeconds: 0.5 });
+  });
+  afterAll(() => t?.close());
+
+  it('names the running execution in the no-answer error', async () => {
+    const created = await t.api('/api/workflow-executions/', {
+      method: 'POST',
+      json: { execution_id: 'stf_datataking-py-0009', status: 'running', namespace: 'test-ns' },
+    });
+    expect(created.status).toBe(201);
+    const mcp = await connect(t, 'ws', 'modern');
+    try {
+      const r = await mcp.callTool({ name: 'swf_start_workflow', arguments: {} });
+      expect(r.isError).toBe(true);
+      expect(text(r)).toMatch(
+        /no DAQ simulator answered in 0.5 s and no run started: .*; execution stf_datataking-py-0009 is still running$/,
+      );
+    } finally {
+      await mcp.close();
+    }
+  });
+});
