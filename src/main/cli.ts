@@ -2,6 +2,7 @@ import { importSupervisordCommand } from './cli/import-supervisord.js';
 import { fail } from './cli/common.js';
 import { mcpBridge } from './cli/mcp-bridge.js';
 import { mcpConfigCommand } from './cli/mcp-config.js';
+import { run } from './cli/run.js';
 import { serve } from './cli/serve.js';
 import { status } from './cli/status.js';
 
@@ -10,8 +11,11 @@ const USAGE = `usage: swf-control-center <command> [options]
 commands:
   serve    run the core headless and serve the UI to a browser
            [--port N] [--broker-port N] [--data-dir DIR] [--config FILE]
-  status   print the fleet of a running core as a table
+  status   print the fleet and the running execution of a running core
            [--data-dir DIR] [--all]
+  run      start a workflow run on the running core; prints its execution id and run number
+           [--workflow W] [--config TOML|NAME] [--stf-count N] [--wait] [--data-dir DIR]
+           (--wait follows it to the end with progress per stage; non-zero exit if it fails)
   import-supervisord <conf> [-o fleet.toml]
            turn the [program:x]/[group:x] sections of a supervisord config into a fleet file
            (to stdout without -o)
@@ -28,6 +32,8 @@ async function main(argv: string[]) {
       return serve(rest);
     case 'status':
       return status(rest);
+    case 'run':
+      return run(rest);
     case 'import-supervisord':
       return importSupervisordCommand(rest);
     case 'mcp':

@@ -11,7 +11,9 @@ let core: E2eCore;
 test.beforeAll(async () => {
   // Short liveness window so "goes silent -> dead" happens within a test.
   core = await startE2eCore({
-    configToml: '[liveness]\naliveSeconds = 4\nexitedAfterSeconds = 3600\nsweepSeconds = 0.5\n',
+    // No DAQ simulator runs here: a workflow command gives up after 1 s.
+    configToml:
+      'workflowReplyTimeoutSeconds = 1\n[liveness]\naliveSeconds = 4\nexitedAfterSeconds = 3600\nsweepSeconds = 0.5\n',
   });
 });
 
@@ -106,7 +108,7 @@ test('filters, search, grouping and hidden EXITED agents', async ({ page }) => {
   await expect(page.locator('.grid-row.group').first()).toBeVisible();
 });
 
-test('a command the supervisor cannot carry out shows why; a run is started through the broker', async ({
+test('a command the supervisor cannot carry out shows why; a run start nobody answers says so', async ({
   page,
 }) => {
   await page.goto(core.pageUrl);
@@ -119,13 +121,16 @@ test('a command the supervisor cannot carry out shows why; a run is started thro
     'no process, program or group named "daq-sim-1"',
   );
 
-  // Start run publishes run_workflow on the workflow control queue; the dialog closes.
+  // Start run publishes run_workflow on the workflow control queue; with no DAQ simulator to
+  // answer, the dialog stays open and says what is missing.
   await page.getByRole('link', { name: 'Runs' }).click();
   await page.getByRole('button', { name: 'Start run…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Start run' });
   await dialog.getByLabel('STFs per physics period').fill('5');
   await dialog.getByRole('button', { name: 'Start', exact: true }).click();
-  await expect(dialog).toBeHidden();
+  await expect(dialog.getByRole('alert')).toContainText(
+    'no DAQ simulator answered in 1 s and no run started',
+  );
 });
 
 test('every view navigates and renders', async ({ page }, info) => {

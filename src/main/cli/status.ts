@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { coreInfoPath } from '../core/control-center.js';
-import { readToken } from '../core/token.js';
+import type { RunProgress } from '../../shared/workflow-messages.js';
 import { dataDirFrom, fail } from './common.js';
+import { findCore } from './core-api.js';
 
 interface StatusAgent {
   instance_name: string;
@@ -39,6 +38,27 @@ function formatRecorderLine(r: StatusRecorder): string {
   return `recorder: ${r.stored} messages stored, ${r.heartbeats} STOMP heartbeats, ${total} problems${total ? ` (${list})` : ''}`;
 }
 
+interface StatusExecution {
+  execution_id: string;
+  start_time: string | null;
+  run: RunProgress | null;
+}
+
+/** e.g. `execution: stf_datataking-alice-0003 running for 42s, run 100003 run/physics, 12 STFs generated, 11 processed` */
+function formatExecutionLines(executions: StatusExecution[]): string {
+  if (executions.length === 0) return 'execution: none running';
+  return executions
+    .map((e) => {
+      const since = ago(e.start_time).replace(' ago', '');
+      const r = e.run;
+      const run = r
+        ? `, run ${r.runNumber} ${r.state || '-'}/${r.substate || '-'}, ${r.stf.generated} STFs generated, ${r.stf.processed} processed`
+        : '';
+      return `execution: ${e.execution_id} running for ${since}${run}`;
+    })
+    .join('\n');
+}
+
 function ago(iso: string | null): string {
   if (!iso) return 'never';
   const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
@@ -64,34 +84,19 @@ export async function status(argv: string[]) {
     args: argv,
     options: { 'data-dir': { type: 'string' }, all: { type: 'boolean' } },
   });
-  const dataDir = dataDirFrom(values['data-dir']);
-  let info: { url: string };
-  let token: string;
-  try {
-    info = JSON.parse(readFileSync(coreInfoPath(dataDir), 'utf8')) as { url: string };
-    token = readToken(dataDir);
-  } catch {
-    fail(
-      `no running core found in ${dataDir} (start one with \`swf-control-center serve\`, or pass --data-dir)`,
-    );
-  }
-  let body: {
+  const core = findCore(dataDirFrom(values['data-dir']));
+  const res = await core.request(`api/cc/status/${values.all ? '?all=true' : ''}`);
+  if (!res.ok) fail(`the core at ${core.url} answered ${res.status}`);
+  const body = (await res.json()) as {
     agents: StatusAgent[];
     broker?: StatusBroker;
     recorder?: StatusRecorder;
     processes?: StatusProcess[];
+    executions?: StatusExecution[];
   };
-  try {
-    const res = await fetch(`${info.url}api/cc/status/${values.all ? '?all=true' : ''}`, {
-      headers: { Authorization: `Bearer ${token}` },
-    });
-    if (!res.ok) fail(`the core at ${info.url} answered ${res.status}`);
-    body = (await res.json()) as typeof body;
-  } catch (err) {
-    fail(`cannot reach the core at ${info.url}: ${(err as Error).message}`);
-  }
   if (body.broker) process.stdout.write(`${formatBrokerLine(body.broker)}\n`);
   if (body.recorder) process.stdout.write(`${formatRecorderLine(body.recorder)}\n`);
+  if (body.executions) process.stdout.write(`${formatExecutionLines(body.executions)}\n`);
   const rows = body.agents.map((a) => [
     a.instance_name,
     a.agent_type,

@@ -41,6 +41,8 @@ export const configSchema = z
     workflowTopic: z.string().startsWith('/topic/').default('/topic/epictopic'),
     heartbeatTopic: z.string().startsWith('/topic/').default('/topic/swf.heartbeat'),
     workflowControlQueue: z.string().startsWith('/queue/').default('/queue/workflow_control'),
+    /** How long starting or stopping a workflow waits for the DAQ simulator's answer. */
+    workflowReplyTimeoutSeconds: z.number().positive().max(600).default(10),
     recorder: z
       .object({
         /** Incoming messages are stored in one transaction per tick of this length... */

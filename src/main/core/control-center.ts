@@ -23,12 +23,14 @@ import { openStore, type Store } from './store/index.js';
 import { prune } from './store/retention.js';
 import { retentionRules } from './store/retention-rules.js';
 import { addProcessRoutes } from './http/routes/processes.js';
+import { addWorkflowRoutes } from './http/routes/workflow-routes.js';
 import { attachMessageStream } from './http/message-stream.js';
 import { brokerEndpoint, buildAgentEnv } from './supervisor/agent-env.js';
 import { defaultAgentResolver } from './supervisor/agent-resolver.js';
 import type { AgentResolver } from './supervisor/launch.js';
 import { createSupervisor, type Supervisor } from './supervisor/supervisor.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
+import { createWorkflowCommands, REPLY_TOPIC_WILDCARD } from './workflow-commands.js';
 import { loadOrCreateToken } from './token.js';
 import { createSettings } from './ui/settings-file.js';
 import { registerUiBackend } from './ui/ui-backend.js';
@@ -140,7 +142,10 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
         login: brokerCredentials.login,
         passcode: brokerCredentials.passcode,
         caFile: config.broker.caFile,
-        subscriptions: [...new Set([config.workflowTopic, config.heartbeatTopic])],
+        // The reply wildcard brings the DAQ simulator's answers to our workflow commands.
+        subscriptions: [
+          ...new Set([config.workflowTopic, config.heartbeatTopic, REPLY_TOPIC_WILDCARD]),
+        ],
         reconnectInitialMs: config.broker.reconnectInitialMs,
         reconnectMaxMs: config.broker.reconnectMaxMs,
         clientId: `swf-control-center-${config.namespace}`,
@@ -296,7 +301,16 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
       if (!target) return Promise.reject(new Error('no broker in this configuration'));
       return target.send(destination, body);
     };
-    registerUiBackend(ui, { supervisor: sup, store, config, send: publish });
+    const messageSender = opts.mcp?.messageSender ?? messageSenderFor(publish, () => brokerState);
+    // One path for MCP, the UI and the command line: the same messages, the same answers.
+    const workflow = createWorkflowCommands({
+      bus,
+      store,
+      config,
+      publish: (destination, body) => messageSender.send(destination, body),
+    });
+    registerUiBackend(ui, { supervisor: sup, store, workflow });
+    addWorkflowRoutes(router, workflow, store);
 
     const mcp = createMcpServerFactory({
       store,
@@ -305,7 +319,8 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
       liveness,
       config,
       processControl: opts.mcp?.processControl ?? processControlFor(sup, store),
-      messageSender: opts.mcp?.messageSender ?? messageSenderFor(publish, () => brokerState),
+      messageSender,
+      workflow,
       logger: log.child('mcp'),
     });
     const mcpEndpoints = mcp.attach(http);

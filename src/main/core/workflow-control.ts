@@ -25,7 +25,7 @@ export interface RunWorkflowRequest {
     stf_interval?: number;
     standby_duration?: number;
   };
-  source: 'mcp' | 'ui';
+  source: 'mcp' | 'ui' | 'cli';
 }
 
 export function runWorkflowMessage(req: RunWorkflowRequest): RunWorkflowInput {
@@ -50,7 +50,7 @@ export function runWorkflowMessage(req: RunWorkflowRequest): RunWorkflowInput {
 export function stopWorkflowMessage(req: {
   namespace: string;
   executionId?: string;
-  source: 'mcp' | 'ui';
+  source: 'mcp' | 'ui' | 'cli';
 }): StopWorkflow {
   const message: StopWorkflow = {
     msg_type: 'stop_workflow',

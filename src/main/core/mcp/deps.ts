@@ -4,6 +4,7 @@ import type { Logger } from '../logger.js';
 import type { HeartbeatService } from '../monitor/heartbeat-service.js';
 import type { LivenessTracker } from '../monitor/liveness.js';
 import type { Store } from '../store/index.js';
+import type { WorkflowCommands } from '../workflow-commands.js';
 import type { MessageSender, ProcessControl } from './ports.js';
 
 /** What the MCP server reads and steers; the optional parts add their tools when present. */
@@ -15,5 +16,7 @@ export interface McpDeps {
   config: Config;
   processControl?: ProcessControl;
   messageSender?: MessageSender;
+  /** Starting and stopping workflows with the DAQ simulator's answer (through `messageSender`). */
+  workflow?: WorkflowCommands;
   logger?: Logger;
 }

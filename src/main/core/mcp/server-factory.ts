@@ -61,7 +61,9 @@ export function createMcpServerFactory(deps: McpDeps): McpServerFactory {
   const tools: AnyToolDef[] = [
     ...monitorTools(deps),
     ...(deps.processControl ? processTools(deps.processControl) : []),
-    ...(deps.messageSender ? workflowTools(deps.messageSender, deps.config, deps.store) : []),
+    ...(deps.messageSender && deps.workflow
+      ? workflowTools(deps.messageSender, deps.workflow, deps.config, deps.store)
+      : []),
   ];
   tools.push(...discoveryTools(() => tools, MCP_INSTRUCTIONS));
 

@@ -1,21 +1,20 @@
 import { programOfAgent } from '../../../shared/agent-program.js';
-import type { Config } from '../config.js';
 import type { Store } from '../store/index.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
-import { runWorkflowMessage, stopWorkflowMessage } from '../workflow-control.js';
+import type { WorkflowControlResult } from '../../../shared/workflow-control-result.js';
+import type { WorkflowCommands } from '../workflow-commands.js';
 import type { UiChannel } from './ui-channel.js';
 
 export interface UiBackend {
   supervisor: Supervisor;
   store: Store;
-  config: Config;
-  /** Publishes a JSON body through the core's broker (embedded or external). */
-  send(destination: string, body: string): Promise<void>;
+  /** Starts and stops workflows with the DAQ simulator's answer (the same path as MCP). */
+  workflow: WorkflowCommands;
 }
 
 /** Connects the UI's commands to the supervisor, the broker and the stores. */
 export function registerUiBackend(ui: UiChannel, b: UiBackend) {
-  const { supervisor: sup, store, config } = b;
+  const { supervisor: sup, store } = b;
   ui.setProcessProvider(() => sup.list());
   // The UI names a fleet row by its agent's instance name; a supervised program is found by the agent's pid.
   const programOf = (target: string) =>
@@ -34,29 +33,30 @@ export function registerUiBackend(ui: UiChannel, b: UiBackend) {
     uiLines(await sup.search(programOf(a.target), a.query, { limit: a.limit })),
   );
   ui.registerCommand('mcp.audit', (a) => store.mcpAudit.query({ limit: a.limit }));
-  ui.registerCommand('run.start', async (a) => {
-    const message = runWorkflowMessage({
-      namespace: config.namespace,
-      realtime: a.realtime,
-      params: {
-        stf_count: a.stfCount,
-        physics_period_count: a.physicsPeriods,
-        physics_period_duration: a.physicsPeriodSeconds,
-        standby_duration: a.standbySeconds,
-        stf_interval: a.stfIntervalSeconds,
-      },
-      source: 'ui',
-    });
-    await b.send(config.workflowControlQueue, JSON.stringify(message));
-    return message;
-  });
-  ui.registerCommand('run.stop', async (a) => {
-    const message = stopWorkflowMessage({
-      namespace: config.namespace,
-      executionId: a.executionId,
-      source: 'ui',
-    });
-    await b.send(config.workflowControlQueue, JSON.stringify(message));
-    return message;
-  });
+  // The UI shows a refusal's reason as the command's error and an accepted result as it is.
+  const verdict = async (ask: () => Promise<WorkflowControlResult>) => {
+    const result = await ask();
+    if (!result.accepted) throw new Error(result.reason ?? 'the DAQ simulator refused');
+    return result;
+  };
+  ui.registerCommand('run.start', (a) =>
+    verdict(() =>
+      b.workflow.start(
+        {
+          workflow_name: 'stf_datataking',
+          realtime: a.realtime,
+          duration: 0,
+          stf_count: a.stfCount,
+          physics_period_count: a.physicsPeriods,
+          physics_period_duration: a.physicsPeriodSeconds,
+          standby_duration: a.standbySeconds,
+          stf_interval: a.stfIntervalSeconds,
+        },
+        'ui',
+      ),
+    ),
+  );
+  ui.registerCommand('run.stop', (a) =>
+    verdict(() => b.workflow.stop({ execution_id: a.executionId }, 'ui')),
+  );
 }

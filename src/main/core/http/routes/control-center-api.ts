@@ -5,6 +5,24 @@ import type { LivenessTracker } from '../../monitor/liveness.js';
 import { livenessOf } from '../../monitor/liveness.js';
 import type { Store } from '../../store/index.js';
 import type { HttpRouter } from '../router.js';
+import { runProgressOf } from '../../broker/run-lifecycle.js';
+import { nowIso } from '../../time.js';
+import { runNumberOfExecution } from '../../workflow-commands.js';
+
+/** The executions still running, each with its run's progress per stage (`status` shows them). */
+function runningExecutions(store: Store) {
+  const at = nowIso();
+  return store.workflowExecutions.list({ status: 'running' }, 20).items.map((e) => {
+    const id = String(e.execution_id);
+    const run = runNumberOfExecution(store, id);
+    return {
+      execution_id: id,
+      namespace: e.namespace ?? null,
+      start_time: e.start_time ?? null,
+      run: run === null ? null : runProgressOf(store, run, at),
+    };
+  });
+}
 
 /** Our own endpoints (not the monitor's): what `swf-control-center status` and the UI read. */
 export function addControlCenterRoutes(
@@ -42,6 +60,7 @@ export function addControlCenterRoutes(
           namespace: a.namespace,
         })),
         processes: deps.processes?.() ?? [],
+        executions: runningExecutions(deps.store),
       },
     };
   });

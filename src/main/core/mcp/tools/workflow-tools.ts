@@ -1,73 +1,72 @@
 import { z } from 'zod';
 import { checkWorkflowMessage } from '../../../../shared/workflow-messages.js';
-import { durationSecondsSchema, namespaceSchema } from '../../../../shared/input-bounds.js';
 import type { Config } from '../../config.js';
 import type { Store } from '../../store/index.js';
 import type { MessageSender } from '../ports.js';
-import { runWorkflowMessage, stopWorkflowMessage } from '../../workflow-control.js';
+import {
+  startWorkflowArgsSchema,
+  stopWorkflowArgsSchema,
+  workflowControlResultSchema,
+  type WorkflowControlResult,
+} from '../../../../shared/workflow-control-result.js';
+import {
+  WorkflowBusyError,
+  type WorkflowCommands,
+  WorkflowNoAnswerError,
+} from '../../workflow-commands.js';
 import { defineTool, ToolInputError, type AnyToolDef } from '../tool-kit.js';
 
 const sent = z.object({ destination: z.string(), message: z.record(z.string(), z.unknown()) });
 const ACT = { readOnlyHint: false, idempotentHint: false, openWorldHint: false };
 
+/** The DAQ simulator's verdict, or the reason it gave or that none came, as the tool's error. */
+async function verdict(
+  ask: () => Promise<WorkflowControlResult>,
+  request: string,
+): Promise<WorkflowControlResult> {
+  let result: WorkflowControlResult;
+  try {
+    result = await ask();
+  } catch (err) {
+    if (err instanceof WorkflowNoAnswerError || err instanceof WorkflowBusyError)
+      throw new ToolInputError(err.message);
+    throw err;
+  }
+  if (!result.accepted)
+    throw new ToolInputError(
+      `The DAQ simulator refused ${request}: ${result.reason ?? '(no reason given)'}`,
+    );
+  return result;
+}
+
 /** The testbed's workflow control (reference §7): messages to /queue/workflow_control and the topic. */
-export function workflowTools(sender: MessageSender, config: Config, store: Store): AnyToolDef[] {
+export function workflowTools(
+  sender: MessageSender,
+  workflow: WorkflowCommands,
+  config: Config,
+  store: Store,
+): AnyToolDef[] {
   const start = defineTool({
     name: 'swf_start_workflow',
     title: 'Start a workflow',
     description:
-      'Ask the workflow runner (the DAQ simulator agent) to run a workflow: sends run_workflow to the workflow control queue. ' +
-      'Check swf_get_testbed_status first; the runner refuses a second workflow while one is running. Progress shows up in swf_list_messages.',
-    input: z.object({
-      workflow_name: z.string().min(1).max(200).default('stf_datataking'),
-      namespace: namespaceSchema.optional().describe('default: the control center namespace'),
-      config: z
-        .string()
-        .max(200)
-        .optional()
-        .describe('workflow config name, e.g. fast_processing_default'),
-      realtime: z.boolean().default(true),
-      duration: durationSecondsSchema
-        .default(0)
-        .describe('seconds; 0 = until the STF count is reached'),
-      stf_count: z.number().int().min(1).max(1_000_000).optional(),
-      physics_period_count: z.number().int().min(1).max(1_000_000).optional(),
-      physics_period_duration: durationSecondsSchema.optional(),
-      stf_interval: durationSecondsSchema.optional(),
-    }),
-    output: sent,
+      'Ask the workflow runner (the DAQ simulator agent) to run a workflow: sends run_workflow to the workflow control queue and waits for its answer. ' +
+      'Returns the new execution_id and run_number; a refusal (e.g. a workflow is already running) or no answer is an error with the reason. ' +
+      'Progress shows up in swf_list_messages and swf_get_workflow_execution.',
+    input: startWorkflowArgsSchema,
+    output: workflowControlResultSchema,
     annotations: { ...ACT, destructiveHint: false },
-    async run(args) {
-      const message = runWorkflowMessage({
-        namespace: args.namespace ?? config.namespace,
-        workflowName: args.workflow_name,
-        config: args.config,
-        realtime: args.realtime,
-        duration: args.duration,
-        params: {
-          stf_count: args.stf_count,
-          physics_period_count: args.physics_period_count,
-          physics_period_duration: args.physics_period_duration,
-          stf_interval: args.stf_interval,
-        },
-        source: 'mcp',
-      });
-      await sender.send(config.workflowControlQueue, message);
-      return { destination: config.workflowControlQueue, message };
-    },
+    run: (args) => verdict(() => workflow.start(args, 'mcp'), 'run_workflow'),
   });
 
   const stop = defineTool({
     name: 'swf_stop_workflow',
     title: 'Stop a workflow',
     description:
-      'Ask the workflow runner to stop: sends stop_workflow to the workflow control queue. Give the execution_id of the running execution ' +
-      '(the runner ignores a stop for another execution); without it the running one stops.',
-    input: z.object({
-      execution_id: z.string().min(1).max(200).optional(),
-      namespace: namespaceSchema.optional(),
-    }),
-    output: sent,
+      'Ask the workflow runner to stop: sends stop_workflow to the workflow control queue and waits for its answer. Give the execution_id of the running execution ' +
+      '(the runner refuses a stop for another execution); without it the running one stops. Nothing running is an error saying so.',
+    input: stopWorkflowArgsSchema,
+    output: workflowControlResultSchema,
     annotations: { ...ACT, destructiveHint: true },
     async run(args) {
       if (args.execution_id) {
@@ -77,13 +76,7 @@ export function workflowTools(sender: MessageSender, config: Config, store: Stor
             `Execution ${args.execution_id} is ${String(exec.status)}, not running; nothing to stop.`,
           );
       }
-      const message = stopWorkflowMessage({
-        namespace: args.namespace ?? config.namespace,
-        executionId: args.execution_id,
-        source: 'mcp',
-      });
-      await sender.send(config.workflowControlQueue, message);
-      return { destination: config.workflowControlQueue, message };
+      return verdict(() => workflow.stop(args, 'mcp'), 'stop_workflow');
     },
   });
 

@@ -92,11 +92,12 @@ describe(
         mode: 'external',
         state: 'connected',
         url: amq.url,
-        detail: 'subscribed to /topic/epictopic, /topic/swf.heartbeat',
+        detail:
+          'subscribed to /topic/epictopic, /topic/swf.heartbeat, /topic/swf_control_center.replies.>',
       });
       const out = await cliStatus(t.dataDir);
       expect(out).toContain(
-        `broker: external connected ${amq.url} (subscribed to /topic/epictopic, /topic/swf.heartbeat)`,
+        `broker: external connected ${amq.url} (subscribed to /topic/epictopic, /topic/swf.heartbeat, /topic/swf_control_center.replies.>)`,
       );
       expect(out).toMatch(/^recorder: \d+ messages stored, \d+ STOMP heartbeats, 0 problems$/m);
     });

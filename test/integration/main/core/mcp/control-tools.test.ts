@@ -63,7 +63,11 @@ const sender: MessageSender = {
 let t: TestCore;
 const pc = fleet();
 beforeAll(async () => {
-  t = await startTestCore({}, { mcp: { processControl: pc, messageSender: sender } });
+  // No DAQ simulator listens behind this sender: workflow commands time out quickly.
+  t = await startTestCore(
+    { workflowReplyTimeoutSeconds: 0.3 },
+    { mcp: { processControl: pc, messageSender: sender } },
+  );
   await t.api('/api/systemagents/heartbeat/', {
     method: 'POST',
     json: { instance_name: 'data-agent', agent_type: 'data', namespace: 'test-ns' },
@@ -175,18 +179,25 @@ describe.each([
     }
   });
 
-  it('sends run_workflow / stop_workflow to the control queue and messages to the topic', async () => {
+  it('sends run_workflow / stop_workflow with a reply topic, says when nobody answers, and sends messages to the topic', async () => {
     const client = await connect(t, wire, era);
     sent.length = 0;
     try {
-      await client.callTool({
+      // Nobody answers here: each command is an error that says what is missing.
+      const started = await client.callTool({
         name: 'swf_start_workflow',
         arguments: { stf_count: 5, config: 'fast_processing_default' },
       });
-      await client.callTool({
+      expect(started.isError).toBe(true);
+      expect((started.content as { text: string }[])[0]!.text).toMatch(
+        /no DAQ simulator answered in 0.3 s and no run started: is the daqsim program running\?/,
+      );
+      const stopped = await client.callTool({
         name: 'swf_stop_workflow',
         arguments: { execution_id: 'stf_datataking-x-0001' },
       });
+      expect(stopped.isError).toBe(true);
+      expect((stopped.content as { text: string }[])[0]!.text).toMatch(/no run ended/);
       await client.callTool({ name: 'swf_send_message', arguments: { message: 'beam is back' } });
       // A known type goes out only in the shape its one schema accepts.
       const bad = await client.callTool({
@@ -212,6 +223,12 @@ describe.each([
       expect(runWorkflowSchema.safeParse(sent[0]!.body).success).toBe(true);
       expect(stopWorkflowSchema.safeParse(sent[1]!.body).success).toBe(true);
       expect(sent[1]!.body).toMatchObject({ execution_id: 'stf_datataking-x-0001', source: 'mcp' });
+      // Each command names its own answer topic.
+      expect(sent[0]!.body.reply_to).toMatch(
+        /^\/topic\/swf_control_center\.replies\.[0-9a-f-]{36}$/,
+      );
+      expect(sent[1]!.body.reply_to).toMatch(/^\/topic\/swf_control_center\.replies\./);
+      expect(sent[0]!.body.reply_to).not.toBe(sent[1]!.body.reply_to);
       const status = await client.callTool({ name: 'swf_get_testbed_status', arguments: {} });
       expect(
         status.structuredContent as { ready: boolean; broker: { state: string } },

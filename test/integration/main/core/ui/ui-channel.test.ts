@@ -82,7 +82,8 @@ describe('/ws/ui', () => {
   };
 
   beforeEach(async () => {
-    t = await startTestCore();
+    // No DAQ simulator runs here: workflow commands give up after a short wait.
+    t = await startTestCore({ workflowReplyTimeoutSeconds: 0.3 });
   });
   afterEach(async () => {
     for (const c of clients) c.close();
@@ -156,11 +157,15 @@ describe('/ws/ui', () => {
     const start = await c.command('process.start', { target: 'agent-c' });
     expect(start).toMatchObject({ ok: false });
     expect(start.error).toMatch(/no process, program or group named "agent-c"/);
-    // run.start publishes run_workflow through the embedded broker.
+    // run.start publishes run_workflow through the embedded broker and, with no DAQ simulator
+    // to answer, fails saying so.
     const run = await c.command('run.start', { stfCount: 5 });
-    expect(run).toMatchObject({
-      ok: true,
-      data: { msg_type: 'run_workflow', params: { stf_count: 5 } },
+    expect(run).toMatchObject({ ok: false });
+    expect(run.error).toMatch(/^no DAQ simulator answered in 0.3 s and no run started/);
+    const [sentRun] = t.core.store.workflowMessages.query({ messageType: 'run_workflow' }).items;
+    expect(sentRun).toMatchObject({
+      queue_name: '/queue/workflow_control',
+      message_content: { params: { stf_count: 5 }, source: 'ui' },
     });
     // No MCP client is connected yet.
     const clients = await c.command('mcp.clients', {});
