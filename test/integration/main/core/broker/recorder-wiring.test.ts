@@ -1,9 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  wireRecorder,
-  type MessageListener,
-} from '../../../../../src/main/core/broker/recorder.js';
+import type { MessageListener } from '../../../../../src/main/core/broker/delivered-message.js';
+import { wireRecorder } from '../../../../../src/main/core/broker/recorder.js';
 import { openStore } from '../../../../../src/main/core/store/index.js';
 import { startTestCore, type TestCore } from '../../../../helpers/core.js';
 import { waitFor } from '../../../../helpers/wait-for.js';
