@@ -181,4 +181,3 @@ export function attachMessageStream(
   };
 }
 
-export type MessageStream = ReturnType<typeof attachMessageStream>;

@@ -10,7 +10,7 @@ import { JsonLimitError, parseJsonWithinLimits } from '../../../shared/json-limi
  * the 5-minute liveness map, and heartbeats that only update agents that already exist.
  */
 
-export const V1_COMMANDS = {
+const V1_COMMANDS = {
   discover_capabilities: 'Lists the available commands and what they do.',
   get_agent_liveness:
     'Reports every agent as alive or dead: alive when its last heartbeat is at most 5 minutes old.',

@@ -36,7 +36,6 @@ export interface HeartbeatQuery {
   offset?: number;
 }
 
-export type HeartbeatsStore = ReturnType<typeof createHeartbeatsStore>;
 
 export function createHeartbeatsStore(db: Db) {
   const insert = db.prepare(

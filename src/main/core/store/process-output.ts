@@ -2,7 +2,7 @@ import type { Db, Migration } from './db.js';
 import { compileLinearRegex, type LinearRegex, RegexSyntaxError } from './linear-regex.js';
 
 /** Wall-clock budget of one regular-expression search over stored output. */
-export const SEARCH_BUDGET_MS = 600;
+const SEARCH_BUDGET_MS = 600;
 /** Rows matched per event-loop turn; a page of typical lines costs a few milliseconds. */
 const PAGE_ROWS = 500;
 

@@ -63,7 +63,6 @@ const toRecord = (r: Row): WorkflowMessageRecord => ({
   message_content: fromStoredJson(r.message_content),
 });
 
-export type WorkflowMessagesStore = ReturnType<typeof createWorkflowMessagesStore>;
 
 export function createWorkflowMessagesStore(db: Db) {
   const insert = db.prepare(

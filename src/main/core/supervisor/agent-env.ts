@@ -43,7 +43,7 @@ export function buildAgentEnv(i: AgentEnvInputs): Record<string, string> {
   };
 }
 
-export function writeTestbedConfig(dataDir: string, namespace: string): string {
+function writeTestbedConfig(dataDir: string, namespace: string): string {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const path = join(dataDir, 'testbed.toml');
   writeFileSync(
