@@ -66,7 +66,6 @@ export interface StfLatency {
   maxMs: number | null;
 }
 
-
 const STAGE_COLUMN: Record<StfStage, string> = {
   generated: 'generated_at',
   ready: 'ready_at',

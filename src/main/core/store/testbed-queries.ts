@@ -101,7 +101,6 @@ const toExecution = (r: Raw<ExecutionRow>): ExecutionRow => ({
 
 const toSlice = (r: Raw<TfSliceRow>): TfSliceRow => ({ ...r, metadata: parseJson(r.metadata) });
 
-
 export function createTestbedQueries(db: Db) {
   const oneExecution = db.prepare(`SELECT * FROM ${EXECUTIONS} WHERE execution_id = ?`);
   const oneSlice = db.prepare(`SELECT * FROM ${SLICES} WHERE tf_filename = ? AND slice_id = ?`);
