@@ -4,7 +4,7 @@
  *   node --import tsx bench/recorder.ts [N] [--stomp M]
  *
  * 1. Direct: N (default 200,000) realistic bodies (full HEAD runs: lifecycle, stf_gen, stf_ready,
- *    processing_complete, tf_file_registered; reference §2.4) handed to the recorder's input in
+ *    processing_complete, tf_file_registered) handed to the recorder's input in
  *    chunks of 1,000 with a turn of the event loop in between, as a socket delivers them; timed
  *    from the first message to the last one committed.
  * 2. Through a real broker (with --stomp M, default 50,000 when ActiveMQ is installed): an

@@ -14,7 +14,7 @@ export interface AgentProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** The environment the supervisor gives a spawned agent (DESIGN §4), pointing at a test core. */
+/** The environment the supervisor gives a spawned agent, pointing at a test core. */
 export function agentEnv(
   core: TestCore | { url: string; token: string },
   broker: { host: string; port: number },

@@ -7,7 +7,7 @@ import { BrokerUrlError, parseBrokerUrl } from './broker/broker-url.js';
 import { namespaceSchema } from '../../shared/input-bounds.js';
 
 /**
- * Every default lives here (DESIGN §2). Precedence: built-in defaults < config file < environment
+ * Every default lives here. Precedence: built-in defaults < config file < environment
  * < command-line flags. Every source is validated by the same schema, so an error names the key.
  */
 const port = z.number().int().min(0).max(65535);

@@ -5,7 +5,7 @@ import type { McpDeps } from './deps.js';
 import { JsonLimitError, parseJsonWithinLimits } from '../../../shared/json-limits.js';
 
 /**
- * The seed's "MCP protocol v1.0" over WebSocket (reference swf-monitor §3), kept exactly:
+ * The seed's "MCP protocol v1.0" over WebSocket, kept exactly as swf-monitor serves it:
  * validation order, error codes 4000/4001/4002/4004/5000, no reply at all to `heartbeat`,
  * the 5-minute liveness map, and heartbeats that only update agents that already exist.
  */
