@@ -6,14 +6,14 @@ import type { LivenessTracker } from '../monitor/liveness.js';
 import type { Store } from '../store/index.js';
 import type { MessageSender, ProcessControl } from './ports.js';
 
-/** What the MCP server reads and steers; the optional parts add their tools when present. */
+/** What the MCP server reads and steers. */
 export interface McpDeps {
   store: Store;
   bus: EventBus;
   heartbeats: HeartbeatService;
   liveness: LivenessTracker;
   config: Config;
-  processControl?: ProcessControl;
-  messageSender?: MessageSender;
+  processControl: ProcessControl;
+  messageSender: MessageSender;
   logger?: Logger;
 }

@@ -60,8 +60,8 @@ export function createMcpServerFactory(deps: McpDeps): McpServerFactory {
   const connected = createConnectedClients(deps.bus);
   const tools: AnyToolDef[] = [
     ...monitorTools(deps),
-    ...(deps.processControl ? processTools(deps.processControl) : []),
-    ...(deps.messageSender ? workflowTools(deps.messageSender, deps.config, deps.store) : []),
+    ...processTools(deps.processControl),
+    ...workflowTools(deps.messageSender, deps.config, deps.store),
   ];
   tools.push(...discoveryTools(() => tools, MCP_INSTRUCTIONS));
 
