@@ -44,7 +44,7 @@ export const heartbeat = (t: TestCore, body: Record<string, unknown>) =>
 
 /** Publishes workflow messages on the core's embedded broker, as an agent does. */
 export async function publish(t: TestCore, destination: string, bodies: unknown[]) {
-  const { login, passcode } = t.core.config.broker;
+  const { login, passcode } = t.core.brokerCredentials;
   const client = await connectClient('stompit', { port: t.core.broker!.port, login, passcode });
   try {
     for (const b of bodies) await client.send(destination, JSON.stringify(b));

@@ -34,8 +34,8 @@ describe('list filters as swf-monitor applies them', () => {
     t = await startTestCore();
     stomp = await connectClient('stompit', {
       port: t.core.broker!.port,
-      login: t.core.config.broker.login,
-      passcode: t.core.config.broker.passcode,
+      login: t.core.brokerCredentials.login,
+      passcode: t.core.brokerCredentials.passcode,
     });
     const r1 = await post('/api/runs/', { run_number: 100010, start_time: '2026-01-01T00:00:00Z' });
     const r2 = await post('/api/runs/', { run_number: 100011, start_time: '2026-01-01T01:00:00Z' });

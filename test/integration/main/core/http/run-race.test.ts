@@ -22,8 +22,8 @@ describe('runs made by both the recorder and an agent', () => {
     t = await startTestCore();
     stomp = await connectClient('stompit', {
       port: t.core.broker!.port,
-      login: t.core.config.broker.login,
-      passcode: t.core.config.broker.passcode,
+      login: t.core.brokerCredentials.login,
+      passcode: t.core.brokerCredentials.passcode,
     });
   });
   afterAll(async () => {
