@@ -11,7 +11,7 @@ import { type IncomingMessage, MessagePool, parseFrame } from './lib/message-poo
 import { ApiError, type ApiReply, RestClient } from './lib/rest-client.js';
 import { type LogExtra, RestLogger } from './lib/rest-logger.js';
 import { type AgentSettings, errorText, loadSettings } from './lib/settings.js';
-import type { StompConnection } from './lib/stomp-connection.js';
+import type { AgentStompClient } from './lib/agent-stomp-client.js';
 
 export type { IncomingMessage } from './lib/message-pool.js';
 export type { OperationalState } from './lib/agent-heartbeat.js';
@@ -40,7 +40,7 @@ export abstract class BaseAgent {
   readonly hostname = hostname();
   name = '';
   agentId = 0;
-  mq!: StompConnection;
+  mq!: AgentStompClient;
   currentExecutionId: string | undefined;
   currentRunId: number | string | undefined;
 
@@ -74,7 +74,7 @@ export abstract class BaseAgent {
       settings: this.settings,
       api: this.api,
       log: this.log,
-      mq: () => this.mq as StompConnection | undefined,
+      mq: () => this.mq as AgentStompClient | undefined,
       metadata: () => this.heartbeatMetadata(),
     });
     this.pool = new MessagePool(

@@ -4,7 +4,7 @@
  *   node --import tsx bench/recorder.ts [N] [--stomp M]
  *
  * 1. Direct: N (default 200,000) realistic bodies (full HEAD runs: lifecycle, stf_gen, stf_ready,
- *    processing_complete, tf_file_registered; reference §2.4) handed to the recorder's input in
+ *    processing_complete, tf_file_registered) handed to the recorder's input in
  *    chunks of 1,000 with a turn of the event loop in between, as a socket delivers them; timed
  *    from the first message to the last one committed.
  * 2. Through a real broker (with --stomp M, default 50,000 when ActiveMQ is installed): an
@@ -18,11 +18,8 @@ import { join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { spawn } from 'node:child_process';
 import { createExternalBrokerClient } from '../src/main/core/broker/external-client.js';
-import {
-  createRecorder,
-  wireRecorder,
-  type BrokerMessage,
-} from '../src/main/core/broker/recorder.js';
+import type { DeliveredMessage } from '../src/main/core/broker/delivered-message.js';
+import { createRecorder, wireRecorder } from '../src/main/core/broker/recorder.js';
 import { EventBus } from '../src/main/core/events.js';
 import { createHeartbeatService } from '../src/main/core/monitor/heartbeat-service.js';
 import { openStore } from '../src/main/core/store/index.js';
@@ -40,8 +37,8 @@ const M =
       ? 50_000
       : 0;
 
-function realisticBodies(n: number): BrokerMessage[] {
-  const out: BrokerMessage[] = [];
+function realisticBodies(n: number): DeliveredMessage[] {
+  const out: DeliveredMessage[] = [];
   for (let run = 100_010; out.length < n; run++) {
     for (const m of runMessages({ runNumber: run, stfPerPeriod: 50, tfPerStf: 2 })) {
       out.push({ destination: m.destination, headers: {}, body: JSON.stringify(m.body) });

@@ -75,7 +75,7 @@ export function electronBinary(env = process.env, platform = process.platform) {
  * @param {{cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number, logFile: string}} opts
  * @returns {Promise<{ok: boolean, detail: string}>}
  */
-export function runLogged(cmd, args, { cwd, env, timeoutMs, logFile }) {
+function runLogged(cmd, args, { cwd, env, timeoutMs, logFile }) {
   return new Promise((resolve) => {
     mkdirSync(dirname(logFile), { recursive: true });
     const log = createWriteStream(logFile);

@@ -37,7 +37,7 @@ export function hasDisplay(platform, env) {
  * Truthy-looking environment flags ("1", "true", "yes").
  * @param {string | undefined} value
  */
-export function envFlag(value) {
+function envFlag(value) {
   return value !== undefined && /^(1|true|yes|on)$/i.test(value.trim());
 }
 

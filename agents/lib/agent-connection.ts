@@ -1,6 +1,6 @@
 import type { LogExtra, RestLogger } from './rest-logger.js';
 import { type AgentSettings, errorText } from './settings.js';
-import { NotConnectedError, StompConnection } from './stomp-connection.js';
+import { NotConnectedError, AgentStompClient } from './agent-stomp-client.js';
 
 export type FrameHandler = (
   destination: string,
@@ -23,9 +23,9 @@ export function openBrokerConnection(opts: {
   onUp: () => void;
   /** Still starting: a first connection without failed attempts is not worth a log line. */
   starting: () => boolean;
-}): StompConnection {
+}): AgentStompClient {
   const s = opts.settings;
-  const mq = new StompConnection({
+  const mq = new AgentStompClient({
     host: s.brokerHost,
     port: s.brokerPort,
     login: s.brokerUser,
@@ -68,7 +68,7 @@ export function openBrokerConnection(opts: {
  * filename).
  */
 export async function publish(
-  mq: StompConnection,
+  mq: AgentStompClient,
   destination: string,
   body: Record<string, unknown>,
   opts: {

@@ -2,7 +2,7 @@ import { HEARTBEAT_TOPIC } from '../../src/shared/workflow-messages.js';
 import type { RestClient } from './rest-client.js';
 import type { RestLogger } from './rest-logger.js';
 import { type AgentSettings, errorText, localIsoNow } from './settings.js';
-import type { StompConnection } from './stomp-connection.js';
+import type { AgentStompClient } from './agent-stomp-client.js';
 
 export type OperationalState = 'STARTING' | 'READY' | 'PROCESSING' | 'EXITED';
 
@@ -22,7 +22,7 @@ interface AgentView {
   readonly settings: AgentSettings;
   readonly api: RestClient;
   readonly log: RestLogger;
-  mq(): StompConnection | undefined;
+  mq(): AgentStompClient | undefined;
   /** Extra `key: value` pairs for the description (the "enhanced" heartbeat). */
   metadata(): Record<string, unknown> | undefined;
 }

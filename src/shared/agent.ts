@@ -5,7 +5,7 @@ import { boundedJsonSchema } from './json-limits.js';
 export const AGENT_STATUSES = ['UNKNOWN', 'OK', 'WARNING', 'ERROR', 'EXITED'] as const;
 export const OPERATIONAL_STATES = ['STARTING', 'READY', 'PROCESSING', 'EXITED'] as const;
 
-/** The monitor's SystemAgentSerializer output, field for field and in its order (reference §1.1). */
+/** The monitor's SystemAgentSerializer output, field for field and in its order. */
 export const agentRecordSchema = z.object({
   id: z.number().int(),
   instance_name: z.string(),
@@ -35,7 +35,7 @@ export type HeartbeatSource = z.infer<typeof heartbeatSourceSchema>;
 const shortText = (max: number) => z.string().max(max);
 
 /**
- * The heartbeat body (reference §2.2). `instance_name` is required; the keys that are "written
+ * The heartbeat body. `instance_name` is required; the keys that are "written
  * only if present" stay optional so the upsert can tell absent from null.
  */
 export const heartbeatInputSchema = z.object({

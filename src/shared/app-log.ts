@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * An AppLog record as the agents' REST log handler posts it (reference §2.5, §1.8). Both the
+ * An AppLog record as the agents' REST log handler posts it. Both the
  * current (`levelname`, `funcname`, `lineno`) and the July 2025 spellings are accepted on input.
  */
 /** DRF's IntegerField also takes an integer written as a string ("145"). */

@@ -75,7 +75,6 @@ export const processMetricsSampleSchema = z.object({
     }),
   ),
 });
-export type ProcessMetricsSample = z.infer<typeof processMetricsSampleSchema>;
 
 export const coreStateSchema = z.enum(['starting', 'running', 'stopping', 'stopped']);
 

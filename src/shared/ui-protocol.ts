@@ -39,7 +39,6 @@ export const workflowMessageSchema = storedWorkflowMessageSchema;
 export type WorkflowMessage = z.infer<typeof workflowMessageSchema>;
 
 export const outputStreamSchema = z.enum(['stdout', 'stderr', 'system']);
-export type OutputStream = z.infer<typeof outputStreamSchema>;
 export const outputLineSchema = z.object({
   seq: z.number().int().optional(),
   at: z.string(),
@@ -139,7 +138,6 @@ export const commandArgSchemas = {
 export type UiCommandName = keyof typeof commandArgSchemas;
 export type UiCommandArgs<K extends UiCommandName> = z.input<(typeof commandArgSchemas)[K]>;
 export type UiCommandParsedArgs<K extends UiCommandName> = z.output<(typeof commandArgSchemas)[K]>;
-export const UI_COMMAND_NAMES = Object.keys(commandArgSchemas) as UiCommandName[];
 
 export const commandMessageSchema = z.object({
   type: z.literal('command'),
@@ -147,7 +145,6 @@ export const commandMessageSchema = z.object({
   command: z.string().min(1).max(100),
   args: z.unknown().optional(),
 });
-export type CommandMessage = z.infer<typeof commandMessageSchema>;
 
 /** `settings.get`/`settings.set` answer: effective values, the file's own, restart notes. */
 export const settingsResultSchema = z.object({
@@ -187,7 +184,6 @@ export const eventMessageSchema = z.object({
   name: z.string(),
   payload: z.unknown(),
 });
-export type EventMessage = z.infer<typeof eventMessageSchema>;
 
 export const serverMessageSchema = z.discriminatedUnion('type', [
   snapshotSchema,

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { StompConnection } from '../../agents/lib/stomp-connection.js';
+import { AgentStompClient } from '../../agents/lib/agent-stomp-client.js';
 import { ROOT } from './cli-process.js';
 import type { TestCore } from './core.js';
 
@@ -14,7 +14,7 @@ export interface AgentProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** The environment the supervisor gives a spawned agent (DESIGN §4), pointing at a test core. */
+/** The environment the supervisor gives a spawned agent, pointing at a test core. */
 export function agentEnv(
   core: TestCore | { url: string; token: string },
   broker: { host: string; port: number },
@@ -98,7 +98,7 @@ export async function observe(
   destinations: string[],
   credentials: { login: string; passcode: string } = { login: 'admin', passcode: 'admin' },
 ) {
-  const conn = new StompConnection({
+  const conn = new AgentStompClient({
     host: broker.host,
     port: broker.port,
     login: credentials.login,

@@ -1,6 +1,5 @@
 /**
- * The messages of one run as the HEAD testbed produces them (reference swf-agents-and-protocol
- * §2.1, §2.4): the DAQ simulator's lifecycle and `stf_gen`s on /topic/epictopic, and per STF the
+ * The messages of one run as the HEAD testbed produces them: the DAQ simulator's lifecycle and `stf_gen`s on /topic/epictopic, and per STF the
  * data agent's `stf_ready`, the processing agent's `processing_complete` (on its queue) and the
  * fastmon agent's `tf_file_registered` samples. Shared by the recorder tests and bench/recorder.ts.
  */

@@ -7,12 +7,12 @@ import { BrokerUrlError, parseBrokerUrl } from './broker/broker-url.js';
 import { namespaceSchema } from '../../shared/input-bounds.js';
 
 /**
- * Every default lives here (DESIGN §2). Precedence: built-in defaults < config file < environment
+ * Every default lives here. Precedence: built-in defaults < config file < environment
  * < command-line flags. Every source is validated by the same schema, so an error names the key.
  */
 const port = z.number().int().min(0).max(65535);
 
-export const configSchema = z
+const configSchema = z
   .object({
     host: z.literal('127.0.0.1').default('127.0.0.1'),
     port: port.default(8002),
@@ -148,7 +148,7 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(base, 'swf-control-center');
 }
 
-export function defaultNamespace(): string {
+function defaultNamespace(): string {
   let user = 'user';
   try {
     user = userInfo().username || user;
@@ -175,7 +175,7 @@ export function mergeConfig(...layers: ConfigInput[]): ConfigInput {
 }
 
 /** Reads a TOML or JSON config file (by extension); its keys use the schema's names. */
-export function readConfigFile(path: string): ConfigInput {
+function readConfigFile(path: string): ConfigInput {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -200,7 +200,7 @@ function envNumber(env: NodeJS.ProcessEnv, name: string, key: string): number | 
 }
 
 /** The environment variables the core honours (SWF_CC_* are ours; ACTIVEMQ_* match the agents). */
-export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConfigInput {
+function configFromEnv(env: NodeJS.ProcessEnv = process.env): ConfigInput {
   return mergeConfig({
     port: envNumber(env, 'SWF_CC_PORT', 'port'),
     dataDir: env.SWF_CC_DATA_DIR || undefined,

@@ -2,9 +2,9 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrokerState } from '../../shared/broker-state.js';
 import { type BrokerCredentials, resolveBrokerCredentials } from './broker/broker-credentials.js';
-import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
-import { createExternalBrokerClient, type ExternalBrokerClient } from './broker/external-client.js';
-import { createRecorder, wireRecorder, type Recorder } from './broker/recorder.js';
+import type { EmbeddedBroker } from './broker/embedded-broker.js';
+import type { ExternalBrokerClient } from './broker/external-client.js';
+import { createRecorder, type Recorder } from './broker/recorder.js';
 import type { Config } from './config.js';
 import { EventBus } from './events.js';
 import { HttpRouter } from './http/router.js';
@@ -12,6 +12,7 @@ import { addControlCenterRoutes } from './http/routes/control-center-api.js';
 import { addMonitorApiRoutes } from './http/routes/monitor-api.js';
 import { type HttpServer, startHttpServer } from './http/server.js';
 import { createLogger, type Logger } from './logger.js';
+import { type Cleanup, startMessageBroker } from './message-broker.js';
 import { messageSenderFor, processControlFor } from './mcp/supervisor-ports.js';
 import { createMcpServerFactory, type McpServerFactory } from './mcp/server-factory.js';
 import type { MessageSender, ProcessControl } from './mcp/ports.js';
@@ -30,7 +31,7 @@ import { defaultAgentResolver } from './supervisor/agent-resolver.js';
 import type { AgentResolver } from './supervisor/launch.js';
 import { createSupervisor, type Supervisor } from './supervisor/supervisor.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
-import { createWorkflowCommands, REPLY_TOPIC_WILDCARD } from './workflow-commands.js';
+import { createWorkflowCommands } from './workflow-commands.js';
 import { loadOrCreateToken } from './token.js';
 import { createSettings } from './ui/settings-file.js';
 import { registerUiBackend } from './ui/ui-backend.js';
@@ -45,7 +46,7 @@ export interface ControlCenterOptions {
   nativeBinding?: string;
   /** Where the built-in agents' scripts are (default: the built `agents/` folder). */
   resolveAgent?: AgentResolver;
-  /** Seams the MCP process and workflow tools steer through (until the supervisor and broker own them). */
+  /** Replaces what the MCP process and workflow tools steer (default: this core's supervisor and broker). */
   mcp?: { processControl?: ProcessControl; messageSender?: MessageSender };
 }
 
@@ -116,7 +117,7 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
     throw err;
   }
   // Cleanups run in reverse: the lock goes last, once nothing touches the folder.
-  const cleanups: (() => void | Promise<void>)[] = [() => lock.release(), () => store.close()];
+  const cleanups: Cleanup[] = [() => lock.release(), () => store.close()];
 
   try {
     const liveness = createLivenessTracker(store, bus, config.liveness);
@@ -135,33 +136,6 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
     // Stops after the broker (cleanups run in reverse): what is queued is stored before the store closes.
     cleanups.push(() => recorder.stop());
 
-    let brokerClient: ExternalBrokerClient | undefined;
-    if (config.broker.mode === 'external') {
-      brokerClient = createExternalBrokerClient({
-        url: config.broker.url!,
-        login: brokerCredentials.login,
-        passcode: brokerCredentials.passcode,
-        caFile: config.broker.caFile,
-        // The reply wildcard brings the DAQ simulator's answers to our workflow commands.
-        subscriptions: [
-          ...new Set([config.workflowTopic, config.heartbeatTopic, REPLY_TOPIC_WILDCARD]),
-        ],
-        reconnectInitialMs: config.broker.reconnectInitialMs,
-        reconnectMaxMs: config.broker.reconnectMaxMs,
-        clientId: `swf-control-center-${config.namespace}`,
-        onState: (s) => bus.emit('broker.state', s),
-        logger: log.child('broker'),
-      });
-      const unwire = wireRecorder(recorder, brokerClient);
-      const client = brokerClient;
-      cleanups.push(async () => {
-        await client.stop();
-        unwire();
-      });
-      // Not awaited: the core serves even while the broker is down; the client keeps retrying.
-      brokerClient.start();
-    }
-
     const retention = retentionRules(config);
     let pruning: Promise<{ table: string; deleted: number }[]> | undefined;
     const pruneNow = () => {
@@ -179,35 +153,14 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
       await pruning?.catch(() => undefined);
     });
 
-    let broker: EmbeddedBroker | undefined;
-    if (config.broker.mode === 'embedded') {
-      broker = await startEmbeddedBroker({
-        host: '127.0.0.1',
-        port: config.broker.port,
-        login: brokerCredentials.login,
-        passcode: brokerCredentials.passcode,
-        logger: log.child('broker'),
-        onCutOff: (total) =>
-          bus.emit('broker.state', {
-            mode: 'embedded',
-            state: 'listening',
-            detail: `127.0.0.1:${broker?.port ?? config.broker.port}`,
-            slowConsumersCut: total,
-          }),
-      });
-      const embedded = broker;
-      bus.emit('broker.state', {
-        mode: 'embedded',
-        state: 'listening',
-        detail: `127.0.0.1:${embedded.port}`,
-      });
-      cleanups.push(async () => {
-        await embedded.close();
-        bus.emit('broker.state', { mode: 'embedded', state: 'stopped', detail: '' });
-      });
-      // The recorder observes every routed message (queues included) without taking any.
-      cleanups.push(wireRecorder(recorder, embedded));
-    }
+    const { broker, brokerClient, publish } = await startMessageBroker({
+      config,
+      credentials: brokerCredentials,
+      recorder,
+      bus,
+      log: log.child('broker'),
+      onCleanup: (cleanup) => cleanups.push(cleanup),
+    });
 
     const startedAt = new Date().toISOString();
     const router = new HttpRouter();
@@ -295,12 +248,6 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
     executionEnder.start();
     cleanups.push(() => executionEnder.stop());
 
-    // The core's own messages (workflow control from MCP and the UI) go through its broker.
-    const publish = (destination: string, body: string): Promise<void> => {
-      const target = broker ?? brokerClient;
-      if (!target) return Promise.reject(new Error('no broker in this configuration'));
-      return target.send(destination, body);
-    };
     const messageSender = opts.mcp?.messageSender ?? messageSenderFor(publish, () => brokerState);
     // One path for MCP, the UI and the command line: the same messages, the same answers.
     const workflow = createWorkflowCommands({
@@ -376,7 +323,7 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
   }
 }
 
-async function runCleanups(cleanups: (() => void | Promise<void>)[], log: Logger) {
+async function runCleanups(cleanups: Cleanup[], log: Logger) {
   for (const cleanup of cleanups.reverse()) {
     try {
       await cleanup();

@@ -9,7 +9,7 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 
-export const lockPath = (dataDir: string) => join(dataDir, 'core.lock');
+const lockPath = (dataDir: string) => join(dataDir, 'core.lock');
 
 /** A second core on the same data folder would run a second fleet on the same database. */
 export class DataDirLockedError extends Error {

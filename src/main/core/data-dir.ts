@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import type { Logger } from './logger.js';
 
 /** The data folder holds the token, broker secrets and every recorded message: owner only. */
-export const DIR_MODE = 0o700;
-export const FILE_MODE = 0o600;
+const DIR_MODE = 0o700;
+const FILE_MODE = 0o600;
 
 /** The data folder cannot be made or written: one line for the user, never a stack trace. */
 export class DataDirError extends Error {
@@ -43,7 +43,7 @@ const loose = (mode: number, want: number) => (mode & 0o777 & ~want) !== 0;
  * install or a permissive umask left them group/world readable). Symbolic links are not followed.
  * Answers how many entries were tightened so the caller can log it.
  */
-export function secureDataDir(dataDir: string): { tightened: number } {
+function secureDataDir(dataDir: string): { tightened: number } {
   mkdirSync(dataDir, { recursive: true, mode: DIR_MODE });
   if (process.platform === 'win32') return { tightened: 0 };
   let tightened = 0;

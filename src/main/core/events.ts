@@ -46,4 +46,4 @@ export class EventBus {
   }
 }
 
-export const ALL_EVENTS: readonly CoreEventName[] = CORE_EVENT_NAMES;
+const ALL_EVENTS: readonly CoreEventName[] = CORE_EVENT_NAMES;

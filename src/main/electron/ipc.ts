@@ -32,7 +32,7 @@ type SenderEvent = Pick<IpcMainEvent | IpcMainInvokeEvent, 'senderFrame'>;
 type ConnectionEvent = Pick<IpcMainEvent, 'senderFrame' | 'sender'>;
 
 /** A frame may call only when its document comes from the core's own origin. */
-export function senderAllowed(event: SenderEvent, coreOrigin: string): boolean {
+function senderAllowed(event: SenderEvent, coreOrigin: string): boolean {
   const url = event.senderFrame?.url;
   if (!url) return false;
   try {
@@ -49,7 +49,7 @@ export function senderAllowed(event: SenderEvent, coreOrigin: string): boolean {
  * window, whose navigation is locked to the core's origin (window.ts), so no other document
  * can be there. Every other channel is called by page scripts later and gets the strict check.
  */
-export function connectionAllowed(
+function connectionAllowed(
   event: ConnectionEvent,
   coreOrigin: string,
   appContents: WebContents | undefined,

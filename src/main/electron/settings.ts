@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { readJsonFile, writeJsonFile } from './json-file.js';
 
 /** The desktop shell's own preferences (the core's settings live in its config). */
-export const desktopSettingsSchema = z.object({
+const desktopSettingsSchema = z.object({
   /** Closing the window hides it to the tray; the core and agents keep running. */
   closeToTray: z.boolean().default(false),
   /** On quit with agents running: ask, or stop them without asking. */

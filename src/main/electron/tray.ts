@@ -8,11 +8,11 @@ export interface TrayActions {
   quit(): void;
 }
 
-export function summaryLine(s: FleetSummary): string {
+function summaryLine(s: FleetSummary): string {
   return `${s.running} running / ${s.dead} dead`;
 }
 
-export function trayMenuTemplate(
+function trayMenuTemplate(
   summary: FleetSummary,
   canControl: boolean,
   actions: TrayActions,

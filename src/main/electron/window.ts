@@ -8,7 +8,7 @@ import {
 } from './window-state.js';
 
 /** The renderer's privileges: none beyond a web page's, plus the preload's bridge. */
-export function secureWebPreferences(preload: string, dev = false) {
+function secureWebPreferences(preload: string, dev = false) {
   return {
     preload,
     contextIsolation: true,
@@ -26,7 +26,7 @@ export function secureWebPreferences(preload: string, dev = false) {
 }
 
 /** Only https links leave the app, and only to the OS browser. */
-export function isExternalLink(url: string): boolean {
+function isExternalLink(url: string): boolean {
   try {
     return new URL(url).protocol === 'https:';
   } catch {
@@ -34,7 +34,7 @@ export function isExternalLink(url: string): boolean {
   }
 }
 
-export function sameOrigin(url: string, origin: string): boolean {
+function sameOrigin(url: string, origin: string): boolean {
   try {
     return new URL(url).origin === origin;
   } catch {
@@ -59,7 +59,7 @@ export function hardenSession(ses: Session): void {
 }
 
 /** Navigation stays on the core's origin; new windows are never opened; webviews never attach. */
-export function lockNavigation(contents: WebContents, coreOrigin: string): void {
+function lockNavigation(contents: WebContents, coreOrigin: string): void {
   contents.setWindowOpenHandler(({ url }) => {
     if (isExternalLink(url)) void shell.openExternal(url);
     return { action: 'deny' };

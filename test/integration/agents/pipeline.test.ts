@@ -145,7 +145,7 @@ describe('the four TypeScript agents run a whole STF run through the pipeline (A
     );
 
     const ofRun = (t: string) => obs.of(t).filter((m) => m.run_id === runId);
-    // The lifecycle in order, state-stamped as §2.4 (count mode, one period: no pause/resume).
+    // The lifecycle in order, state-stamped as the DAQ simulator does (count mode, one period: no pause/resume).
     const lifecycle = obs.seen
       .map((m) => m.body)
       .filter(

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adlerTag } from '../../../agents/lib/adler32.js';
-import type { ObservedMessage } from '../../../src/main/core/broker/embedded-broker.js';
+import type { DeliveredMessage } from '../../../src/main/core/broker/delivered-message.js';
 import { tokenPath } from '../../../src/main/core/token.js';
 import {
   type AgentProcess,
@@ -31,7 +31,7 @@ describe('the processing agent reads only files inside its data folder', () => {
     ensureAgentsBuilt();
     tc = await startTestCore();
     const broker = tc.core.broker!;
-    broker.observe((m: ObservedMessage) => {
+    broker.observe((m: DeliveredMessage) => {
       const body = JSON.parse(m.body.toString()) as Record<string, unknown>;
       if (body.msg_type === 'processing_complete') seen.push(body);
     });

@@ -70,7 +70,7 @@ describe('BaseAgent over TLS (ACTIVEMQ_USE_SSL, ACTIVEMQ_SSL_CA_CERTS) to Active
     });
   }, 60_000);
 
-  it('refuses to fall back to clear text when TLS is asked for without a CA file (reference §5.2 #10)', async () => {
+  it('refuses to fall back to clear text when TLS is asked for without a CA file', async () => {
     const env = agentEnv(
       core,
       { host: 'localhost', port: amq.sslPort! },

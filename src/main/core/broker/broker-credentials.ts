@@ -6,7 +6,7 @@ import { join } from 'node:path';
 export const brokerPasscodePath = (dataDir: string) => join(dataDir, 'broker-passcode');
 
 /** The login the embedded broker expects when none is configured. */
-export const DEFAULT_EMBEDDED_LOGIN = 'swf';
+const DEFAULT_EMBEDDED_LOGIN = 'swf';
 
 /** What an external ActiveMQ is offered when nothing is configured (its own default, as the agents'). */
 const EXTERNAL_DEFAULT = 'admin';
@@ -43,7 +43,7 @@ export function resolveBrokerCredentials(config: {
   };
 }
 
-export function loadOrCreateBrokerPasscode(dataDir: string): string {
+function loadOrCreateBrokerPasscode(dataDir: string): string {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const path = brokerPasscodePath(dataDir);
   try {

@@ -1,5 +1,5 @@
 /**
- * An external broker address: `stomp://host:port` or `stomp+ssl://host:port` (DESIGN §2; BNL runs
+ * An external broker address: `stomp://host:port` or `stomp+ssl://host:port` (BNL runs
  * Artemis with TLS). Also accepted as the agents' spelling `stomp+tls://` and `ssl://`. No path,
  * no credentials in the URL (login/passcode are their own keys, so they never end up in logs).
  */

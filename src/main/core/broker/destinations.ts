@@ -3,7 +3,7 @@
  * `/temp-topic/x`) are multicast topics. A BARE name such as `epictopic` is an alias of
  * `/topic/epictopic`: the old agents (swf-daqsim-agent, mq_comms, swf-fastmon-agent) send and
  * subscribe to bare names on Artemis, whose default routing for auto-created addresses is
- * multicast, while the HEAD agents use `/topic/epictopic`; the reference (§1.4) asks that both
+ * multicast, while the HEAD agents use `/topic/epictopic`; both must
  * reach the same subscribers when old and new agents are mixed. ActiveMQ 5 differs on purpose:
  * it treats a bare name as a queue (the conformance suite pins both behaviours).
  */

@@ -10,18 +10,7 @@ import { MemoryBudget } from './memory-budget.js';
 import { createRateLimitedLog } from './rate-limited-log.js';
 import { type BrokerMessage, StompRouter, type RouterStats, type Subscription } from './router.js';
 import { parseDestination } from './destinations.js';
-
-/** One message as the broker routed it (a SEND, or a SEND inside a committed transaction). */
-export interface ObservedMessage {
-  /** Canonical destination: `/topic/...` or `/queue/...` (bare names are `/topic/<name>`). */
-  destination: string;
-  messageId: string;
-  /** The sender's headers, without `destination`, `receipt`, `transaction`, `content-length`. */
-  headers: Readonly<Record<string, string>>;
-  body: Buffer;
-}
-
-export type BrokerObserver = (message: ObservedMessage) => void;
+import type { DeliveredMessage, MessageListener, MessageSource } from './delivered-message.js';
 
 export interface EmbeddedBrokerOptions {
   /** Always a loopback address; anything else is refused (the broker binds 127.0.0.1 only). */
@@ -58,11 +47,11 @@ export interface BrokerStats extends RouterStats {
   protocolErrors: number;
 }
 
-export interface EmbeddedBroker {
+export interface EmbeddedBroker extends MessageSource {
   port: number;
   host: string;
   /** Every routed message, for in-process observers (the recorder); never takes queue messages. */
-  observe(listener: BrokerObserver): () => void;
+  observe(listener: MessageListener): () => void;
   /** Publishes from inside the core (workflow control from MCP or the UI), as a client's SEND would. */
   send(destination: string, body: string, headers?: Record<string, string>): Promise<void>;
   stats(): BrokerStats;
@@ -80,7 +69,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   const warnings = createRateLimitedLog(log);
   const memory = new MemoryBudget(limits.maxBrokerBytes);
   const router = new StompRouter(limits, memory);
-  const observers = new Set<BrokerObserver>();
+  const observers = new Set<MessageListener>();
   const slots = new ConnectionSlots(limits, warnings);
   const counters = { messagesIn: 0, messagesOut: 0, cutOff: 0, refused: 0, protocolErrors: 0 };
   const runId = randomBytes(4).toString('hex');
@@ -88,7 +77,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
 
   const notify = (message: BrokerMessage) => {
     if (observers.size === 0) return;
-    const observed: ObservedMessage = {
+    const observed: DeliveredMessage = {
       destination: message.destination,
       messageId: message.id,
       headers: message.headers,

@@ -4,7 +4,7 @@ import stompit from 'stompit';
 import type { BrokerState } from '../../../shared/broker-state.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { parseBrokerUrl, type BrokerAddress } from './broker-url.js';
-import type { BrokerMessage, MessageListener, MessageSource } from './recorder.js';
+import type { DeliveredMessage, MessageListener, MessageSource } from './delivered-message.js';
 import { describeTlsError } from './tls-errors.js';
 
 /**
@@ -77,7 +77,7 @@ export function createExternalBrokerClient(opts: ExternalClientOptions): Externa
     opts.onState?.(current);
   }
 
-  function deliver(msg: BrokerMessage) {
+  function deliver(msg: DeliveredMessage) {
     for (const l of listeners) {
       try {
         l(msg);

@@ -5,7 +5,7 @@ import type { Logger } from '../logger.js';
  * recorder; `flagged` reasons still store the message (as the monitor does with anything that has
  * a `msg_type`), `dropped` ones do not.
  */
-export const RECORDER_PROBLEMS = {
+const RECORDER_PROBLEMS = {
   invalid_json: 'dropped: the body is not JSON',
   not_an_object: 'dropped: the body is JSON but not an object',
   no_msg_type: 'dropped: no msg_type and not a heartbeat (agent_name + status)',

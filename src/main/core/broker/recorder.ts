@@ -11,6 +11,7 @@ import { createProblemCounter, type RecorderProblem } from './problem-counter.js
 import { accountMessage } from './run-accounting.js';
 import { runProgressOf } from './run-lifecycle.js';
 import { announceRuns } from '../monitor/run-records.js';
+import type { DeliveredMessage, MessageSource } from './delivered-message.js';
 
 /**
  * The heartbeat listener + workflow recorder.
@@ -36,17 +37,6 @@ import { announceRuns } from '../monitor/run-records.js';
  * Throughput: `ingest` only queues. The queue is stored in one SQLite transaction per tick
  * (`flushIntervalMs`) or as soon as `maxBatch` messages wait; events go out after the commit.
  */
-export interface BrokerMessage {
-  destination: string;
-  headers: Record<string, string>;
-  body: string | Buffer;
-}
-export type MessageListener = (msg: BrokerMessage) => void;
-
-/** Anything that can hand over delivered messages: the embedded broker, the external client. */
-export interface MessageSource {
-  observe(listener: MessageListener): () => void;
-}
 
 export interface RecorderOptions {
   store: Store;
@@ -70,7 +60,7 @@ export interface RecorderStats {
 
 export interface Recorder {
   /** Queues one delivered message; never throws. */
-  ingest(msg: BrokerMessage): void;
+  ingest(msg: DeliveredMessage): void;
   /** Stores everything queued now, synchronously. */
   flush(): void;
   /** Resolves once the queue is empty and stored. */
@@ -81,7 +71,7 @@ export interface Recorder {
 }
 
 interface Queued {
-  msg: BrokerMessage;
+  msg: DeliveredMessage;
   at: string;
 }
 

@@ -13,7 +13,7 @@ export class BodyTooDeepError extends HttpError {
 }
 
 /** Parses JSON text and refuses nesting past {@link MAX_JSON_DEPTH}, naming the field at fault. */
-export function parseBoundedJson(text: string): unknown {
+function parseBoundedJson(text: string): unknown {
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -180,5 +180,3 @@ export function attachMessageStream(
     },
   };
 }
-
-export type MessageStream = ReturnType<typeof attachMessageStream>;

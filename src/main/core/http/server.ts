@@ -45,7 +45,7 @@ export class PortInUseError extends Error {
 }
 
 /** `/swf-monitor/api/...` (production subpath) and `/api/v1/...` (mid-2025) are the same API. */
-export function canonicalPath(pathname: string): string {
+function canonicalPath(pathname: string): string {
   let p = pathname.replace(/\/{2,}/g, '/');
   if (p === '/swf-monitor' || p.startsWith('/swf-monitor/'))
     p = p.slice('/swf-monitor'.length) || '/';
@@ -65,7 +65,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown) {
 }
 
 /** DRF's shape for field errors: `{field: ["message"]}`. */
-export function zodToDrf(error: ZodError): Record<string, string[]> {
+function zodToDrf(error: ZodError): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const issue of error.issues) {
     const key = issue.path.length ? issue.path.join('.') : 'non_field_errors';

@@ -5,7 +5,7 @@ import type { McpBridgeLauncher } from '../../../shared/mcp-client-configs.js';
 import { defaultDataDir } from '../config.js';
 
 /** `bin/swf-control-center.js`, found from where this code runs (source tree or built `out/`). */
-export function findCliScript(): string | null {
+function findCliScript(): string | null {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
     const candidate = join(dir, 'bin', 'swf-control-center.js');

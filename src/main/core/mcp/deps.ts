@@ -7,16 +7,16 @@ import type { Store } from '../store/index.js';
 import type { WorkflowCommands } from '../workflow-commands.js';
 import type { MessageSender, ProcessControl } from './ports.js';
 
-/** What the MCP server reads and steers; the optional parts add their tools when present. */
+/** What the MCP server reads and steers. */
 export interface McpDeps {
   store: Store;
   bus: EventBus;
   heartbeats: HeartbeatService;
   liveness: LivenessTracker;
   config: Config;
-  processControl?: ProcessControl;
-  messageSender?: MessageSender;
+  processControl: ProcessControl;
+  messageSender: MessageSender;
   /** Starting and stopping workflows with the DAQ simulator's answer (through `messageSender`). */
-  workflow?: WorkflowCommands;
+  workflow: WorkflowCommands;
   logger?: Logger;
 }

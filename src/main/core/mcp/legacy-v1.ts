@@ -5,12 +5,12 @@ import type { McpDeps } from './deps.js';
 import { JsonLimitError, parseJsonWithinLimits } from '../../../shared/json-limits.js';
 
 /**
- * The seed's "MCP protocol v1.0" over WebSocket (reference swf-monitor §3), kept exactly:
+ * The seed's "MCP protocol v1.0" over WebSocket, kept exactly as swf-monitor serves it:
  * validation order, error codes 4000/4001/4002/4004/5000, no reply at all to `heartbeat`,
  * the 5-minute liveness map, and heartbeats that only update agents that already exist.
  */
 
-export const V1_COMMANDS = {
+const V1_COMMANDS = {
   discover_capabilities: 'Lists the available commands and what they do.',
   get_agent_liveness:
     'Reports every agent as alive or dead: alive when its last heartbeat is at most 5 minutes old.',

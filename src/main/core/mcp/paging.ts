@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** The monitor's list envelope (reference §4.1): items plus how many matched in all. */
+/** The monitor's list envelope: items plus how many matched in all. */
 export function pageSchema<T extends z.ZodType>(item: T) {
   return z.object({
     items: z.array(item),

@@ -45,8 +45,8 @@ export interface ProcessControl {
     query: string,
     limit: number,
   ): ProcessOutputLine[] | Promise<ProcessOutputLine[]>;
-  /** State changes of one program, newest first (optional: older supervisors may not keep them). */
-  history?(name: string, limit: number): ProcessEvent[] | Promise<ProcessEvent[]>;
+  /** State changes of one program, newest first. */
+  history(name: string, limit: number): ProcessEvent[] | Promise<ProcessEvent[]>;
 }
 
 export interface BrokerStatus {
@@ -57,5 +57,5 @@ export interface BrokerStatus {
 /** Publishes one JSON message to a STOMP destination through the core's broker connection. */
 export interface MessageSender {
   send(destination: string, body: Record<string, unknown>): Promise<void>;
-  status?(): BrokerStatus;
+  status(): BrokerStatus;
 }

@@ -25,9 +25,7 @@ export function registerPrompts(server: McpServer, deps: McpDeps) {
         'The current fleet is attached. Diagnose it:',
         '1. Call swf_get_testbed_status and say whether the testbed is ready to run, and if not, why.',
         '2. For every agent that is dead, EXITED or reports ERROR, call swf_get_agent and swf_list_logs (level ERROR, instance_name = the agent) to find the cause.',
-        deps.processControl
-          ? '3. For supervised programs that are not RUNNING, call swf_tail_agent_output to read their last output.'
-          : '3. (This control center has no process supervisor attached; do not try to start agents.)',
+        '3. For supervised programs that are not RUNNING, call swf_tail_agent_output to read their last output.',
         '4. Finish with a short list: problem, evidence, the one action that fixes it. Ask before starting or stopping anything.',
       ];
       if (args.focus) steps.push(`Concentrate on: ${args.focus}.`);

@@ -15,16 +15,14 @@ export async function fleetSnapshot(deps: McpDeps) {
   const now = Date.now();
   // The supervisor's reason for a RUNNING program is its start-up grace ("up for 1s"), not its
   // age: the stored spawn time gives the uptime instead.
-  const processes = deps.processControl
-    ? (await deps.processControl.list()).map((p) => ({
-        name: p.name,
-        state: p.state,
-        pid: p.pid,
-        exitCode: p.exitCode ?? null,
-        ...processTiming(deps.store, p.name, p.state, p.pid, now),
-        ...(p.state !== 'RUNNING' && p.description !== undefined && { detail: p.description }),
-      }))
-    : null;
+  const processes = (await deps.processControl.list()).map((p) => ({
+    name: p.name,
+    state: p.state,
+    pid: p.pid,
+    exitCode: p.exitCode ?? null,
+    ...processTiming(deps.store, p.name, p.state, p.pid, now),
+    ...(p.state !== 'RUNNING' && p.description !== undefined && { detail: p.description }),
+  }));
   return {
     namespace: deps.config.namespace,
     at: new Date(now).toISOString(),

@@ -22,10 +22,10 @@ import { processTools } from './tools/process-tools.js';
 import { workflowTools } from './tools/workflow-tools.js';
 import { attachWsEndpoint } from './ws-endpoint.js';
 
-export const MCP_SERVER_NAME = 'swf-control-center';
-export const MCP_SERVER_VERSION = '0.1.0';
-export const MCP_HTTP_PATH = '/mcp';
-export const MCP_WS_PATH = '/ws/mcp/';
+const MCP_SERVER_NAME = 'swf-control-center';
+const MCP_SERVER_VERSION = '0.1.0';
+const MCP_HTTP_PATH = '/mcp';
+const MCP_WS_PATH = '/ws/mcp/';
 
 /** How a call arrived: the stdio bridge rides the WebSocket but is recorded as itself. */
 export type McpTransportName = 'ws' | 'http' | 'stdio';
@@ -60,10 +60,8 @@ export function createMcpServerFactory(deps: McpDeps): McpServerFactory {
   const connected = createConnectedClients(deps.bus);
   const tools: AnyToolDef[] = [
     ...monitorTools(deps),
-    ...(deps.processControl ? processTools(deps.processControl) : []),
-    ...(deps.messageSender && deps.workflow
-      ? workflowTools(deps.messageSender, deps.workflow, deps.config, deps.store)
-      : []),
+    ...processTools(deps.processControl),
+    ...workflowTools(deps.messageSender, deps.workflow, deps.config, deps.store),
   ];
   tools.push(...discoveryTools(() => tools, MCP_INSTRUCTIONS));
 

@@ -79,7 +79,7 @@ function reportingRejections<S extends StandardSchemaWithJSON>(
 }
 
 /** The text copy of a structured result: compact JSON, which models read well. */
-export const textCopy = (value: unknown) => JSON.stringify(value);
+const textCopy = (value: unknown) => JSON.stringify(value);
 
 /**
  * Registers one tool: the SDK validates input against `input` and the result against `output`;

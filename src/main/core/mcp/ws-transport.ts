@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import { JsonLimitError, parseJsonWithinLimits } from '../../../shared/json-limits.js';
 
 /**
- * MCP over one WebSocket: one JSON-RPC message per text frame, both directions (DESIGN §3).
+ * MCP over one WebSocket: one JSON-RPC message per text frame, both directions.
  * The endpoint reads the socket (it must see the first frame to pick the protocol) and hands
  * each frame to `receive`; frames that arrive before `start()` wait in order.
  */

@@ -109,7 +109,7 @@ export function createAgentsStore(db: Db) {
       return row && toRecord(row);
     },
 
-    /** Update-or-create keyed by instance_name with the monitor's field rules (reference §2.2). */
+    /** Update-or-create keyed by instance_name with the monitor's field rules. */
     upsertFromHeartbeat(hb: HeartbeatInput, now: string): { agent: AgentRecord; created: boolean } {
       const existing = byName.get(hb.instance_name);
       const metadata = hb.metadata === undefined ? null : toStoredJson(hb.metadata, 'metadata');

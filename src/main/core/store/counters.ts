@@ -1,6 +1,6 @@
 import type { Db, Migration } from './db.js';
 
-/** The monitor's PersistentState counters and where they start (reference §1.2). */
+/** The monitor's PersistentState counters and where they start. */
 export const COUNTER_STARTS = {
   next_agent_id: 1,
   next_run_number: 100010,

@@ -36,8 +36,6 @@ export interface HeartbeatQuery {
   offset?: number;
 }
 
-export type HeartbeatsStore = ReturnType<typeof createHeartbeatsStore>;
-
 export function createHeartbeatsStore(db: Db) {
   const insert = db.prepare(
     'INSERT INTO heartbeats (instance_name, at, status, operational_state, source) VALUES (?, ?, ?, ?, ?)',

@@ -14,7 +14,7 @@ export interface LinearRegex {
 }
 
 /** Longest pattern accepted; RE2 compile cost grows with the pattern. */
-export const MAX_PATTERN_CHARS = 1_000;
+const MAX_PATTERN_CHARS = 1_000;
 
 export function compileLinearRegex(source: string, caseInsensitive = true): LinearRegex {
   if (source.length > MAX_PATTERN_CHARS)

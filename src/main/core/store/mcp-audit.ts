@@ -66,8 +66,6 @@ export interface McpAuditQuery {
 /** Arguments are stored as JSON; anything beyond this is cut so one call cannot bloat the table. */
 const MAX_ARGUMENT_CHARS = 16_384;
 
-export type McpAuditStore = ReturnType<typeof createMcpAuditStore>;
-
 export function createMcpAuditStore(db: Db) {
   const insert = db.prepare(
     `INSERT INTO mcp_audit (at, client_name, client_version, transport, tool, arguments, outcome, error, duration_ms)

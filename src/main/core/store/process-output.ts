@@ -2,7 +2,7 @@ import type { Db, Migration } from './db.js';
 import { compileLinearRegex, type LinearRegex, RegexSyntaxError } from './linear-regex.js';
 
 /** Wall-clock budget of one regular-expression search over stored output. */
-export const SEARCH_BUDGET_MS = 600;
+const SEARCH_BUDGET_MS = 600;
 /** Rows matched per event-loop turn; a page of typical lines costs a few milliseconds. */
 const PAGE_ROWS = 500;
 
@@ -21,16 +21,18 @@ export const processOutputMigrations: Migration[] = [
   },
 ];
 
-export type OutputStream = 'stdout' | 'stderr';
+/** A stream a supervised process writes (the UI's wire shape adds `system` lines). */
+export type CapturedStream = 'stdout' | 'stderr';
 
-export interface OutputLine {
+/** One captured output line as stored. */
+export interface CapturedLine {
   program: string;
   at: string;
-  stream: OutputStream;
+  stream: CapturedStream;
   line: string;
 }
 
-export interface OutputRow extends OutputLine {
+export interface OutputRow extends CapturedLine {
   id: number;
 }
 
@@ -38,7 +40,7 @@ export interface OutputSearch {
   program: string;
   query: string;
   regex?: boolean;
-  stream?: OutputStream;
+  stream?: CapturedStream;
   limit?: number;
 }
 
@@ -56,7 +58,7 @@ export function createProcessOutputStore(db: Db, maxRowsPerProgram = 50_000) {
     'SELECT id FROM process_output WHERE program = ? ORDER BY id DESC LIMIT 1 OFFSET ?',
   );
   const trim = db.prepare('DELETE FROM process_output WHERE program = ? AND id <= ?');
-  const appendMany = db.transaction((lines: OutputLine[]) => {
+  const appendMany = db.transaction((lines: CapturedLine[]) => {
     const programs = new Set<string>();
     for (const l of lines) {
       insert.run(l.program, l.at, l.stream, l.line);
@@ -72,12 +74,12 @@ export function createProcessOutputStore(db: Db, maxRowsPerProgram = 50_000) {
     maxRowsPerProgram,
 
     /** One transaction per batch; trims each touched program back to its cap. */
-    append(lines: OutputLine[]): void {
+    append(lines: CapturedLine[]): void {
       if (lines.length) appendMany(lines);
     },
 
     /** The last `lines` lines, oldest first. */
-    tail(program: string, lines = 100, stream?: OutputStream): OutputRow[] {
+    tail(program: string, lines = 100, stream?: CapturedStream): OutputRow[] {
       const rows = (
         stream
           ? db

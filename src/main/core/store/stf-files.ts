@@ -1,8 +1,8 @@
 import type { Db, Migration } from './db.js';
 import { createResource } from './resource.js';
 
-/** FileStatus (reference §1.2). */
-export const FILE_STATUSES = ['registered', 'processing', 'processed', 'failed', 'done'] as const;
+/** The monitor's FileStatus values. */
+const FILE_STATUSES = ['registered', 'processing', 'processed', 'failed', 'done'] as const;
 
 export const stfFileMigrations: Migration[] = [
   {

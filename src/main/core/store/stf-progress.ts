@@ -66,8 +66,6 @@ export interface StfLatency {
   maxMs: number | null;
 }
 
-export type StfProgressStore = ReturnType<typeof createStfProgressStore>;
-
 const STAGE_COLUMN: Record<StfStage, string> = {
   generated: 'generated_at',
   ready: 'ready_at',

@@ -101,8 +101,6 @@ const toExecution = (r: Raw<ExecutionRow>): ExecutionRow => ({
 
 const toSlice = (r: Raw<TfSliceRow>): TfSliceRow => ({ ...r, metadata: parseJson(r.metadata) });
 
-export type TestbedQueries = ReturnType<typeof createTestbedQueries>;
-
 export function createTestbedQueries(db: Db) {
   const oneExecution = db.prepare(`SELECT * FROM ${EXECUTIONS} WHERE execution_id = ?`);
   const oneSlice = db.prepare(`SELECT * FROM ${SLICES} WHERE tf_filename = ? AND slice_id = ?`);

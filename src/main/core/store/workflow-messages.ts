@@ -63,8 +63,6 @@ const toRecord = (r: Row): WorkflowMessageRecord => ({
   message_content: fromStoredJson(r.message_content),
 });
 
-export type WorkflowMessagesStore = ReturnType<typeof createWorkflowMessagesStore>;
-
 export function createWorkflowMessagesStore(db: Db) {
   const insert = db.prepare(
     `INSERT INTO workflow_messages (message_id, message_type, sender_agent, recipient_agent, namespace,

@@ -18,7 +18,7 @@ export interface AgentEnvInputs {
 }
 
 /**
- * The environment every supervised program gets (DESIGN §4, reference §1.3): the variables the
+ * The environment every supervised program gets: the variables the
  * original Python BaseAgent reads, so an unchanged agent talks to this core. The namespace is not
  * env-configurable in the originals (it comes only from the testbed TOML), hence the generated
  * `testbed.toml` that `SWF_TESTBED_CONFIG` points at.
@@ -43,7 +43,7 @@ export function buildAgentEnv(i: AgentEnvInputs): Record<string, string> {
   };
 }
 
-export function writeTestbedConfig(dataDir: string, namespace: string): string {
+function writeTestbedConfig(dataDir: string, namespace: string): string {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const path = join(dataDir, 'testbed.toml');
   writeFileSync(

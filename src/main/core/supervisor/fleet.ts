@@ -4,11 +4,10 @@ import { z } from 'zod';
 import { locateTomlKey } from './toml-locate.js';
 
 /** The built-in TypeScript agents a fleet entry may name instead of a command. */
-export const BUILTIN_AGENTS = ['daqsim', 'data', 'processing', 'fastmon'] as const;
+const BUILTIN_AGENTS = ['daqsim', 'data', 'processing', 'fastmon'] as const;
 export type BuiltinAgent = (typeof BUILTIN_AGENTS)[number];
 
-export const STOP_SIGNALS = ['TERM', 'HUP', 'INT', 'QUIT', 'KILL', 'USR1', 'USR2'] as const;
-export type StopSignal = (typeof STOP_SIGNALS)[number];
+const STOP_SIGNALS = ['TERM', 'HUP', 'INT', 'QUIT', 'KILL', 'USR1', 'USR2'] as const;
 
 const name = z
   .string()
@@ -49,7 +48,7 @@ const programSchema = z
 
 const groupSchema = z.object({ programs: z.array(name).min(1) }).strict();
 
-export const fleetSchema = z
+const fleetSchema = z
   .object({
     programs: z.record(name, programSchema).default({}),
     groups: z.record(name, groupSchema).default({}),

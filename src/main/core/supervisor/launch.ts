@@ -30,7 +30,7 @@ function isExecutable(path: string): boolean {
 }
 
 /** PATH lookup as execvp does it, so a missing command is a clear FATAL, not a spawn error. */
-export function findExecutable(
+function findExecutable(
   command: string,
   cwd: string,
   path: string | undefined,

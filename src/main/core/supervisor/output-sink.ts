@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../logger.js';
-import type { OutputLine, OutputStream, ProcessOutputStore } from '../store/process-output.js';
+import type { CapturedLine, CapturedStream, ProcessOutputStore } from '../store/process-output.js';
 import { RotatingLog } from './rotating-log.js';
 
 export interface OutputSinkOptions {
@@ -21,7 +21,7 @@ export interface OutputSinkOptions {
  * ten transactions a second instead of 200k.
  */
 export class OutputSink {
-  private pending: OutputLine[] = [];
+  private pending: CapturedLine[] = [];
   private readonly logs = new Map<string, RotatingLog>();
   private timer: NodeJS.Timeout | undefined;
   private lastMs = 0;
@@ -46,7 +46,7 @@ export class OutputSink {
     return this.logs.get(name)?.path;
   }
 
-  add(program: string, stream: OutputStream, line: string): void {
+  add(program: string, stream: CapturedStream, line: string): void {
     // One ISO string per millisecond, not per line: at 200k lines/s formatting dates shows up.
     const ms = Date.now();
     if (ms !== this.lastMs) {
@@ -69,7 +69,7 @@ export class OutputSink {
     } catch (err) {
       this.opts.logger.error(`could not store ${batch.length} output lines`, err);
     }
-    const byName = new Map<string, OutputLine[]>();
+    const byName = new Map<string, CapturedLine[]>();
     for (const l of batch) {
       let list = byName.get(l.program);
       if (!list) byName.set(l.program, (list = []));

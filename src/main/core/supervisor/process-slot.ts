@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import type { OutputStream } from '../store/process-output.js';
+import type { CapturedStream } from '../store/process-output.js';
 import { nextBackoff } from './backoff.js';
 import type { ProcessSpec } from './fleet.js';
 import { killGroup } from './kill-group.js';
@@ -225,7 +225,7 @@ export class ProcessSlot {
       }, startsecs * 1000);
   }
 
-  private capture(stream: NodeJS.ReadableStream, name: OutputStream) {
+  private capture(stream: NodeJS.ReadableStream, name: CapturedStream) {
     const splitter = new LineSplitter((line) => this.deps.onOutput(this.name, name, line));
     stream.on('data', (chunk: Buffer) => splitter.push(chunk));
     let ended = false;

@@ -1,7 +1,7 @@
 import type { EventBus } from '../events.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/index.js';
-import type { OutputStream } from '../store/process-output.js';
+import type { CapturedStream } from '../store/process-output.js';
 import type { ProcessSpec } from './fleet.js';
 import type { Launch, SlotDeps, Transition } from './slot-types.js';
 import type { OutputSink } from './output-sink.js';
@@ -69,7 +69,7 @@ export function createSlotHooks(o: SlotHooksOptions) {
         log.warn(`${t.name}: ${t.from} -> ${t.to}${t.reason ? ` (${t.reason})` : ''}`);
       bus.emit('process.state', { ...t, at });
     },
-    onOutput: (name: string, stream: OutputStream, line: string) => sink.add(name, stream, line),
+    onOutput: (name: string, stream: CapturedStream, line: string) => sink.add(name, stream, line),
     onSpawn(name: string, pid: number, command: string) {
       const policy = o.stopPolicy(name);
       watchdog?.register(pid, policy.signal, policy.waitMs);

@@ -1,5 +1,5 @@
 import type { ProcessTransition } from '../../../shared/core-events.js';
-import type { OutputStream } from '../store/process-output.js';
+import type { CapturedStream } from '../store/process-output.js';
 import type { ProcessSpec } from './fleet.js';
 
 export { PROCESS_STATES, type ProcessState } from '../../../shared/process-info.js';
@@ -15,7 +15,7 @@ export type Transition = Omit<ProcessTransition, 'at'>;
 export interface SlotDeps {
   resolveLaunch(spec: ProcessSpec): Launch;
   onTransition(t: Transition): void;
-  onOutput(name: string, stream: OutputStream, line: string): void;
+  onOutput(name: string, stream: CapturedStream, line: string): void;
   onSpawn(name: string, pid: number, command: string): void;
   onReap(name: string, pid: number): void;
   backoffMaxMs: number;

@@ -4,7 +4,7 @@ import type { ProcessInfo } from '../../../shared/process-info.js';
 import type { EventBus } from '../events.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/index.js';
-import type { OutputRow, OutputStream } from '../store/process-output.js';
+import type { OutputRow, CapturedStream } from '../store/process-output.js';
 import { BACKOFF_MAX_MS, BACKOFF_RESET_MS } from './backoff.js';
 import {
   expandProcesses,
@@ -73,11 +73,11 @@ export interface Supervisor {
   stop(target: string): Promise<ProcessInfo[]>;
   restart(target: string): Promise<ProcessInfo[]>;
   reload(): Promise<ReloadResult>;
-  tail(name: string, lines?: number, stream?: OutputStream): OutputRow[];
+  tail(name: string, lines?: number, stream?: CapturedStream): OutputRow[];
   search(
     name: string,
     query: string,
-    opts?: { regex?: boolean; stream?: OutputStream; limit?: number },
+    opts?: { regex?: boolean; stream?: CapturedStream; limit?: number },
   ): Promise<OutputRow[]>;
   /** Writes pending output to the store and files now. */
   flushOutput(): void;

@@ -15,7 +15,7 @@ import type { Logger } from '../logger.js';
  * the source is passed inline, so it needs no file on disk and survives bundling.
  * Protocol, one line each: `+<pgid> <SIGNAL> <waitMs>` registers, `-<pgid>` forgets.
  */
-export const WATCHDOG_SH = `
+const WATCHDOG_SH = `
 trap '' INT TERM HUP QUIT
 groups=''
 while IFS= read -r line; do
@@ -45,7 +45,7 @@ done
 exit 0
 `;
 
-export const WATCHDOG_SOURCE = `
+const WATCHDOG_SOURCE = `
 'use strict';
 const groups = new Map();
 let buf = '';

@@ -18,7 +18,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-export function readSettingsFile(dataDir: string): ConfigInput {
+function readSettingsFile(dataDir: string): ConfigInput {
   const path = settingsFilePath(dataDir);
   if (!existsSync(path)) return {};
   const parsed = parse(readFileSync(path, 'utf8'));

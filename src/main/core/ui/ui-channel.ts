@@ -278,7 +278,7 @@ export function createUiChannel(opts: UiChannelOptions) {
   register('messages.query', (a) => store.workflowMessages.query(a));
 
   return {
-    /** The integrator wires the supervisor, run control, MCP and settings through here. */
+    /** Command handlers of other modules (supervisor, run control, MCP, settings) are added here. */
     registerCommand: register,
     /** Makes the snapshot carry the supervisor's programs (null until this is called). */
     setProcessProvider(provider: () => ProcessInfo[]) {

@@ -35,7 +35,7 @@ async function simulate(
   };
 }
 
-describe('DAQ state machine timing (reference §2.4)', () => {
+describe('DAQ state machine timing', () => {
   it('duration mode with the defaults: the documented sequence to the tenth of a second', async () => {
     const { events, result, at } = await simulate();
     expect(

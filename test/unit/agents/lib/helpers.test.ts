@@ -54,7 +54,7 @@ describe('run ledger', () => {
 });
 
 describe('messages and naming', () => {
-  it('end_run total from either spelling (reference §5.2 #2)', () => {
+  it('end_run total from either spelling', () => {
     expect(
       endRunTotal(endRunSchema.parse({ msg_type: 'end_run', run_id: 1, total_stf_files: 4 })),
     ).toBe(4);

@@ -56,7 +56,7 @@ export function addAgentRoutes(
   agents: AgentsStore,
   heartbeats: HeartbeatService,
 ) {
-  // Upsert keyed by instance_name: 201 on first registration, 200 afterwards (reference §2.2).
+  // Upsert keyed by instance_name: 201 on first registration, 200 afterwards (as swf-monitor).
   router.add('POST', '/api/systemagents/heartbeat/', async (req) => {
     expectObject(req.body);
     const { agent, created } = await heartbeats.submit(req.body, 'rest');

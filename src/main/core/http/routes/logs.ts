@@ -7,7 +7,7 @@ import type { HttpRouter } from '../router.js';
 import { listBody, listPage } from './list-response.js';
 
 export function addLogRoutes(router: HttpRouter, logs: AppLogsStore, bus: EventBus) {
-  // The agents' REST log handler sends no token (reference §1.8): loopback peers only.
+  // The agents' REST log handler sends no token: loopback peers only.
   router.add(
     'POST',
     '/api/logs/',

@@ -18,7 +18,7 @@ const ensureNamespaceSchema = z.object({
   description: z.string().optional(),
 });
 
-/** Every swf-monitor endpoint the agents and tools call (reference §5.1), on one router. */
+/** Every swf-monitor endpoint the agents and tools call, on one router. */
 export function addMonitorApiRoutes(
   router: HttpRouter,
   store: Store,

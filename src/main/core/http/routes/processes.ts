@@ -1,6 +1,6 @@
 import type { HttpRouter } from '../router.js';
 import { HttpError } from '../http-error.js';
-import { OutputQueryError, type OutputStream } from '../../store/process-output.js';
+import { OutputQueryError, type CapturedStream } from '../../store/process-output.js';
 import { FleetError } from '../../supervisor/fleet.js';
 import { ProcessCommandError } from '../../supervisor/slot-types.js';
 import { type Supervisor, UnknownTargetError } from '../../supervisor/supervisor.js';
@@ -18,7 +18,7 @@ async function answer<T>(fn: () => T | Promise<T>): Promise<{ status: number; bo
   }
 }
 
-function stream(v: string | null): OutputStream | undefined {
+function stream(v: string | null): CapturedStream | undefined {
   if (v === null || v === '') return undefined;
   if (v !== 'stdout' && v !== 'stderr') throw new HttpError(400, 'stream must be stdout or stderr');
   return v;

@@ -2,7 +2,7 @@ import type { CounterName, CountersStore } from '../../store/counters.js';
 import { nowIso } from '../../time.js';
 import type { HttpRouter } from '../router.js';
 
-/** The PersistentState counters: each POST hands out the next value atomically (reference §2.3). */
+/** The PersistentState counters: each POST hands out the next value atomically. */
 export function addStateRoutes(router: HttpRouter, counters: CountersStore) {
   const route = (path: string, counter: CounterName, field: string) =>
     router.add('POST', path, () => ({

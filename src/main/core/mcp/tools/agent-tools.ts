@@ -180,19 +180,17 @@ export function agentTools(deps: McpDeps): AnyToolDef[] {
       });
       let proc = null;
       const pc = deps.processControl;
-      if (pc) {
-        const info = programOfAgent(agent.instance_name, agent.pid, await pc.list());
-        if (info) {
-          const history = pc.history ? await pc.history(info.name, 20) : [];
-          proc = {
-            name: info.name,
-            state: info.state,
-            pid: info.pid,
-            ...processTiming(store, info.name, info.state, info.pid),
-            exitCode: info.exitCode ?? null,
-            history: history.map((h) => ({ ...h })),
-          };
-        }
+      const info = programOfAgent(agent.instance_name, agent.pid, await pc.list());
+      if (info) {
+        const history = await pc.history(info.name, 20);
+        proc = {
+          name: info.name,
+          state: info.state,
+          pid: info.pid,
+          ...processTiming(store, info.name, info.state, info.pid),
+          exitCode: info.exitCode ?? null,
+          history: history.map((h) => ({ ...h })),
+        };
       }
       return {
         agent,

@@ -71,14 +71,23 @@ export function processTools(pc: ProcessControl): AnyToolDef[] {
     },
   });
 
-  const one = (
-    verb: 'start' | 'stop' | 'restart',
-    title: string,
-    description: string,
-    destructive: boolean,
-  ) =>
+  interface Control<Verb> {
+    name: string;
+    verb: Verb;
+    title: string;
+    description: string;
+    destructive: boolean;
+  }
+
+  const one = ({
+    name,
+    verb,
+    title,
+    description,
+    destructive,
+  }: Control<'start' | 'stop' | 'restart'>) =>
     defineTool({
-      name: `swf_${verb}_agent`,
+      name,
       title,
       description,
       input: z.object({ name: programName }),
@@ -90,9 +99,9 @@ export function processTools(pc: ProcessControl): AnyToolDef[] {
       },
     });
 
-  const all = (verb: 'start' | 'stop', title: string, description: string, destructive: boolean) =>
+  const all = ({ name, verb, title, description, destructive }: Control<'start' | 'stop'>) =>
     defineTool({
-      name: `swf_${verb}_all_agents`,
+      name,
       title,
       description,
       input: z.object({}),
@@ -162,31 +171,43 @@ export function processTools(pc: ProcessControl): AnyToolDef[] {
 
   return [
     list,
-    one(
-      'start',
-      'Start an agent',
-      'Start one program of the fleet file by name (no effect if it is already running).',
-      false,
-    ),
-    one(
-      'stop',
-      'Stop an agent',
-      'Stop one supervised program by name (its stop signal, then SIGKILL after the grace period).',
-      true,
-    ),
-    one('restart', 'Restart an agent', 'Stop and start one supervised program by name.', true),
-    all(
-      'start',
-      'Start all agents',
-      'Start every program of the fleet file; reports the ones that failed.',
-      false,
-    ),
-    all(
-      'stop',
-      'Stop all agents',
-      'Stop every supervised program; reports the ones that failed.',
-      true,
-    ),
+    one({
+      name: 'swf_start_agent',
+      verb: 'start',
+      title: 'Start an agent',
+      description:
+        'Start one program of the fleet file by name (no effect if it is already running).',
+      destructive: false,
+    }),
+    one({
+      name: 'swf_stop_agent',
+      verb: 'stop',
+      title: 'Stop an agent',
+      description:
+        'Stop one supervised program by name (its stop signal, then SIGKILL after the grace period).',
+      destructive: true,
+    }),
+    one({
+      name: 'swf_restart_agent',
+      verb: 'restart',
+      title: 'Restart an agent',
+      description: 'Stop and start one supervised program by name.',
+      destructive: true,
+    }),
+    all({
+      name: 'swf_start_all_agents',
+      verb: 'start',
+      title: 'Start all agents',
+      description: 'Start every program of the fleet file; reports the ones that failed.',
+      destructive: false,
+    }),
+    all({
+      name: 'swf_stop_all_agents',
+      verb: 'stop',
+      title: 'Stop all agents',
+      description: 'Stop every supervised program; reports the ones that failed.',
+      destructive: true,
+    }),
     tail,
     search,
   ];

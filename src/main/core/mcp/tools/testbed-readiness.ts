@@ -44,10 +44,7 @@ export function assessReadiness(deps: McpDeps, namespace: string | undefined, no
   );
   const executions = store.testbed.executions({ namespace, status: 'running', limit: 20 });
   const b = config.broker;
-  const status = deps.messageSender?.status?.() ?? {
-    state: 'unknown' as const,
-    detail: 'no broker connection is attached to the MCP server',
-  };
+  const status = deps.messageSender.status();
   const broker = {
     mode: b.mode,
     address: b.mode === 'external' ? (b.url ?? '') : `stomp://127.0.0.1:${b.port}`,

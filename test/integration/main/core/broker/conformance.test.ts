@@ -316,7 +316,7 @@ function conformance(
 
     it(`routes a bare destination name ${name === 'embedded' ? 'to the topic of that name' : 'to a queue (ActiveMQ 5 rule)'}`, async () => {
       // Differs on purpose: the embedded broker makes `epictopic` and `/topic/epictopic` one
-      // destination so old (bare-name) and HEAD agents can be mixed (reference §1.4); ActiveMQ 5
+      // destination so old (bare-name) and HEAD agents can be mixed; ActiveMQ 5
       // treats a bare name as a queue.
       const bare = uniqueName('epictopic');
       const consumer = await client('stompit');

@@ -3,9 +3,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   type EmbeddedBroker,
   type EmbeddedBrokerOptions,
-  type ObservedMessage,
   startEmbeddedBroker,
 } from '../../../../../src/main/core/broker/embedded-broker.js';
+import type { DeliveredMessage } from '../../../../../src/main/core/broker/delivered-message.js';
 import { PortInUseError } from '../../../../../src/main/core/http/server.js';
 import { rawConnect, rawConnected } from '../../../../helpers/raw-stomp.js';
 import {
@@ -199,7 +199,7 @@ describe('embedded broker limits', () => {
 describe('embedded broker observer, binding and lifecycle', () => {
   it('lets an in-process observer see every routed message without taking queue messages', async () => {
     const b = await broker();
-    const seen: ObservedMessage[] = [];
+    const seen: DeliveredMessage[] = [];
     const stop = b.observe((m) => seen.push(m));
     b.observe(() => {
       throw new Error('a failing observer must not break routing');

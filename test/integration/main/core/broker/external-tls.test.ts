@@ -4,7 +4,7 @@ import {
   createExternalBrokerClient,
   type ExternalBrokerClient,
 } from '../../../../../src/main/core/broker/external-client.js';
-import type { BrokerMessage } from '../../../../../src/main/core/broker/recorder.js';
+import type { DeliveredMessage } from '../../../../../src/main/core/broker/delivered-message.js';
 import { startActiveMq, type ActiveMq } from '../../../../helpers/activemq.js';
 import { tempDir } from '../../../../helpers/temp-dir.js';
 import { makeTlsMaterial, type TlsMaterial } from '../../../../helpers/tls-material.js';
@@ -46,7 +46,7 @@ describe('external broker client over TLS (ActiveMQ stomp+ssl)', { timeout: 90_0
 
   it('accepts the broker signed by the configured CA and delivers messages', async () => {
     const { c, states } = client(tls.caFile);
-    const got: BrokerMessage[] = [];
+    const got: DeliveredMessage[] = [];
     c.observe((m) => got.push(m));
     c.start();
     await waitFor('connected', () => c.state().state === 'connected', 60_000);

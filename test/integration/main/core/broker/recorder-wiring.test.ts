@@ -1,18 +1,16 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  wireRecorder,
-  type MessageListener,
-} from '../../../../../src/main/core/broker/recorder.js';
+import type { MessageListener } from '../../../../../src/main/core/broker/delivered-message.js';
+import { wireRecorder } from '../../../../../src/main/core/broker/recorder.js';
 import { openStore } from '../../../../../src/main/core/store/index.js';
 import { startTestCore, type TestCore } from '../../../../helpers/core.js';
 import { waitFor } from '../../../../helpers/wait-for.js';
 
 /**
  * The embedded-mode contract: the embedded broker exposes `observe(listener)` (every delivered
- * SEND, queues included) and announces itself with `broker.state`; the integrator passes it to
- * `wireRecorder`. Here a minimal in-process source stands in for that interface (the embedded
- * broker is built on another branch); what is checked is the core's wiring, REST and status.
+ * SEND, queues included) and announces itself with `broker.state`; the composition root passes
+ * it to `wireRecorder`. Here a minimal in-process source stands in for that interface; what is
+ * checked is the core's wiring, REST and status.
  */
 describe('recorder wiring in the core (embedded mode contract)', () => {
   let t: TestCore | undefined;

@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCore, type TestCore } from '../../../../helpers/core.js';
 
-/** The swf-monitor REST contract the unchanged agents rely on (reference §2, §5.1). */
+/** The swf-monitor REST contract the unchanged agents rely on. */
 describe('swf-monitor compatible REST API', () => {
   let t: TestCore;
   beforeAll(async () => {

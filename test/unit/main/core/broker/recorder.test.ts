@@ -1,11 +1,13 @@
 import { join } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type {
+  DeliveredMessage,
+  MessageListener,
+} from '../../../../../src/main/core/broker/delivered-message.js';
 import {
   createRecorder,
   wireRecorder,
-  type BrokerMessage,
-  type MessageListener,
   type Recorder,
 } from '../../../../../src/main/core/broker/recorder.js';
 import { EventBus, type CoreEventMap } from '../../../../../src/main/core/events.js';
@@ -26,7 +28,7 @@ function capturingLogger(lines: string[]): Logger {
   return l;
 }
 
-const msg = (destination: string, body: unknown, raw = false): BrokerMessage => ({
+const msg = (destination: string, body: unknown, raw = false): DeliveredMessage => ({
   destination,
   headers: { destination },
   body: raw ? (body as string) : JSON.stringify(body),
@@ -339,7 +341,7 @@ describe('workflow recorder (SQLite on disk)', () => {
       },
     };
     const unwire = wireRecorder(recorder, source);
-    const deliver = (m: BrokerMessage) => listeners.forEach((l) => l(m));
+    const deliver = (m: DeliveredMessage) => listeners.forEach((l) => l(m));
     deliver(
       msg('/queue/workflow_control', {
         msg_type: 'run_workflow',

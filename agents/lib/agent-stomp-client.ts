@@ -43,7 +43,7 @@ interface Sub {
  * verified. The originals warn and silently connect in clear when the CA is missing (reference
  * §5.2 #10); we refuse instead, because a physicist who asked for TLS should not get clear text.
  */
-export class StompConnection extends EventEmitter {
+export class AgentStompClient extends EventEmitter {
   private client: StompClient | undefined;
   private connected = false;
   private closing = false;
