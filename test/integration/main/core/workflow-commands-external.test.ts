@@ -52,10 +52,13 @@ describe('workflow commands on an external ActiveMQ', { timeout: 120_000 }, () =
       const r = workflowControlResultSchema.parse(started.structuredContent);
       expect(r).toMatchObject({ accepted: true, reason: null });
       expect(r.execution_id).toMatch(/^stf_datataking-/);
-      // The answer came on the reply topic, not from watching the run.
-      const [reply] = t.core.store.workflowMessages.query({
-        messageType: 'workflow_control_reply',
-      }).items;
+      // The simulator's answer reaches the core through the reply topic subscription (the run's
+      // own messages may answer first: both carry the same ids).
+      const reply = await waitFor(
+        'the reply on the reply topic',
+        () =>
+          t.core.store.workflowMessages.query({ messageType: 'workflow_control_reply' }).items[0],
+      );
       expect(reply).toMatchObject({
         queue_name: expect.stringMatching(/^\/topic\/swf_control_center\.replies\./),
         message_content: { accepted: true, execution_id: r.execution_id, run_id: r.run_number },
