@@ -5,16 +5,14 @@ import {
   WORKFLOW_CONTROL_QUEUE,
 } from '../src/shared/workflow-messages.js';
 import { BaseAgent, type IncomingMessage, runAgentMain } from './base-agent.js';
-import {
-  buildDaqParams,
-  refuse,
-  reply,
-  replyDestination,
-  SUPPORTED_WORKFLOWS,
-} from './daqsim/control.js';
+import { refuse, reply, replyDestination } from './daqsim/control.js';
 import { type Execution, executeRun } from './daqsim/execution.js';
 import { ResumeGate } from './daqsim/resume-gate.js';
-import type { DaqParams } from './lib/daq-schedule.js';
+import {
+  RUNNABLE_WORKFLOWS,
+  type ResolvedWorkflow,
+  resolveWorkflow,
+} from './daqsim/workflow-config.js';
 import { PublishWindow } from './lib/publish-window.js';
 import { errorText } from './lib/settings.js';
 
@@ -96,17 +94,23 @@ class DaqSimulator extends BaseAgent {
     }
     const req = parsed.data;
     // The request itself is checked first: a bad one is refused for what is wrong with it.
-    if (!SUPPORTED_WORKFLOWS.includes(req.workflow_name)) {
+    if (!RUNNABLE_WORKFLOWS.includes(req.workflow_name)) {
       return refuse(
         this,
         replyTo,
         'run_workflow',
-        `unknown workflow "${req.workflow_name}" (this simulator runs: ${SUPPORTED_WORKFLOWS.join(', ')})`,
+        `unknown workflow "${req.workflow_name}" (this simulator runs: ${RUNNABLE_WORKFLOWS.join(', ')})`,
       );
     }
-    let built: { params: DaqParams; notes: string[] };
+    let resolved: ResolvedWorkflow;
     try {
-      built = buildDaqParams(req, this.settings.testbedConfig);
+      resolved = resolveWorkflow(
+        req.workflow_name,
+        req.config,
+        this.settings.testbedConfig,
+        req.params,
+        process.env.SWF_WORKFLOWS_DIR || undefined,
+      );
     } catch (err) {
       return refuse(this, replyTo, 'run_workflow', `invalid parameters: ${errorText(err)}`);
     }
@@ -119,12 +123,11 @@ class DaqSimulator extends BaseAgent {
         `execution ${r.executionId ?? '(starting)'} (run ${r.runNumber ?? '?'}, ${r.stfCount} STFs so far) is still running; send stop_workflow first`,
       );
     }
-    for (const note of built.notes) this.log.warning(`run_workflow: ${note}`);
     // Claimed before the first await, so a second run_workflow handled concurrently is refused.
     const exec: Execution = { stop: false, stfCount: 0, done: Promise.resolve() };
     this.running = exec;
     const release = this.hold();
-    exec.done = executeRun(this, this.pipeline, exec, req, built.params, replyTo).finally(() => {
+    exec.done = executeRun(this, this.pipeline, exec, req, resolved, replyTo).finally(() => {
       this.running = undefined;
       release();
     });
