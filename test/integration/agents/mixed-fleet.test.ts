@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'smol-toml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,17 +96,22 @@ describe('mixed fleets: the original runner with our agents, our simulator with 
     );
   }
 
-  async function runToTheEnd(stfCount: number) {
+  async function runToTheEnd(
+    stfCount: number,
+    command: Record<string, unknown> = {
+      workflow_name: 'stf_datataking',
+      config: 'fast_processing_default',
+      params: { stf_count: stfCount },
+    },
+  ) {
     const before = ended.length;
     await tc.core.broker!.send(
       '/queue/workflow_control',
       JSON.stringify({
         msg_type: 'run_workflow',
         namespace: 'test-ns',
-        workflow_name: 'stf_datataking',
-        config: 'fast_processing_default',
         realtime: false,
-        params: { stf_count: stfCount },
+        ...command,
       }),
     );
     return waitFor(
@@ -131,7 +136,7 @@ describe('mixed fleets: the original runner with our agents, our simulator with 
       Array(6).fill(expect.stringMatching(/^daq_simulator-agent-/)),
     );
     expect(ofRun(run, 'end_run')).toEqual([expect.objectContaining({ total_stf_files: 6 })]);
-    expect(ofRun(run, 'tf_file_registered')).toHaveLength(42);
+    await waitFor('7 TF samples per STF', () => ofRun(run, 'tf_file_registered').length === 42);
     const exec = await waitFor('the runner completed its execution', async () => {
       const e = (await (
         await tc.api(`/api/workflow-executions/${String(progress.executionId)}/`)
@@ -169,5 +174,32 @@ describe('mixed fleets: the original runner with our agents, our simulator with 
     const done = ofRun(run, 'processing_complete');
     expect(done).toHaveLength(5);
     expect(new Set(done.map((m) => m.filename)).size).toBe(5);
+  }, 180_000);
+
+  it('our simulator runs prompt_processing as the testbed does: STF files in <container>/swf.<run>.run', async () => {
+    const progress = await runToTheEnd(3, {
+      workflow_name: 'prompt_processing',
+      config: 'prompt_processing',
+    });
+    const run = progress.runNumber;
+    const container = join(dir.path, 'stf');
+    expect(ofRun(run, 'run_imminent')).toEqual([
+      expect.objectContaining({ dataset: `swf.${run}.run`, container }),
+    ]);
+    const gens = ofRun(run, 'stf_gen');
+    expect(gens.map((m) => m.filename)).toEqual(
+      [1, 2, 3].map((i) => `swf.${run}.${String(i).padStart(6, '0')}.stf`),
+    );
+    for (const m of gens) {
+      const file = JSON.parse(
+        readFileSync(join(container, `swf.${run}.run`, String(m.filename)), 'utf8'),
+      ) as Record<string, unknown>;
+      expect(file).toMatchObject({ msg_type: 'stf_gen', run_id: run, sequence: m.sequence });
+    }
+    const exec = (await (
+      await tc.api(`/api/workflow-executions/${String(progress.executionId)}/`)
+    ).json()) as { execution_id: string; parameter_values: Record<string, unknown> };
+    expect(exec.execution_id).toMatch(/^prompt_processing-/);
+    expect(exec.parameter_values.simulation).toMatchObject({ stf_count: 3 });
   }, 180_000);
 });
