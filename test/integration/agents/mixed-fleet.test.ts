@@ -126,6 +126,24 @@ describe('mixed fleets: the original runner with our agents, our simulator with 
 
   const ofRun = (run: number, type: string) =>
     seen.filter((m) => m.msg_type === type && Number(m.run_id) === run);
+  const DAQ = new Set([
+    'run_imminent',
+    'start_run',
+    'pause_run',
+    'resume_run',
+    'stf_gen',
+    'end_run',
+  ]);
+  /** What the DAQ side published for a run: type, simulated time (to the µs), STF sequence. */
+  const daqSequence = (run: number) =>
+    seen
+      .filter((m) => DAQ.has(String(m.msg_type)) && Number(m.run_id) === run)
+      .map((m) => [
+        m.msg_type,
+        Math.round(Number(m.simulation_tick) * 1e6) / 1e6,
+        m.sequence ?? null,
+      ]);
+  let runnerSequence: unknown[] = [];
 
   it('the testbed runner drives our data, processing and fastmon agents through a whole run', async () => {
     await startFleet(['data', 'processing', 'fastmon'], [['runner', 'workflow_runner.py']]);
@@ -136,6 +154,7 @@ describe('mixed fleets: the original runner with our agents, our simulator with 
       Array(6).fill(expect.stringMatching(/^daq_simulator-agent-/)),
     );
     expect(ofRun(run, 'end_run')).toEqual([expect.objectContaining({ total_stf_files: 6 })]);
+    runnerSequence = daqSequence(run);
     await waitFor('7 TF samples per STF', () => ofRun(run, 'tf_file_registered').length === 42);
     const exec = await waitFor('the runner completed its execution', async () => {
       const e = (await (
@@ -151,12 +170,15 @@ describe('mixed fleets: the original runner with our agents, our simulator with 
       ['daqsim', 'processing', 'fastmon'],
       [['python-data', 'example_data_agent.py', { STF_READY_ALSO_TO: '/queue/processing_agent' }]],
     );
-    const progress = await runToTheEnd(5);
-    expect(progress.stf).toEqual({ generated: 5, ready: 5, processed: 5, fastmon: 5 });
+    const progress = await runToTheEnd(6);
+    expect(progress.stf).toEqual({ generated: 6, ready: 6, processed: 6, fastmon: 6 });
     const run = progress.runNumber;
+    // The same command as the testbed runner got: the same messages at the same simulated times.
+    expect(runnerSequence).toHaveLength(9);
+    expect(daqSequence(run)).toEqual(runnerSequence);
     const ready = ofRun(run, 'stf_ready');
-    expect(ready.filter((m) => m._destination === '/queue/processing_agent')).toHaveLength(5);
-    expect(ready.filter((m) => m._destination === '/topic/epictopic')).toHaveLength(5);
+    expect(ready.filter((m) => m._destination === '/queue/processing_agent')).toHaveLength(6);
+    expect(ready.filter((m) => m._destination === '/topic/epictopic')).toHaveLength(6);
     // The processing agent's end-of-run account comes after its settle time: by then a second
     // copy of any STF has long arrived, and none was processed twice.
     await waitFor(
@@ -166,14 +188,14 @@ describe('mixed fleets: the original runner with our agents, our simulator with 
           await tc.api(`/api/logs/?execution_id=${String(progress.executionId)}`)
         ).json()) as { message: string; instance_name?: string }[];
         return rows.some(
-          (r) => /all 5 STFs handled/.test(r.message) && /processing/.test(String(r.instance_name)),
+          (r) => /all 6 STFs handled/.test(r.message) && /processing/.test(String(r.instance_name)),
         );
       },
       30_000,
     );
     const done = ofRun(run, 'processing_complete');
-    expect(done).toHaveLength(5);
-    expect(new Set(done.map((m) => m.filename)).size).toBe(5);
+    expect(done).toHaveLength(6);
+    expect(new Set(done.map((m) => m.filename)).size).toBe(6);
   }, 180_000);
 
   it('our simulator runs prompt_processing as the testbed does: STF files in <container>/swf.<run>.run', async () => {
@@ -196,6 +218,14 @@ describe('mixed fleets: the original runner with our agents, our simulator with 
       ) as Record<string, unknown>;
       expect(file).toMatchObject({ msg_type: 'stf_gen', run_id: run, sequence: m.sequence });
     }
+    expect(daqSequence(run)).toEqual([
+      ['run_imminent', 5, null],
+      ['start_run', 13.1, null],
+      ['stf_gen', 14.2, 1],
+      ['stf_gen', 16.4, 2],
+      ['stf_gen', 18.6, 3],
+      ['end_run', 18.8, null],
+    ]);
     const exec = (await (
       await tc.api(`/api/workflow-executions/${String(progress.executionId)}/`)
     ).json()) as { execution_id: string; parameter_values: Record<string, unknown> };
