@@ -97,6 +97,7 @@ export async function executeRun(
     });
     return;
   }
+  const fp = { ...resolved.config.daq_state_machine, ...resolved.config.fast_processing };
   await agent.api
     .request(
       'POST',
@@ -106,7 +107,15 @@ export async function executeRun(
         phase: 'initializing',
         state: 'imminent',
         substate: 'preparing',
-        metadata: { execution_id: executionId },
+        // The fast-processing figures the runner copies from the config's sections.
+        target_worker_count: fp.target_worker_count ?? 0,
+        active_worker_count: 0,
+        state_changed_at: new Date().toISOString(),
+        metadata: {
+          execution_id: executionId,
+          stf_sampling_rate: fp.stf_sampling_rate ?? null,
+          slices_per_sample: fp.slices_per_sample ?? null,
+        },
       },
       { delaysMs: [] },
     )

@@ -176,6 +176,13 @@ describe('mixed fleets: the original runner with our agents, our simulator with 
     // The same command as the testbed runner got: the same messages at the same simulated times.
     expect(runnerSequence).toHaveLength(9);
     expect(daqSequence(run)).toEqual(runnerSequence);
+    // The run state carries the config's fast-processing figures, as the runner writes them.
+    const state = (await (await tc.api(`/api/run-states/${run}/`)).json()) as {
+      target_worker_count: number;
+      metadata: Record<string, unknown>;
+    };
+    expect(state.target_worker_count).toBe(30);
+    expect(state.metadata).toMatchObject({ stf_sampling_rate: 1, slices_per_sample: 15 });
     const ready = ofRun(run, 'stf_ready');
     expect(ready.filter((m) => m._destination === '/queue/processing_agent')).toHaveLength(6);
     expect(ready.filter((m) => m._destination === '/topic/epictopic')).toHaveLength(6);
