@@ -17,12 +17,14 @@ import { PublishWindow } from './lib/publish-window.js';
 import { errorText } from './lib/settings.js';
 
 /**
- * DAQ simulator: the HEAD testbed's workflow runner (`workflow_runner.py` + `stf_datataking.py`,
- * agent type `DAQ_Simulator`). Consumes `/queue/workflow_control`; for each accepted
- * `run_workflow` it runs one execution (`daqsim/execution.ts`) driving the DAQ state machine
- * (`lib/daq-schedule.ts`). This file is the control side: which requests are accepted.
+ * DAQ simulator: the HEAD testbed's workflow runner (`workflow_runner.py` with its
+ * `stf_datataking.py` and `prompt_processing.py` workflows, agent type `DAQ_Simulator`). Consumes
+ * `/queue/workflow_control`; for each accepted `run_workflow` it resolves the workflow config as
+ * the runner does (`daqsim/workflow-config.ts`) and runs one execution (`daqsim/execution.ts`)
+ * driving the DAQ state machine (`lib/daq-schedule.ts`). This file is the control side: which
+ * requests are accepted.
  *
- * Choices: a bad request (unknown workflow, unknown parameter) is refused for what is wrong with
+ * Choices: a bad request (unknown workflow, missing config, unknown parameter) is refused for what is wrong with
  * it; a second `run_workflow` while one runs is refused with a reason (logged, and answered to
  * `reply_to`/`reply-to` when given; the original only logs); `stop_workflow` ends STF generation
  * and still publishes `end_run` (with the STFs made so far) so downstream agents close the run,
