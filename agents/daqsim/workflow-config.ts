@@ -74,7 +74,7 @@ export function resolveWorkflow(
   for (const inc of Array.isArray(includes) ? includes : []) {
     if (typeof inc !== 'string') throw new Error(`${configFile}: includes holds a non-string`);
     for (const [section, values] of Object.entries(loadConfigFile(inc, dir)))
-      if (section !== 'workflow' && !(section in config)) config[section] = values;
+      if (section !== 'workflow' && !Object.hasOwn(config, section)) config[section] = values;
   }
   for (const [section, values] of Object.entries(testbedConfig ?? {})) {
     if (!isTable(values)) continue;
@@ -88,7 +88,7 @@ export function resolveWorkflow(
     }
     let placed = false;
     for (const [section, values] of Object.entries(config)) {
-      if (section === 'workflow' || !(key in values)) continue;
+      if (section === 'workflow' || !Object.hasOwn(values, key)) continue;
       values[key] = value;
       placed = true;
     }

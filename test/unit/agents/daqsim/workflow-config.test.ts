@@ -174,6 +174,15 @@ describe('refusals name what is wrong', () => {
     ).toThrow(/"namespace".*namespace belongs in the message, not in params/);
   });
 
+  it('object keys that are not parameters are refused, not merged', () => {
+    expect(() =>
+      run('stf_datataking', null, JSON.parse('{"__proto__": {"stf_count": 99}}')),
+    ).toThrow(/unknown parameter "__proto__"/);
+    expect(() => run('stf_datataking', null, { constructor: 1 })).toThrow(
+      /unknown parameter "constructor"/,
+    );
+  });
+
   it('a key only the config has is accepted; a simulator key no section has lands in [parameters]', () => {
     const r = run('stf_datataking', 'fast_processing_default', {
       slices_per_sample: 3,
