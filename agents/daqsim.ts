@@ -5,26 +5,26 @@ import {
   WORKFLOW_CONTROL_QUEUE,
 } from '../src/shared/workflow-messages.js';
 import { BaseAgent, type IncomingMessage, runAgentMain } from './base-agent.js';
-import {
-  buildDaqParams,
-  refuse,
-  reply,
-  replyDestination,
-  SUPPORTED_WORKFLOWS,
-} from './daqsim/control.js';
+import { refuse, reply, replyDestination } from './daqsim/control.js';
 import { type Execution, executeRun } from './daqsim/execution.js';
 import { ResumeGate } from './daqsim/resume-gate.js';
-import type { DaqParams } from './lib/daq-schedule.js';
+import {
+  RUNNABLE_WORKFLOWS,
+  type ResolvedWorkflow,
+  resolveWorkflow,
+} from './daqsim/workflow-config.js';
 import { PublishWindow } from './lib/publish-window.js';
 import { errorText } from './lib/settings.js';
 
 /**
- * DAQ simulator: the HEAD testbed's workflow runner (`workflow_runner.py` + `stf_datataking.py`,
- * agent type `DAQ_Simulator`). Consumes `/queue/workflow_control`; for each accepted
- * `run_workflow` it runs one execution (`daqsim/execution.ts`) driving the DAQ state machine
- * (`lib/daq-schedule.ts`). This file is the control side: which requests are accepted.
+ * DAQ simulator: the HEAD testbed's workflow runner (`workflow_runner.py` with its
+ * `stf_datataking.py` and `prompt_processing.py` workflows, agent type `DAQ_Simulator`). Consumes
+ * `/queue/workflow_control`; for each accepted `run_workflow` it resolves the workflow config as
+ * the runner does (`daqsim/workflow-config.ts`) and runs one execution (`daqsim/execution.ts`)
+ * driving the DAQ state machine (`lib/daq-schedule.ts`). This file is the control side: which
+ * requests are accepted.
  *
- * Choices: a bad request (unknown workflow, unknown parameter) is refused for what is wrong with
+ * Choices: a bad request (unknown workflow, missing config, unknown parameter) is refused for what is wrong with
  * it; a second `run_workflow` while one runs is refused with a reason (logged, and answered to
  * `reply_to`/`reply-to` when given; the original only logs); `stop_workflow` ends STF generation
  * and still publishes `end_run` (with the STFs made so far) so downstream agents close the run,
@@ -96,17 +96,23 @@ class DaqSimulator extends BaseAgent {
     }
     const req = parsed.data;
     // The request itself is checked first: a bad one is refused for what is wrong with it.
-    if (!SUPPORTED_WORKFLOWS.includes(req.workflow_name)) {
+    if (!RUNNABLE_WORKFLOWS.includes(req.workflow_name)) {
       return refuse(
         this,
         replyTo,
         'run_workflow',
-        `unknown workflow "${req.workflow_name}" (this simulator runs: ${SUPPORTED_WORKFLOWS.join(', ')})`,
+        `unknown workflow "${req.workflow_name}" (this simulator runs: ${RUNNABLE_WORKFLOWS.join(', ')})`,
       );
     }
-    let built: { params: DaqParams; notes: string[] };
+    let resolved: ResolvedWorkflow;
     try {
-      built = buildDaqParams(req, this.settings.testbedConfig);
+      resolved = resolveWorkflow(
+        req.workflow_name,
+        req.config,
+        this.settings.testbedConfig,
+        req.params,
+        process.env.SWF_WORKFLOWS_DIR || undefined,
+      );
     } catch (err) {
       return refuse(this, replyTo, 'run_workflow', `invalid parameters: ${errorText(err)}`);
     }
@@ -119,12 +125,11 @@ class DaqSimulator extends BaseAgent {
         `execution ${r.executionId ?? '(starting)'} (run ${r.runNumber ?? '?'}, ${r.stfCount} STFs so far) is still running; send stop_workflow first`,
       );
     }
-    for (const note of built.notes) this.log.warning(`run_workflow: ${note}`);
     // Claimed before the first await, so a second run_workflow handled concurrently is refused.
     const exec: Execution = { stop: false, stfCount: 0, done: Promise.resolve() };
     this.running = exec;
     const release = this.hold();
-    exec.done = executeRun(this, this.pipeline, exec, req, built.params, replyTo).finally(() => {
+    exec.done = executeRun(this, this.pipeline, exec, req, resolved, replyTo).finally(() => {
       this.running = undefined;
       release();
     });

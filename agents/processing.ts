@@ -13,6 +13,9 @@ import {
   WORKFLOW_TOPIC,
 } from '../src/shared/workflow-messages.js';
 
+/** Where the testbed's example processing agent listens; no original agent publishes there. */
+const PROCESSING_QUEUE = '/queue/processing_agent';
+
 const num = (name: string, fallback: number) => {
   const n = Number(process.env[name]);
   return process.env[name] && Number.isFinite(n) && n >= 0 ? n : fallback;
@@ -26,9 +29,10 @@ const num = (name: string, fallback: number) => {
  * only files inside its data folder (`SWF_DATA_DIR`, the data agent's); any other `file:` URL
  * fails the STF unread.
  *
- * Choices: the original subscribes to `/queue/processing_agent`, which nothing has published to
- * since 2026-01 (reference §5.2 #4), and answers to `/queue/monitoring_agent`; this one listens
- * to `/topic/epictopic` and publishes there, so the recorder sees the stage. A run-level
+ * Choices: the original subscribes to `/queue/processing_agent` while the original data agent
+ * publishes `stf_ready` on `/topic/epictopic`; this one takes both, and an STF that arrives both
+ * ways is processed once (by filename). It publishes `processing_complete` on the topic (the
+ * original sends it to `/queue/monitoring_agent`), so the recorder sees the stage. A run-level
  * `stf_ready` without `filename` (the Rucio data agent's meaning, §5.2 #1) is logged and skipped.
  */
 class ProcessingAgent extends BaseAgent {
@@ -38,7 +42,7 @@ class ProcessingAgent extends BaseAgent {
   private readonly seen = new Set<string>();
 
   constructor() {
-    super('STF_Processing', [WORKFLOW_TOPIC]);
+    super('STF_Processing', [WORKFLOW_TOPIC, PROCESSING_QUEUE]);
   }
 
   protected async onMessage(msg: IncomingMessage): Promise<void> {

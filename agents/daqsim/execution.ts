@@ -4,12 +4,12 @@ import {
   WORKFLOW_TOPIC,
 } from '../../src/shared/workflow-messages.js';
 import type { BaseAgent } from '../base-agent.js';
-import { type DaqEvent, type DaqParams, runDaqSchedule } from '../lib/daq-schedule.js';
+import { type DaqEvent, runDaqSchedule } from '../lib/daq-schedule.js';
 import type { PublishWindow } from '../lib/publish-window.js';
 import { errorText, localIsoNow } from '../lib/settings.js';
 import { reply } from './control.js';
-
-const WORKFLOW_VERSION = '1.0';
+import { PromptOutput } from './prompt-output.js';
+import type { ResolvedWorkflow } from './workflow-config.js';
 
 /** One accepted run_workflow, from taking its IDs to its end. */
 export interface Execution {
@@ -32,12 +32,14 @@ export async function executeRun(
   pipeline: PublishWindow,
   exec: Execution,
   req: RunWorkflow,
-  params: DaqParams,
+  resolved: ResolvedWorkflow,
   replyTo: string | undefined,
 ) {
+  const params = resolved.params;
   const ns = agent.settings.namespace;
   let executionId: string;
   let runNumber: number;
+  let output: PromptOutput | undefined;
   try {
     const seq = (await agent.apiJson('POST', '/state/next-workflow-execution-id/')).sequence;
     if (typeof seq !== 'number') throw new Error(`next-workflow-execution-id answered no sequence`);
@@ -52,7 +54,7 @@ export async function executeRun(
         { delaysMs: [] },
       )
       .catch((err: unknown) => agent.log.warning(`namespace ensure failed: ${errorText(err)}`));
-    const definition = await workflowDefinitionId(agent, params);
+    const definition = await workflowDefinitionId(agent, resolved);
     await agent.apiJson('POST', '/workflow-executions/', {
       execution_id: executionId,
       workflow_definition: definition,
@@ -60,8 +62,9 @@ export async function executeRun(
       status: 'running',
       executed_by: agent.name,
       start_time: new Date().toISOString(),
+      // The resolved config, section by section, as the testbed runner records it.
       parameter_values: {
-        ...params,
+        ...resolved.config,
         realtime: req.realtime,
         duration: req.duration,
         config: req.config ?? null,
@@ -73,6 +76,11 @@ export async function executeRun(
     runNumber = rn;
     exec.runNumber = rn;
     agent.currentRunId = rn;
+    if (req.workflow_name === 'prompt_processing') {
+      output = new PromptOutput(rn, resolved.config);
+      await output.prepare();
+      agent.log.info(`Prompt processing output: ${output.folder}`, agent.extra());
+    }
   } catch (err) {
     const reason = `could not prepare the execution with the monitor: ${errorText(err)}`;
     agent.log.error(`Workflow failed: ${reason}`, agent.extra());
@@ -89,6 +97,7 @@ export async function executeRun(
     });
     return;
   }
+  const fp = { ...resolved.config.daq_state_machine, ...resolved.config.fast_processing };
   await agent.api
     .request(
       'POST',
@@ -98,13 +107,21 @@ export async function executeRun(
         phase: 'initializing',
         state: 'imminent',
         substate: 'preparing',
-        metadata: { execution_id: executionId },
+        // The fast-processing figures the runner copies from the config's sections.
+        target_worker_count: fp.target_worker_count ?? 0,
+        active_worker_count: 0,
+        state_changed_at: new Date().toISOString(),
+        metadata: {
+          execution_id: executionId,
+          stf_sampling_rate: fp.stf_sampling_rate ?? null,
+          slices_per_sample: fp.slices_per_sample ?? null,
+        },
       },
       { delaysMs: [] },
     )
     .catch((err: unknown) => agent.log.warning(`run-state row not created: ${errorText(err)}`));
   agent.log.info(
-    `Workflow started: ${req.workflow_name} (execution: ${executionId}, run ${runNumber}, ${req.realtime ? 'real time' : 'fast'}, ${params.stf_count !== null ? `${params.stf_count} STFs x ${params.physics_period_count} period(s)` : `${params.physics_period_count || 'endless'} period(s) of ${params.physics_period_duration} s`})`,
+    `Workflow started: ${req.workflow_name} (execution: ${executionId}, run ${runNumber}, ${req.realtime ? 'real time' : 'fast'}, ${params.stf_count ? `${params.stf_count} STFs x ${params.physics_period_count} period(s)` : `${params.physics_period_count || 'endless'} period(s) of ${params.physics_period_duration} s`})`,
     agent.extra(),
   );
   await reply(agent, replyTo, {
@@ -137,8 +154,12 @@ export async function executeRun(
       body.total_stf_files = ev.total_stf_files;
       body.total_files = ev.total_stf_files; // 2025 readers look for this spelling
     }
-    if (ev.msg_type === 'run_imminent') body.dataset = `swf.${runNumber}.run`;
+    if (ev.msg_type === 'run_imminent') {
+      body.dataset = `swf.${runNumber}.run`;
+      if (output) body.container = output.container;
+    }
     if (ev.msg_type === 'stf_gen') {
+      if (output) await output.write(body.filename as string, body);
       // STFs are pipelined (a window of unconfirmed publishes) so the simulator is not bound by
       // one broker round trip per STF; everything else waits until all before it are confirmed.
       await pipeline.push(() => agent.sendMessage(WORKFLOW_TOPIC, body));
@@ -190,25 +211,29 @@ export async function executeRun(
     });
   }
 }
-async function workflowDefinitionId(agent: BaseAgent, params: DaqParams): Promise<number | null> {
+/** The definition row for the config's `[workflow]` name and version, made on first use. */
+async function workflowDefinitionId(
+  agent: BaseAgent,
+  resolved: ResolvedWorkflow,
+): Promise<number | null> {
+  const wf = resolved.config.workflow ?? {};
+  const name = typeof wf.name === 'string' ? wf.name : 'stf_datataking';
+  const version = typeof wf.version === 'string' ? wf.version : '1.0';
   try {
+    const query = new URLSearchParams({ workflow_name: name, version });
     const list = (
-      await agent.api.request(
-        'GET',
-        `/workflow-definitions/?workflow_name=stf_datataking&version=${WORKFLOW_VERSION}`,
-        undefined,
-        { retry404: false },
-      )
+      await agent.api.request('GET', `/workflow-definitions/?${query}`, undefined, {
+        retry404: false,
+      })
     ).body;
     const found = Array.isArray(list) ? (list[0] as { id?: number } | undefined) : undefined;
     if (found?.id !== undefined) return found.id;
     const created = await agent.apiJson('POST', '/workflow-definitions/', {
-      workflow_name: 'stf_datataking',
-      version: WORKFLOW_VERSION,
+      workflow_name: name,
+      version,
       workflow_type: 'simulation',
-      definition:
-        'swf-control-center agents/daqsim.ts (TypeScript port of workflows/stf_datataking.py)',
-      parameter_values: params,
+      definition: `swf-control-center agents/daqsim.ts (${resolved.configFile})`,
+      parameter_values: resolved.config,
       created_by: agent.settings.user,
     });
     return typeof created.id === 'number' ? created.id : null;

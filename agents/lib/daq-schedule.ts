@@ -19,8 +19,8 @@ export const daqParamsSchema = z.object({
   /** 0 = endless (until stop_workflow). */
   physics_period_count: z.number().int().nonnegative().default(2),
   standby_duration: z.number().nonnegative().default(2),
-  /** Count mode: exactly this many STFs in *each* physics period (as the original). */
-  stf_count: z.number().int().positive().nullable().default(null),
+  /** Count mode: exactly this many STFs in *each* physics period; 0 or null = duration mode. */
+  stf_count: z.number().int().nonnegative().nullable().default(null),
   /** Simulated time one broadcast takes (the SimPy runner's 0.1 s). */
   broadcast_time: z.number().nonnegative().default(0.1),
   /** Ours, optional: announce a size / TF count per STF in stf_gen (HEAD sends neither). */
@@ -29,14 +29,6 @@ export const daqParamsSchema = z.object({
 });
 export type DaqParams = z.infer<typeof daqParamsSchema>;
 export const DAQ_PARAM_KEYS = Object.keys(daqParamsSchema.shape) as (keyof DaqParams)[];
-
-/** The built-in workflow configs (`workflows/<config>.toml` of the testbed). */
-export const DAQ_CONFIG_PRESETS: Record<string, Partial<DaqParams>> = {
-  stf_datataking_default: {},
-  daq_state_machine: {},
-  fast_processing_default: { stf_count: 10, physics_period_count: 1 },
-  prompt_processing_default: { stf_count: 10, physics_period_count: 1 },
-};
 
 export interface DaqEvent {
   msg_type: RunLifecycleType | StfGen['msg_type'];
@@ -114,16 +106,18 @@ export async function runDaqSchedule(
       await broadcast({ msg_type: 'resume_run', state: 'run', substate: 'physics' });
       await wait(p.broadcast_delay);
     }
-    if (p.stf_count !== null) {
+    if (p.stf_count) {
       for (let i = 0; i < p.stf_count && !io.stopped() && !overDuration(); i++) {
         await stf();
         if (i < p.stf_count - 1) await wait(p.stf_interval);
       }
     } else {
       const start = tick;
-      while (tick - start < ms(p.physics_period_duration) && !io.stopped() && !overDuration()) {
+      const inPeriod = () => tick - start < ms(p.physics_period_duration);
+      while (inPeriod() && !io.stopped() && !overDuration()) {
         await stf();
-        await wait(p.stf_interval);
+        // The runner skips the interval once the period is over.
+        if (inPeriod()) await wait(p.stf_interval);
       }
     }
   }

@@ -71,9 +71,15 @@ describe('the four TypeScript agents run a whole STF run through the pipeline (A
     }[];
     expect(subs.map((s) => s.subscriber_name).sort()).toEqual(
       rows
-        .map(
-          (r) =>
-            `${r.instance_name}-${r.agent_type === 'DAQ_Simulator' ? '/queue/workflow_control' : '/topic/epictopic'}`,
+        .flatMap((r) =>
+          r.agent_type === 'DAQ_Simulator'
+            ? [`${r.instance_name}-/queue/workflow_control`]
+            : r.agent_type === 'STF_Processing'
+              ? [
+                  `${r.instance_name}-/topic/epictopic`,
+                  `${r.instance_name}-/queue/processing_agent`,
+                ]
+              : [`${r.instance_name}-/topic/epictopic`],
         )
         .sort(),
     );
