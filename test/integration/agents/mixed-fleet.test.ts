@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { stringify } from 'smol-toml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILTIN_WORKFLOW_CONFIGS } from '../../../agents/daqsim/builtin-configs.js';
-import type { ObservedMessage } from '../../../src/main/core/broker/embedded-broker.js';
+import type { DeliveredMessage } from '../../../src/main/core/broker/delivered-message.js';
 import type { RunProgress } from '../../../src/shared/workflow-messages.js';
 import {
   type AgentName,
@@ -40,7 +40,7 @@ describe('mixed fleets: the original runner with our agents, our simulator with 
     ensureAgentsBuilt();
     tc = await startTestCore();
     const broker = tc.core.broker!;
-    broker.observe((m: ObservedMessage) => {
+    broker.observe((m: DeliveredMessage) => {
       const body = JSON.parse(m.body.toString()) as Record<string, unknown>;
       seen.push({ ...body, _destination: m.destination });
     });
