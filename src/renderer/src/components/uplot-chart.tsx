@@ -104,8 +104,18 @@ export const UPlotChart = memo(function UPlotChart(props: {
     plot.current?.setData(props.data);
   }, [props.data, props.xRange]);
 
+  // The largest value drawn, for tests and screen readers (the canvas itself says nothing).
+  let max = 0;
+  for (const ys of props.data.slice(1))
+    for (const y of ys) if (typeof y === 'number' && y > max) max = y;
   return (
-    <figure className="uplot-chart" data-testid={props.testId} aria-label={`${title}: ${yLabel}`}>
+    <figure
+      className="uplot-chart"
+      data-testid={props.testId}
+      data-max={max}
+      data-series={props.series.length}
+      aria-label={`${title}: ${yLabel} against time, largest value ${max.toPrecision(3)}`}
+    >
       <div ref={box} />
     </figure>
   );
