@@ -169,11 +169,11 @@ test('plots draw throughput, message rate, heartbeat gaps, CPU and memory with l
   await page.goto(core.pageUrl);
   await page.getByRole('link', { name: 'Plots' }).click();
   const plots: [string, RegExp][] = [
-    ['plot-throughput', /STF throughput per stage: STFs per second against time/],
-    ['plot-messages', /Message rate: Messages per second against time/],
-    ['plot-heartbeat-gaps', /Heartbeat gaps per agent: Gap since previous heartbeat \(s\)/],
-    ['plot-cpu', /CPU per agent process: CPU \(% of one core\)/],
-    ['plot-memory', /Memory per agent process: Resident memory \(MiB\)/],
+    ['plot-throughput', /STF throughput per stage: STFs \/ s against time/],
+    ['plot-messages', /Message rate: Messages \/ s against time/],
+    ['plot-heartbeat-gaps', /Heartbeat gaps per agent: Heartbeat gap \(s\) against time/],
+    ['plot-cpu', /CPU per agent process: CPU \(% of a core\) against time/],
+    ['plot-memory', /Memory per agent process: Memory RSS \(MiB\) against time/],
   ];
   for (const [id, label] of plots) {
     const figure = page.getByTestId(id);

@@ -45,7 +45,7 @@ export const HeartbeatChart = memo(function HeartbeatChart({
   return (
     <UPlotChart
       title={`Heartbeats, last ${Math.round(windowMs / 60000)} min`}
-      yLabel="Gap since previous heartbeat (s)"
+      yLabel="Heartbeat gap (s)"
       series={SERIES}
       data={data}
       xRange={xRange}

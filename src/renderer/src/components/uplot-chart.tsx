@@ -42,7 +42,7 @@ export const UPlotChart = memo(function UPlotChart(props: {
   const xRange = useRef(props.xRange);
   xRange.current = props.xRange;
   const seriesKey = JSON.stringify(props.series);
-  const { title, yLabel, height = 200 } = props;
+  const { title, yLabel, height = 220 } = props;
 
   useEffect(() => {
     const el = box.current;
@@ -77,7 +77,8 @@ export const UPlotChart = memo(function UPlotChart(props: {
             dash: s.dash,
             spanGaps: !s.points,
             paths: s.points ? () => null : undefined,
-            points: s.points ? { show: true, size: 5, fill: s.color } : { show: false },
+            // Lines show their points only where samples are sparse (uPlot's default).
+            points: s.points ? { show: true, size: 5, fill: s.color } : undefined,
           })),
         ],
         legend: { live: false },

@@ -141,7 +141,7 @@ export function PlotsView() {
         {stageData && (
           <UPlotChart
             title="STF throughput per stage"
-            yLabel="STFs per second"
+            yLabel="STFs / s"
             series={STAGE_SERIES}
             data={stageData}
             xRange={xRange}
@@ -151,7 +151,7 @@ export function PlotsView() {
         {messageData && (
           <UPlotChart
             title="Message rate"
-            yLabel="Messages per second"
+            yLabel="Messages / s"
             series={MESSAGE_SERIES}
             data={messageData}
             xRange={xRange}
@@ -160,7 +160,7 @@ export function PlotsView() {
         )}
         <UPlotChart
           title="Heartbeat gaps per agent"
-          yLabel="Gap since previous heartbeat (s)"
+          yLabel="Heartbeat gap (s)"
           series={gaps.series}
           data={gaps.data}
           xRange={xRange}
@@ -168,7 +168,7 @@ export function PlotsView() {
         />
         <UPlotChart
           title="CPU per agent process"
-          yLabel="CPU (% of one core)"
+          yLabel="CPU (% of a core)"
           series={metrics.cpuSeries}
           data={metrics.cpu}
           xRange={xRange}
@@ -176,7 +176,7 @@ export function PlotsView() {
         />
         <UPlotChart
           title="Memory per agent process"
-          yLabel="Resident memory (MiB)"
+          yLabel="Memory RSS (MiB)"
           series={metrics.rssSeries}
           data={metrics.rss}
           xRange={xRange}
