@@ -120,6 +120,7 @@ export type TfSampleRow = z.infer<typeof tfSampleRowSchema>;
 
 export const tfSliceRowSchema = z.object({
   id: z.number().int(),
+  fastmon_file_id: z.string(),
   slice_id: z.number().int(),
   tf_filename: z.string().nullable(),
   stf_filename: z.string().nullable(),
@@ -130,8 +131,10 @@ export const tfSliceRowSchema = z.object({
   status: z.string(),
   retries: z.number().int(),
   assigned_worker: z.string().nullable(),
-  created_at: z.string(),
+  assigned_at: z.string().nullable(),
   completed_at: z.string().nullable(),
+  created_at: z.string(),
+  metadata: z.unknown(),
 });
 export type TfSliceRow = z.infer<typeof tfSliceRowSchema>;
 
