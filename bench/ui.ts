@@ -341,7 +341,7 @@ try {
   process.stdout.write(
     [
       `bench/ui: ${AGENTS} agents heartbeating over REST, ${SECONDS} s per view, Chromium ${browser.version()}`,
-      `  heartbeats: ${rate.toFixed(0)}/s achieved during the fleet measurements (${failed} failed, driver lag max ${lagMax} ms); ${eventsSeen} kept in the renderer's heartbeat log`,
+      `  heartbeats: ${VIEWS.has('fleet') ? rate.toFixed(0) : '-'}/s achieved during the fleet measurements (${failed} failed, driver lag max ${lagMax} ms); ${eventsSeen} kept in the renderer's heartbeat log`,
       `  idle page:   ${fmt(idle)} (baseline: no heartbeats, no scrolling; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs)`,
       `  fleet view, watching:  ${fmt(fleetStatic)} -> ${verdict(fleetStatic)}`,
       `  fleet view, scrolling: ${fmt(fleet)} -> ${verdict(fleet)}`,
