@@ -193,26 +193,20 @@ test('plots draw throughput, message rate, heartbeat gaps, CPU and memory with l
 });
 
 test('the real fleet’s heartbeats are stored once each (REST and STOMP copies are one row)', async () => {
-  const res = await fetch(`${core.url}api/cc/heartbeats/?limit=10000`, {
-    headers: { authorization: `Token ${core.token}` },
-  });
-  const { items } = (await res.json()) as {
-    items: { instance_name: string; at: string; status: string; operational_state: string }[];
+  const get = async (path: string) =>
+    (
+      await fetch(`${core.url}${path}`, { headers: { authorization: `Token ${core.token}` } })
+    ).json();
+  const { items } = (await get('api/cc/heartbeats/?limit=10000')) as {
+    items: { instance_name: string }[];
   };
-  const byAgent = new Map<string, { t: number; state: string }[]>();
-  for (const h of items)
-    byAgent.set(h.instance_name, [
-      ...(byAgent.get(h.instance_name) ?? []),
-      { t: Date.parse(h.at), state: `${h.status}/${h.operational_state}` },
-    ]);
-  expect(byAgent.size).toBeGreaterThanOrEqual(4);
-  for (const [agent, rows] of byAgent) {
-    rows.sort((a, b) => a.t - b.t);
-    // A beat's copies carry the same state and arrive milliseconds apart; the agents' distinct
-    // beats of one state are at least a second apart.
-    const twice = rows.filter(
-      (r, i) => i > 0 && r.t - rows[i - 1]!.t < 500 && r.state === rows[i - 1]!.state,
-    );
-    expect(twice, `${agent}: one beat stored twice`).toEqual([]);
-  }
+  const { recorder } = (await get('api/cc/status/')) as { recorder: { heartbeats: number } };
+  const agents = new Set(items.map((h) => h.instance_name)).size;
+  expect(agents).toBeGreaterThanOrEqual(4);
+  // Every agent sends each beat over REST and over STOMP; the recorder counts the STOMP copies.
+  // Stored once, the rows are those beats plus the few an agent sent before its STOMP connection
+  // was up (or whose STOMP copy is still queued); stored twice, they would be about double.
+  expect(recorder.heartbeats).toBeGreaterThan(2 * agents);
+  expect(items.length).toBeGreaterThanOrEqual(recorder.heartbeats);
+  expect(items.length).toBeLessThanOrEqual(recorder.heartbeats + 2 * agents);
 });

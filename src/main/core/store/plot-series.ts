@@ -1,6 +1,8 @@
 import type { PlotSeries } from '../../../shared/browse-protocol.js';
 import type { Db } from './db.js';
 
+/** Buckets per series at most: a day at one-second buckets would be a 500,000-number answer. */
+const MAX_BUCKETS = 2000;
 /** Heartbeat rows read per plotted agent: 1 Hz for a day's window is the most a plot needs. */
 const MAX_BEATS_PER_AGENT = 5000;
 
@@ -45,7 +47,7 @@ export function createPlotQueries(db: Db) {
 
   return {
     series(q: { windowSeconds: number; bucketSeconds: number; agents: string[] }, nowMs: number) {
-      const bucket = q.bucketSeconds;
+      const bucket = Math.max(q.bucketSeconds, Math.ceil(q.windowSeconds / MAX_BUCKETS));
       const count = Math.ceil(q.windowSeconds / bucket);
       // Buckets aligned to whole multiples of their width, so successive reads line up.
       const startMs = (Math.floor(nowMs / 1000 / bucket) - count + 1) * bucket * 1000;

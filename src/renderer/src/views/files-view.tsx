@@ -38,6 +38,13 @@ export function FilesView({ filter }: { filter: Record<string, string> }) {
     { stfFilename: stf, limit: PAGE_SIZE, offset: tfOffset },
     tfOffset === 0 ? 3000 : 0,
   );
+  // The run narrows the message search to the run's index instead of every stored message.
+  const stfRun = stf ? files.data?.items[0]?.run_number : undefined;
+  const messagesOf = (name: string, run: number | null | undefined) =>
+    href({
+      view: 'messages',
+      filter: run === null || run === undefined ? { stf: name } : { stf: name, run: String(run) },
+    });
   const slices = useBrowse(
     'browse.tfSlices',
     stf ? { stfFilename: stf, limit: 200, offset: 0 } : null,
@@ -48,11 +55,7 @@ export function FilesView({ filter }: { filter: Record<string, string> }) {
       <header className="view-header">
         <h1 id="files-title">STF files and TF samples</h1>
         {stf && (
-          <a
-            className="small-link"
-            href={href({ view: 'messages', filter: { stf } })}
-            data-testid="stf-messages-link"
-          >
+          <a className="small-link" href={messagesOf(stf, stfRun)} data-testid="stf-messages-link">
             Messages about {stf}
           </a>
         )}
@@ -101,7 +104,7 @@ export function FilesView({ filter }: { filter: Record<string, string> }) {
                 <td>{f.machine_state ?? '—'}</td>
                 <td className="ts">{formatDateTime(f.created_at)}</td>
                 <td>
-                  <a href={href({ view: 'messages', filter: { stf: f.stf_filename } })}>messages</a>
+                  <a href={messagesOf(f.stf_filename, f.run_number)}>messages</a>
                 </td>
               </tr>
             ))}
