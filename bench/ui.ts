@@ -6,6 +6,7 @@
  *
  *   npx electron-vite build && node --import tsx bench/ui.ts
  *   BENCH_AGENTS=1000 BENCH_SECONDS=30 BENCH_LINES=100000 (defaults)
+ *   BENCH_VIEWS=fleet,plots,agent (default: all three; e.g. BENCH_VIEWS=plots for one)
  *
  * No supervisor exists in this build, so output lines are fed through the renderer's bench hook
  * (`?bench=1`), which applies them as `process.output` events through the same store path.
@@ -20,6 +21,17 @@ const AGENTS = Number(process.env.BENCH_AGENTS ?? 1000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
 const LINES = Number(process.env.BENCH_LINES ?? 100_000);
 const TYPES = ['DAQ_Simulator', 'data', 'processing', 'fastmon'];
+const VIEWS = new Set((process.env.BENCH_VIEWS ?? 'fleet,plots,agent').split(','));
+const skipped: Figures = {
+  frames: 0,
+  p50: 0,
+  p95: 0,
+  p99: 0,
+  maxFrame: 0,
+  longTasks: 0,
+  longestTask: 0,
+  over50: 0,
+};
 
 if (!existsSync('out/renderer/index.html')) {
   process.stderr.write('bench/ui: build the renderer first (npx electron-vite build)\n');
@@ -156,17 +168,21 @@ async function measure(
 }
 
 const fmt = (f: Figures) =>
-  `frames ${f.frames}, frame p50 ${f.p50.toFixed(1)} ms, p95 ${f.p95.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, max ${f.maxFrame.toFixed(1)} ms; ` +
-  `long tasks ${f.longTasks} (over 50 ms: ${f.over50}, longest ${f.longestTask.toFixed(0)} ms)`;
+  f === skipped
+    ? 'skipped (BENCH_VIEWS)'
+    : `frames ${f.frames}, frame p50 ${f.p50.toFixed(1)} ms, p95 ${f.p95.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, max ${f.maxFrame.toFixed(1)} ms; ` +
+      `long tasks ${f.longTasks} (over 50 ms: ${f.over50}, longest ${f.longestTask.toFixed(0)} ms)`;
 
 // rAF deltas at 60 Hz read 16.6-16.8 ms for frames that were on time (timer granularity), so
 // "p95 under 16.7 ms" is judged as "p95 within one 60 Hz frame": at most 17.0 ms.
 const ONE_FRAME_MS = 17.0;
 const verdict = (f: Figures) =>
-  [
-    f.over50 === 0 ? 'no long task > 50 ms: yes' : `no long task > 50 ms: NO (${f.over50})`,
-    f.p95 <= ONE_FRAME_MS ? 'p95 within one frame: yes' : 'p95 within one frame: NO',
-  ].join(', ');
+  f === skipped
+    ? '-'
+    : [
+        f.over50 === 0 ? 'no long task > 50 ms: yes' : `no long task > 50 ms: NO (${f.over50})`,
+        f.p95 <= ONE_FRAME_MS ? 'p95 within one frame: yes' : 'p95 within one frame: NO',
+      ].join(', ');
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -215,12 +231,14 @@ try {
     await profiler.send('Profiler.enable');
     await profiler.send('Profiler.start');
   }
-  const fleetStatic = await measure(page, SECONDS);
-  const fleet = await measure(page, SECONDS, async () => {
-    scroll = (scroll + 1) % 40;
-    await page.mouse.move(700, 500);
-    await page.mouse.wheel(0, scroll < 20 ? 300 : -300);
-  });
+  const fleetStatic = VIEWS.has('fleet') ? await measure(page, SECONDS) : skipped;
+  const fleet = !VIEWS.has('fleet')
+    ? skipped
+    : await measure(page, SECONDS, async () => {
+        scroll = (scroll + 1) % 40;
+        await page.mouse.move(700, 500);
+        await page.mouse.wheel(0, scroll < 20 ? 300 : -300);
+      });
   if (profiler) {
     // Diagnostic only: self time per function, to find what a frame spends.
     const { profile } = await profiler.send('Profiler.stop');
@@ -242,15 +260,40 @@ try {
   // The same fleet view with 1,000 heartbeats a second generated in the page and entering
   // through the socket's event path: the renderer's figure when the core on this machine cannot
   // ingest 1,000 REST heartbeats a second itself (it shares the CPUs with Chromium here).
-  await page.evaluate(`window.__swfBench.startSyntheticHeartbeats(${AGENTS})`);
-  const synthetic = await measure(page, SECONDS);
-  await page.evaluate('window.__swfBench.stopSyntheticHeartbeats()');
+  let synthetic = skipped;
+  if (VIEWS.has('fleet')) {
+    await page.evaluate(`window.__swfBench.startSyntheticHeartbeats(${AGENTS})`);
+    synthetic = await measure(page, SECONDS);
+    await page.evaluate('window.__swfBench.stopSyntheticHeartbeats()');
+  }
   const eventsSeen = await page.evaluate(
     () =>
       (
         window as unknown as { __swfBench: { state(): { heartbeats: unknown[] } } }
       ).__swfBench.state().heartbeats.length,
   );
+
+  // The plots view while the fleet keeps beating over REST: five uPlot charts read from the
+  // store every 2 s (heartbeat gaps of eight of the 1,000 agents, throughput, message rate),
+  // CPU and memory from the supervisor's samples.
+  let plots = skipped;
+  let plotsRate = 0;
+  if (VIEWS.has('plots')) {
+    await page.evaluate(() => (window.location.hash = '#/plots'));
+    await page.getByTestId('plot-heartbeat-gaps').locator('canvas').waitFor();
+    await page.waitForFunction(
+      () =>
+        Number(
+          document.querySelector('[data-testid="plot-heartbeat-gaps"]')?.getAttribute('data-max'),
+        ) > 0,
+      undefined,
+      { timeout: 30_000 },
+    );
+    const [sentAt, tAt] = [sent, Date.now()];
+    plots = await measure(page, SECONDS);
+    plotsRate = ((sent - sentAt) / (Date.now() - tAt)) * 1000;
+  }
+  if (!VIEWS.has('agent')) running = false;
 
   await page.goto(`${core.url}?bench=1#/agent/${name(1)}`);
   await page.getByRole('heading', { name: name(1) }).waitFor();
@@ -270,17 +313,19 @@ try {
     .catch(() => undefined);
   await page.waitForTimeout(2000);
   // Live output keeps arriving while following (100 lines every 100 ms).
-  const agent = await measure(page, SECONDS, () =>
-    page.evaluate(
-      (agentName) =>
-        (
-          window as unknown as {
-            __swfBench: { feedOutput(n: string, c: number, b?: number): void };
-          }
-        ).__swfBench.feedOutput(agentName, 100, 100),
-      name(1),
-    ),
-  );
+  const agent = !VIEWS.has('agent')
+    ? skipped
+    : await measure(page, SECONDS, () =>
+        page.evaluate(
+          (agentName) =>
+            (
+              window as unknown as {
+                __swfBench: { feedOutput(n: string, c: number, b?: number): void };
+              }
+            ).__swfBench.feedOutput(agentName, 100, 100),
+          name(1),
+        ),
+      );
   const lineCount = await page.evaluate(
     (agentName) =>
       (
@@ -296,11 +341,12 @@ try {
   process.stdout.write(
     [
       `bench/ui: ${AGENTS} agents heartbeating over REST, ${SECONDS} s per view, Chromium ${browser.version()}`,
-      `  heartbeats: ${rate.toFixed(0)}/s achieved during the fleet measurements (${failed} failed, driver lag max ${lagMax} ms); ${eventsSeen} kept in the renderer's heartbeat log`,
+      `  heartbeats: ${VIEWS.has('fleet') ? rate.toFixed(0) : '-'}/s achieved during the fleet measurements (${failed} failed, driver lag max ${lagMax} ms); ${eventsSeen} kept in the renderer's heartbeat log`,
       `  idle page:   ${fmt(idle)} (baseline: no heartbeats, no scrolling; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs)`,
       `  fleet view, watching:  ${fmt(fleetStatic)} -> ${verdict(fleetStatic)}`,
       `  fleet view, scrolling: ${fmt(fleet)} -> ${verdict(fleet)}`,
       `  fleet view, ${AGENTS} heartbeats/s generated in the page (socket event path): ${fmt(synthetic)} -> ${verdict(synthetic)}`,
+      `  plots view, 5 uPlot charts refreshed every 2 s while ${AGENTS} agents beat over REST (${plotsRate.toFixed(0)}/s achieved): ${fmt(plots)} -> ${verdict(plots)}`,
       `  agent view:  ${lineCount.toLocaleString('en-US')} output lines (initial ${LINES.toLocaleString('en-US')} fed in ${feedMs} ms, then 1,000 lines/s, following): ${fmt(agent)} -> ${verdict(agent)}`,
       '',
     ].join('\n'),

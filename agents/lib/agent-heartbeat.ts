@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { HEARTBEAT_TOPIC } from '../../src/shared/workflow-messages.js';
 import type { RestClient } from './rest-client.js';
 import type { RestLogger } from './rest-logger.js';
@@ -111,7 +112,7 @@ export class HeartbeatReporter {
     };
   }
 
-  /** One heartbeat over REST and over STOMP; failures are logged, never fatal (HEAD behaviour). */
+  /** One heartbeat over REST and over STOMP (one id); failures are logged, never fatal (HEAD behaviour). */
   async send(override: HeartbeatOverride & { resync?: boolean } = {}): Promise<void> {
     const a = this.agent;
     const name = a.name();
@@ -120,7 +121,8 @@ export class HeartbeatReporter {
     if ((override.operationalState ?? this.state) === 'PROCESSING')
       this.processingUnreported = false;
     const { resync, ...fields } = override;
-    const body = this.body(fields);
+    // Both copies of the beat carry its id, so the monitor stores it once.
+    const body = { ...this.body(fields), beat_id: randomUUID() };
     const rest = a.api
       .request('POST', '/systemagents/heartbeat/', body, { delaysMs: [] })
       .then(() => {

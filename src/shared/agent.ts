@@ -50,6 +50,11 @@ export const heartbeatInputSchema = z.object({
   pid: z.number().int().nullable().optional(),
   hostname: shortText(100).nullable().optional(),
   metadata: boundedJsonSchema.optional(),
+  /**
+   * One beat's id: an agent that sends each beat over REST and over STOMP gives both copies the
+   * same id, and the core stores the beat once.
+   */
+  beat_id: shortText(64).optional(),
 });
 export type HeartbeatInput = z.infer<typeof heartbeatInputSchema>;
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { agentRecordSchema, livenessSchema } from './agent.js';
 import { appLogRecordSchema } from './app-log.js';
 import { brokerStateSchema } from './broker-state.js';
+import { browseArgSchemas } from './browse-protocol.js';
 import {
   coreEventSchemas,
   heartbeatEntrySchema,
@@ -133,6 +134,7 @@ export const commandArgSchemas = {
   'settings.set': z.object({ values: z.record(z.string(), z.unknown()) }),
   'mcp.clients': z.object({}),
   'mcp.audit': z.object({ limit: z.number().int().min(1).max(10_000).default(200) }),
+  ...browseArgSchemas,
 } as const;
 
 export type UiCommandName = keyof typeof commandArgSchemas;

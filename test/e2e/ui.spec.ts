@@ -140,7 +140,11 @@ test('every view navigates and renders', async ({ page }, info) => {
 
   await row(page, 'data-agent-1').getByRole('link', { name: 'data-agent-1' }).click();
   await expect(page.getByRole('heading', { name: 'data-agent-1' })).toBeVisible();
-  await expect(page.locator('.chart circle.beat').first()).toBeAttached();
+  // The uPlot heartbeat chart: labelled axes, and the gaps between the beats above drawn.
+  const chart = page.getByTestId('heartbeat-chart');
+  await expect(chart).toHaveAttribute('aria-label', /Heartbeat gap \(s\) against time/);
+  await expect(chart.locator('canvas')).toBeVisible();
+  await expect.poll(async () => Number(await chart.getAttribute('data-max'))).toBeGreaterThan(0);
   await shoot(page, info, 'agent');
 
   await page.getByRole('link', { name: 'Heartbeats', exact: true }).click();

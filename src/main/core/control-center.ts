@@ -35,6 +35,7 @@ import { createWorkflowCommands } from './workflow-commands.js';
 import { loadOrCreateToken } from './token.js';
 import { createSettings } from './ui/settings-file.js';
 import { registerUiBackend } from './ui/ui-backend.js';
+import { registerBrowseCommands } from './ui/browse-commands.js';
 import { createUiChannel, type UiChannel } from './ui/ui-channel.js';
 
 export interface ControlCenterOptions {
@@ -204,6 +205,7 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
     const settings = createSettings(config);
     ui.registerCommand('settings.get', () => settings.get());
     ui.registerCommand('settings.set', (a) => settings.set(a.values));
+    registerBrowseCommands(ui, store);
     cleanups.push(() => ui.close());
 
     const url = `http://127.0.0.1:${http.port}/`;

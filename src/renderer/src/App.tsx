@@ -3,6 +3,11 @@ import { Toasts } from './components/toasts';
 import { href, type Route, useRoute } from './route';
 import { useUi } from './store/ui-store';
 import { AgentView } from './views/agent-view';
+import { ExecutionsView } from './views/executions-view';
+import { FilesView } from './views/files-view';
+import { LogsView } from './views/logs-view';
+import { MessagesView } from './views/messages-view';
+import { PlotsView } from './views/plots-view';
 import { FleetView } from './views/fleet-view';
 import { HeartbeatsView } from './views/heartbeats-view';
 import { McpView } from './views/mcp-view';
@@ -13,6 +18,11 @@ const NAV: { route: Route; label: string }[] = [
   { route: { view: 'fleet' }, label: 'Fleet' },
   { route: { view: 'heartbeats' }, label: 'Heartbeats' },
   { route: { view: 'runs' }, label: 'Runs' },
+  { route: { view: 'executions' }, label: 'Executions' },
+  { route: { view: 'messages', filter: {} }, label: 'Messages' },
+  { route: { view: 'files', filter: {} }, label: 'Files' },
+  { route: { view: 'logs', filter: {} }, label: 'Logs' },
+  { route: { view: 'plots' }, label: 'Plots' },
   { route: { view: 'mcp' }, label: 'MCP' },
   { route: { view: 'settings' }, label: 'Settings' },
 ];
@@ -69,6 +79,11 @@ export function App() {
           <HeartbeatsView key={route.agent ?? ''} agent={route.agent} />
         )}
         {route.view === 'runs' && <RunsView run={route.run} />}
+        {route.view === 'executions' && <ExecutionsView key={route.id ?? ''} id={route.id} />}
+        {route.view === 'messages' && <MessagesView filter={route.filter} />}
+        {route.view === 'files' && <FilesView filter={route.filter} />}
+        {route.view === 'logs' && <LogsView filter={route.filter} />}
+        {route.view === 'plots' && <PlotsView />}
         {route.view === 'mcp' && <McpView />}
         {route.view === 'settings' && <SettingsView />}
       </main>

@@ -10,6 +10,18 @@ import { nowIso } from '../time.js';
 
 export type HeartbeatService = ReturnType<typeof createHeartbeatService>;
 
+/** Beat ids remembered per agent: the REST and STOMP copies of a beat arrive close together. */
+const BEAT_IDS_PER_AGENT = 4;
+/** Agents whose recent beat ids are remembered (the least recently heard are forgotten). */
+const MAX_REMEMBERED_AGENTS = 20_000;
+
+interface Applied {
+  agent: AgentRecord;
+  created: boolean;
+  /** The second copy of a beat already stored: nothing was written or announced. */
+  repeat: boolean;
+}
+
 /**
  * The one place a heartbeat becomes state, whichever path brought it (REST, STOMP, MCP): the agent
  * upsert and the history row commit together, then the bus hears about it.
@@ -19,7 +31,24 @@ export function createHeartbeatService(
   bus: EventBus,
   onAlive: (instanceName: string) => void,
 ) {
-  const apply = (hb: HeartbeatInput, source: HeartbeatSource, now: string) => {
+  const recentBeats = new Map<string, string[]>();
+  const isRepeat = (hb: HeartbeatInput) =>
+    hb.beat_id !== undefined && (recentBeats.get(hb.instance_name)?.includes(hb.beat_id) ?? false);
+  // Called only after the beat committed, so a rolled-back beat is not taken for stored.
+  function remember(hb: HeartbeatInput) {
+    if (hb.beat_id === undefined) return;
+    const ids = recentBeats.get(hb.instance_name) ?? [];
+    recentBeats.delete(hb.instance_name);
+    recentBeats.set(hb.instance_name, [...ids.slice(1 - BEAT_IDS_PER_AGENT), hb.beat_id]);
+    if (recentBeats.size > MAX_REMEMBERED_AGENTS)
+      recentBeats.delete(recentBeats.keys().next().value!);
+  }
+
+  const apply = (hb: HeartbeatInput, source: HeartbeatSource, now: string): Applied => {
+    if (isRepeat(hb)) {
+      const agent = store.agents.get(hb.instance_name);
+      if (agent) return { agent, created: false, repeat: true };
+    }
     const result = store.agents.upsertFromHeartbeat(hb, now);
     store.heartbeats.append(
       hb.instance_name,
@@ -28,11 +57,14 @@ export function createHeartbeatService(
       result.agent.operational_state,
       source,
     );
-    return result;
+    return { ...result, repeat: false };
   };
   const recordTx = store.db.transaction(apply);
 
-  function announce(agent: AgentRecord, created: boolean, source: HeartbeatSource) {
+  function announce(hb: HeartbeatInput, r: Applied, source: HeartbeatSource) {
+    if (r.repeat) return;
+    remember(hb);
+    const { agent, created } = r;
     bus.emit('agent.changed', { agent, created });
     bus.emit('agent.heartbeat', {
       instanceName: agent.instance_name,
@@ -50,29 +82,29 @@ export function createHeartbeatService(
   interface Pending {
     hb: HeartbeatInput;
     source: HeartbeatSource;
-    resolve(r: { agent: AgentRecord; created: boolean }): void;
+    resolve(r: Applied): void;
     reject(err: unknown): void;
   }
   let queue: Pending[] = [];
   const flushBatch = store.db.transaction((batch: Pending[], now: string) =>
     batch.map((p) => apply(p.hb, p.source, now)),
   );
-  function settle(p: Pending, r: { agent: AgentRecord; created: boolean }) {
+  function settle(p: Pending, r: Applied) {
     p.resolve(r);
-    announce(r.agent, r.created, p.source);
+    announce(p.hb, r, p.source);
   }
   function flush() {
     const batch = queue;
     queue = [];
     const now = nowIso();
-    let results: { agent: AgentRecord; created: boolean }[];
+    let results: Applied[];
     try {
       results = flushBatch(batch, now);
     } catch {
       // One bad row rolled the whole batch back: each heartbeat commits alone instead, so only
       // the bad one fails and its neighbours are answered as usual.
       for (const p of batch) {
-        let r: { agent: AgentRecord; created: boolean };
+        let r: Applied;
         try {
           r = recordTx(p.hb, p.source, now);
         } catch (err) {
@@ -91,10 +123,7 @@ export function createHeartbeatService(
      * Validates at once (throws the zod error), then stores with the heartbeats of the same turn;
      * resolves once durable.
      */
-    submit(
-      body: unknown,
-      source: HeartbeatSource,
-    ): Promise<{ agent: AgentRecord; created: boolean }> {
+    submit(body: unknown, source: HeartbeatSource): Promise<Applied> {
       const hb = heartbeatInputSchema.parse(body);
       return new Promise((resolve, reject) => {
         if (queue.push({ hb, source, resolve, reject }) === 1) setImmediate(flush);
@@ -102,10 +131,10 @@ export function createHeartbeatService(
     },
 
     /** Validated upsert; throws the zod error for the caller to turn into its own error shape. */
-    record(body: unknown, source: HeartbeatSource): { agent: AgentRecord; created: boolean } {
+    record(body: unknown, source: HeartbeatSource): Applied {
       const hb = heartbeatInputSchema.parse(body);
       const result = recordTx(hb, source, nowIso());
-      announce(result.agent, result.created, source);
+      announce(hb, result, source);
       return result;
     },
 
@@ -129,7 +158,7 @@ export function createHeartbeatService(
         namespace: existing?.namespace ?? null,
       };
       const result = recordTx(hb, source, nowIso());
-      announce(result.agent, result.created, source);
+      announce(hb, result, source);
       return result;
     },
   };

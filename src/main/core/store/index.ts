@@ -6,6 +6,7 @@ import { heartbeatMigrations, createHeartbeatsStore } from './heartbeats.js';
 import { createMcpAuditStore, mcpAuditMigrations } from './mcp-audit.js';
 import { createNamespacesStore, namespaceMigrations } from './namespaces.js';
 import { createProcessOutputStore, processOutputMigrations } from './process-output.js';
+import { createPlotQueries } from './plot-series.js';
 import { createProcessesStore, processMigrations } from './processes.js';
 import { createRunLookups, createRunsStore, createRunStatesStore, runMigrations } from './runs.js';
 import {
@@ -70,6 +71,7 @@ function createStoreModules(db: Db) {
     processOutput: createProcessOutputStore(db),
     mcpAudit: createMcpAuditStore(db),
     testbed: createTestbedQueries(db),
+    plots: createPlotQueries(db),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { ExecutionRow, TfSliceRow } from '../../../shared/browse-protocol.js';
 import type { Db } from './db.js';
 import { selectPage, Where } from './query.js';
 
@@ -6,17 +7,7 @@ import { selectPage, Where } from './query.js';
  * STF file) or count across them, as the monitor's MCP tools answer them. Read-only.
  */
 
-export interface ExecutionRow {
-  execution_id: string;
-  workflow_name: string | null;
-  namespace: string | null;
-  status: string;
-  executed_by: string | null;
-  start_time: string | null;
-  end_time: string | null;
-  parameter_values: unknown;
-  performance_metrics: unknown;
-}
+export type { ExecutionRow, TfSliceRow };
 
 export interface ExecutionQuery {
   namespace?: string;
@@ -40,25 +31,6 @@ export interface DefinitionRow {
   created_by: string;
   created_at: string;
   execution_count: number;
-}
-
-export interface TfSliceRow {
-  id: number;
-  fastmon_file_id: string;
-  slice_id: number;
-  tf_filename: string | null;
-  stf_filename: string | null;
-  run_number: number | null;
-  tf_first: number | null;
-  tf_last: number | null;
-  tf_count: number | null;
-  status: string;
-  retries: number;
-  assigned_worker: string | null;
-  assigned_at: string | null;
-  completed_at: string | null;
-  created_at: string;
-  metadata: unknown;
 }
 
 export interface TfSliceQuery {

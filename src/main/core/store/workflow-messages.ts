@@ -49,6 +49,8 @@ export interface WorkflowMessageQuery {
   namespace?: string;
   executionId?: string;
   runId?: string;
+  /** Messages about one STF file: its `filename`, or `stf_filename` for a TF sample. */
+  stfFilename?: string;
   since?: string;
   until?: string;
   limit?: number;
@@ -105,6 +107,13 @@ export function createWorkflowMessagesStore(db: Db) {
         .eq('namespace', q.namespace)
         .eq('execution_id', q.executionId)
         .eq('run_id', q.runId)
+        .when(
+          `CASE WHEN json_valid(message_content) THEN
+             json_extract(message_content, '$.filename') = @stfFilename
+             OR json_extract(message_content, '$.stf_filename') = @stfFilename END`,
+          'stfFilename',
+          q.stfFilename,
+        )
         .when('sent_at >= @since', 'since', q.since)
         .when('sent_at <= @until', 'until', q.until);
       const { items, total } = selectPage<Row>(db, {
