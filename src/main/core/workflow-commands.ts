@@ -134,6 +134,14 @@ export function createWorkflowCommands(deps: WorkflowCommandsDeps) {
 
   const inNamespace = (m: StoredWorkflowMessage, ns: string) =>
     m.namespace === null || m.namespace === ns;
+  const timeOf = (id: string | null, key: 'start_time' | 'end_time') => {
+    const exec = id === null ? undefined : store.workflowExecutions.get(id);
+    const at = exec?.[key];
+    return typeof at === 'string' ? Date.parse(at) : NaN;
+  };
+  // A second of slack for a runner on another machine whose clock lags ours.
+  const startedBefore = (id: string | null, t: number) => timeOf(id, 'start_time') < t - 1000;
+  const finishedBefore = (id: string | null, t: number) => timeOf(id, 'end_time') <= t;
   const runOf = (m: StoredWorkflowMessage) => {
     const n = Number(m.run_id);
     return m.run_id !== null && Number.isInteger(n) ? n : null;
@@ -160,11 +168,15 @@ export function createWorkflowCommands(deps: WorkflowCommandsDeps) {
         },
         source,
       });
+      // A run of an execution that had started before this request is no answer to it.
+      const sentAt = Date.now();
       return request(
         'run_workflow',
         message,
         (m) =>
-          m.message_type === 'run_imminent' && inNamespace(m, namespace)
+          m.message_type === 'run_imminent' &&
+          inNamespace(m, namespace) &&
+          !startedBefore(m.execution_id, sentAt)
             ? { accepted: true, execution_id: m.execution_id, run_number: runOf(m), reason: null }
             : undefined,
         'no run started',
@@ -178,12 +190,16 @@ export function createWorkflowCommands(deps: WorkflowCommandsDeps) {
         executionId: args.execution_id,
         source,
       });
+      // The end of a run that had already finished when the stop left (delivered late) is no
+      // answer to this stop; a runner that registers no execution is taken at its word.
+      const sentAt = Date.now();
       return request(
         'stop_workflow',
         message,
         (m) =>
           m.message_type === 'end_run' &&
           inNamespace(m, namespace) &&
+          !finishedBefore(m.execution_id, sentAt) &&
           (!args.execution_id || m.execution_id === args.execution_id)
             ? { accepted: true, execution_id: m.execution_id, run_number: runOf(m), reason: null }
             : undefined,
