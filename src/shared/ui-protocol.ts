@@ -105,6 +105,7 @@ export const commandArgSchemas = {
     realtime: z.boolean().default(true),
   }),
   'run.stop': z.object({ executionId: z.string().min(1).max(200).optional() }),
+  'run.stats': z.object({ runNumber: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }),
   'output.tail': z.object({
     target: z.string().min(1).max(200),
     lines: z.number().int().min(1).max(100_000).default(1000),

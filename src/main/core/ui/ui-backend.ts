@@ -1,5 +1,6 @@
 import { programOfAgent } from '../../../shared/agent-program.js';
 import type { Config } from '../config.js';
+import { runStats } from '../monitor/run-stats.js';
 import type { Store } from '../store/index.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 import { runWorkflowMessage, stopWorkflowMessage } from '../workflow-control.js';
@@ -33,6 +34,7 @@ export function registerUiBackend(ui: UiChannel, b: UiBackend) {
   ui.registerCommand('output.search', async (a) =>
     uiLines(await sup.search(programOf(a.target), a.query, { limit: a.limit })),
   );
+  ui.registerCommand('run.stats', (a) => runStats(store, a.runNumber));
   ui.registerCommand('mcp.audit', (a) => store.mcpAudit.query({ limit: a.limit }));
   ui.registerCommand('run.start', async (a) => {
     const message = runWorkflowMessage({

@@ -1,5 +1,6 @@
 import type { ProcessTransition, RunSummary } from '../../../shared/core-events.js';
 import type { ProcessInfo } from '../../../shared/process-info.js';
+import type { FleetAgent } from '../../../shared/ui-protocol.js';
 import type { RunProgress } from '../../../shared/workflow-messages.js';
 
 /** How single events change the records the store keeps (pure functions, no store access). */
@@ -48,7 +49,9 @@ export function applyTransition(prev: ProcessInfo | undefined, t: ProcessTransit
     pid: running ? t.pid : null,
     since: t.at,
     startedAt: started ? t.at : running ? (prev?.startedAt ?? t.at) : null,
-    restarts: started && prev?.since ? (prev.restarts ?? 0) + 1 : (prev?.restarts ?? 0),
+    restarts:
+      t.restarts ??
+      (started && prev?.since ? (prev.restarts ?? 0) + 1 : (prev?.restarts ?? 0)),
     exitCode: t.exitCode,
     reason: t.reason,
   };
@@ -84,4 +87,34 @@ export function historyEntry(t: ProcessTransition): { at: string; state: string;
     .filter(Boolean)
     .join(', ');
   return { at: t.at, state: t.to, detail };
+}
+
+const GONE = new Set(['EXITED', 'FATAL', 'STOPPED', 'BACKOFF']);
+
+/**
+ * The pid whose process ended with this transition, or null when the transition is not an end.
+ * The supervisor saw it die, so an agent heartbeating from that pid is dead whatever its last beat.
+ */
+export function endedPid(prev: ProcessInfo | undefined, t: ProcessTransition): number | null {
+  if (!GONE.has(t.to)) return null;
+  return t.pid ?? prev?.pid ?? null;
+}
+
+/** Why a program's process ended, as a line for the agent it ran. */
+export function exitReason(t: ProcessTransition): string {
+  const how = t.signal ? `killed by ${t.signal}` : t.exitCode !== null ? `exit ${t.exitCode}` : '';
+  return [`process ${t.to}`, how, t.reason ?? ''].filter(Boolean).join(': ');
+}
+
+/** An agent the supervisor saw die: the pid that died and why. */
+export interface AgentDeath {
+  pid: number;
+  reason: string;
+}
+
+/** A live agent: heartbeating within the window, not said goodbye, not seen dying. */
+export function isLiveAgent(a: FleetAgent | undefined, death: AgentDeath | undefined): boolean {
+  if (!a || a.liveness !== 'alive') return false;
+  if (a.status === 'EXITED' || a.operational_state === 'EXITED') return false;
+  return !(death && death.pid === a.pid);
 }

@@ -19,8 +19,11 @@ import {
 } from '../../../shared/ui-protocol.js';
 import { OutputBuffer } from './output-buffer.js';
 import {
+  type AgentDeath,
   type Alert,
   applyTransition,
+  endedPid,
+  exitReason,
   historyEntry,
   summariseAlerts,
   upsertRun,
@@ -66,6 +69,8 @@ export interface UiState {
   startedAt: string | null;
   commandsAvailable: string[];
   agents: Record<string, FleetAgent>;
+  /** Agents whose process the supervisor saw end, by instance name (cleared by a new pid). */
+  agentDeaths: Record<string, AgentDeath>;
   /** Bumped when an agent or program appears or changes type: the fleet re-sorts only then. */
   fleetVersion: number;
   /** null: this core has no supervisor. */
@@ -104,6 +109,7 @@ const initial: UiState = {
   startedAt: null,
   commandsAvailable: [],
   agents: {},
+  agentDeaths: {},
   fleetVersion: 0,
   processes: null,
   processHistory: {},
@@ -151,7 +157,10 @@ export function dismissToast(id: number) {
 
 export function applySnapshot(snap: Snapshot) {
   const agents: Record<string, FleetAgent> = {};
-  for (const a of snap.agents) agents[a.instance_name] = a;
+  const deaths = useUi.getState().agentDeaths;
+  for (const a of snap.agents)
+    agents[a.instance_name] =
+      deaths[a.instance_name]?.pid === a.pid ? { ...a, liveness: 'dead' } : a;
   let processes: Record<string, ProcessInfo> | null = null;
   if (snap.processes) {
     processes = {};
@@ -184,6 +193,8 @@ export function applyEvents(events: { name: string; payload: unknown }[]) {
     let agents: Record<string, FleetAgent> | undefined;
     let processes: Record<string, ProcessInfo> | null | undefined;
     let history: Record<string, ProcessHistoryEntry[]> | undefined;
+    let deaths: Record<string, AgentDeath> | undefined;
+    const mutDeaths = () => (deaths ??= { ...s.agentDeaths });
     const heartbeats: HeartbeatEntry[] = [];
     const logs: AppLogRecord[] = [];
     const messages: WorkflowMessage[] = [];
@@ -212,6 +223,8 @@ export function applyEvents(events: { name: string; payload: unknown }[]) {
           const a = mutAgents();
           const prev = a[p.agent.instance_name];
           if (!prev || prev.agent_type !== p.agent.agent_type) fleetChanged = true;
+          const death = (deaths ?? s.agentDeaths)[p.agent.instance_name];
+          if (death && death.pid !== p.agent.pid) delete mutDeaths()[p.agent.instance_name];
           a[p.agent.instance_name] = { ...p.agent, liveness: prev?.liveness ?? 'alive' };
           break;
         }
@@ -220,7 +233,14 @@ export function applyEvents(events: { name: string; payload: unknown }[]) {
           heartbeats.push(p);
           const a = mutAgents();
           const prev = a[p.instanceName];
-          if (prev) a[p.instanceName] = { ...prev, last_heartbeat: p.at, liveness: 'alive' };
+          // A beat the recorder stored after the supervisor saw the process die does not revive it.
+          const dead = (deaths ?? s.agentDeaths)[p.instanceName]?.pid === prev?.pid;
+          if (prev)
+            a[p.instanceName] = {
+              ...prev,
+              last_heartbeat: p.at,
+              liveness: dead ? 'dead' : 'alive',
+            };
           break;
         }
         case 'agent.liveness': {
@@ -248,6 +268,15 @@ export function applyEvents(events: { name: string; payload: unknown }[]) {
           const prev = procs[p.name];
           if (!prev) fleetChanged = true;
           procs[p.name] = applyTransition(prev, p);
+          const pid = endedPid(prev, p);
+          if (pid !== null) {
+            const a = mutAgents();
+            for (const agent of Object.values(a)) {
+              if (agent.pid !== pid || agent.status === 'EXITED') continue;
+              mutDeaths()[agent.instance_name] = { pid, reason: exitReason(p) };
+              a[agent.instance_name] = { ...agent, liveness: 'dead' };
+            }
+          }
           if (prev?.state !== p.to) {
             addHistory(p.name, historyEntry(p));
             if (p.to === 'FATAL')
@@ -325,6 +354,7 @@ export function applyEvents(events: { name: string; payload: unknown }[]) {
     if (agents) next.agents = agents;
     if (processes !== undefined) next.processes = processes;
     if (history) next.processHistory = history;
+    if (deaths) next.agentDeaths = deaths;
     if (heartbeats.length) next.heartbeats = capped(s.heartbeats, heartbeats, HEARTBEAT_CAP);
     if (logs.length) next.logs = capped(s.logs, logs, LOG_CAP);
     if (messages.length) next.messages = capped(s.messages, messages, MESSAGE_CAP);
