@@ -1,6 +1,7 @@
 import { programOfAgent } from '../../../shared/agent-program.js';
 import type { Config } from '../config.js';
 import { runStats } from '../monitor/run-stats.js';
+import { workflowPresets } from '../monitor/workflow-presets.js';
 import type { Store } from '../store/index.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 import { runWorkflowMessage, stopWorkflowMessage } from '../workflow-control.js';
@@ -34,11 +35,14 @@ export function registerUiBackend(ui: UiChannel, b: UiBackend) {
   ui.registerCommand('output.search', async (a) =>
     uiLines(await sup.search(programOf(a.target), a.query, { limit: a.limit })),
   );
+  ui.registerCommand('workflows.presets', () => ({ presets: workflowPresets() }));
   ui.registerCommand('run.stats', (a) => runStats(store, a.runNumber));
   ui.registerCommand('mcp.audit', (a) => store.mcpAudit.query({ limit: a.limit }));
   ui.registerCommand('run.start', async (a) => {
     const message = runWorkflowMessage({
       namespace: config.namespace,
+      workflowName: a.workflowName,
+      config: a.config,
       realtime: a.realtime,
       params: {
         stf_count: a.stfCount,

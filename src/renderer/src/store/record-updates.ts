@@ -1,25 +1,8 @@
 import type { ProcessTransition, RunSummary } from '../../../shared/core-events.js';
 import type { ProcessInfo } from '../../../shared/process-info.js';
 import type { FleetAgent } from '../../../shared/ui-protocol.js';
-import type { RunProgress } from '../../../shared/workflow-messages.js';
 
 /** How single events change the records the store keeps (pure functions, no store access). */
-
-/** STFs that reached each pipeline stage, keyed as the Runs view draws the stages. */
-export type RunStageCounts = Record<
-  'daq' | 'data' | 'processing' | 'fastmon',
-  { done: number; total: number | null }
->;
-
-export function runStageCounts(p: RunProgress): RunStageCounts {
-  const stage = (done: number) => ({ done, total: null });
-  return {
-    daq: stage(p.stf.generated),
-    data: stage(p.stf.ready),
-    processing: stage(p.stf.processed),
-    fastmon: stage(p.stf.fastmon),
-  };
-}
 
 /** A run's row after an event: replaced in place, or added first (the list is newest first). */
 export function upsertRun(runs: RunSummary[], run: RunSummary): RunSummary[] {
@@ -50,8 +33,7 @@ export function applyTransition(prev: ProcessInfo | undefined, t: ProcessTransit
     since: t.at,
     startedAt: started ? t.at : running ? (prev?.startedAt ?? t.at) : null,
     restarts:
-      t.restarts ??
-      (started && prev?.since ? (prev.restarts ?? 0) + 1 : (prev?.restarts ?? 0)),
+      t.restarts ?? (started && prev?.since ? (prev.restarts ?? 0) + 1 : (prev?.restarts ?? 0)),
     exitCode: t.exitCode,
     reason: t.reason,
   };

@@ -29,8 +29,6 @@ import {
   upsertRun,
 } from './record-updates.js';
 
-export { type RunStageCounts, runStageCounts } from './record-updates.js';
-
 export type ConnectionState = 'connecting' | 'open' | 'lost';
 
 export interface Toast {
