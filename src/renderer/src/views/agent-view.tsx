@@ -208,30 +208,32 @@ export function AgentView({ name }: { name: string }) {
         {agentLogs.length === 0 ? (
           <p className="empty">No log records from this agent.</p>
         ) : (
-          <table className="dense">
-            <tbody>
-              {agentLogs.map((l) => (
-                <tr key={l.id}>
-                  <td className="ts">{formatTime(l.timestamp)}</td>
-                  <td>
-                    <StatusBadge
-                      status={
-                        l.levelname === 'INFO'
-                          ? 'OK'
-                          : l.levelname === 'WARNING'
-                            ? 'WARNING'
-                            : l.levelname === 'DEBUG'
-                              ? 'UNKNOWN'
-                              : 'ERROR'
-                      }
-                    />{' '}
-                    {l.levelname}
-                  </td>
-                  <td>{l.message}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <div className="agent-logs">
+            <table className="dense">
+              <tbody>
+                {agentLogs.map((l) => (
+                  <tr key={l.id}>
+                    <td className="ts">{formatTime(l.timestamp)}</td>
+                    <td>
+                      <StatusBadge
+                        status={
+                          l.levelname === 'INFO'
+                            ? 'OK'
+                            : l.levelname === 'WARNING'
+                              ? 'WARNING'
+                              : l.levelname === 'DEBUG'
+                                ? 'UNKNOWN'
+                                : 'ERROR'
+                        }
+                      />{' '}
+                      {l.levelname}
+                    </td>
+                    <td>{l.message}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </div>
     </section>

@@ -114,6 +114,9 @@ export function RunDetail({ run }: { run: number }) {
   const progress = useUi((s) => s.runProgress[run]);
   const synced = useUi((s) => s.synced);
   const stats = useRunStats(run);
+  const execution = useUi((s) =>
+    progress?.executionId ? s.executions[progress.executionId] : undefined,
+  );
   const [stored, setStored] = useState<WorkflowMessage[]>([]);
   useEffect(() => {
     if (!synced) return;
@@ -149,6 +152,12 @@ export function RunDetail({ run }: { run: number }) {
         <span>
           Expected <b>{stats?.expected ?? '—'}</b> STF
         </span>
+        {execution && (
+          <span>
+            Execution <span className="mono">{execution.execution_id}</span>{' '}
+            <b data-testid="execution-status">{execution.status}</b>
+          </span>
+        )}
       </div>
       {stats ? <Pipeline stats={stats} /> : <p className="empty">Loading run figures…</p>}
       <section className="run-issues" aria-label="Errors and losses">
