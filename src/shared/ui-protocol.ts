@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { agentDeathSchema } from './agent-death.js';
 import { agentRecordSchema, livenessSchema } from './agent.js';
 import { appLogRecordSchema } from './app-log.js';
 import { brokerStateSchema } from './broker-state.js';
@@ -184,6 +185,8 @@ export const snapshotSchema = z.object({
   processes: z.array(processInfoSchema).nullable(),
   /** Commands this core can run; the others answer "not available in this build". */
   commands: z.array(z.string()),
+  /** Agents whose process the supervisor saw end, by instance name. */
+  agentDeaths: z.record(z.string(), agentDeathSchema).default({}),
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;
 

@@ -6,9 +6,12 @@ import type { E2eCore } from './core.js';
 /** The UI must show what the core knows within this long, without a reload. */
 export const LIVE_MS = 2_000;
 
-/** The fleet row of a default-fleet agent that has not said goodbye (`<type>-agent-<user>-<N>`). */
+/** The fleet row of a default-fleet agent (`<type>-agent-<user>-<N>`) that is neither gone nor dead. */
 export const agentRow = (page: Page, prefix: string) =>
-  page.locator(`.grid-row[data-agent^="${prefix}-agent-"]`).filter({ hasNotText: 'EXITED' });
+  page
+    .locator(`.grid-row[data-agent^="${prefix}-agent-"]`)
+    .filter({ hasNotText: 'EXITED' })
+    .filter({ hasNot: page.locator('[data-liveness="dead"]') });
 
 export const DEFAULT_FLEET = ['daq_simulator', 'data', 'stf_processing', 'fastmon'];
 

@@ -50,6 +50,9 @@ test('a killed agent is dead at once with its exit reason; alive, restarts and u
   await expect(summary).toContainText(' 4 alive ', { timeout: LIVE_MS });
   await expect(dead.locator('[data-liveness]')).toHaveText('dead');
 
+  await page.reload();
+  await expect(dead.locator('[data-liveness]')).toHaveText('dead');
+  await expect(dead.getByTestId('agent-status')).toHaveText('DIED');
   await dead.getByRole('link').click();
   await expect(page.getByTestId('death-reason')).toContainText('SIGKILL');
   await page.goBack();

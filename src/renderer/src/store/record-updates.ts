@@ -1,5 +1,8 @@
 import type { ProcessTransition, RunSummary } from '../../../shared/core-events.js';
+import { type AgentDeath, ENDED_PROCESS_STATES } from '../../../shared/agent-death.js';
 import type { ProcessInfo } from '../../../shared/process-info.js';
+
+export type { AgentDeath };
 import type { FleetAgent } from '../../../shared/ui-protocol.js';
 
 /** How single events change the records the store keeps (pure functions, no store access). */
@@ -71,27 +74,13 @@ export function historyEntry(t: ProcessTransition): { at: string; state: string;
   return { at: t.at, state: t.to, detail };
 }
 
-const GONE = new Set(['EXITED', 'FATAL', 'STOPPED', 'BACKOFF']);
-
 /**
  * The pid whose process ended with this transition, or null when the transition is not an end.
  * The supervisor saw it die, so an agent heartbeating from that pid is dead whatever its last beat.
  */
 export function endedPid(prev: ProcessInfo | undefined, t: ProcessTransition): number | null {
-  if (!GONE.has(t.to)) return null;
+  if (!ENDED_PROCESS_STATES.includes(t.to)) return null;
   return t.pid ?? prev?.pid ?? null;
-}
-
-/** Why a program's process ended, as a line for the agent it ran. */
-export function exitReason(t: ProcessTransition): string {
-  const how = t.signal ? `killed by ${t.signal}` : t.exitCode !== null ? `exit ${t.exitCode}` : '';
-  return [`process ${t.to}`, how, t.reason ?? ''].filter(Boolean).join(': ');
-}
-
-/** An agent the supervisor saw die: the pid that died and why. */
-export interface AgentDeath {
-  pid: number;
-  reason: string;
 }
 
 /** A live agent: heartbeating within the window, not said goodbye, not seen dying. */

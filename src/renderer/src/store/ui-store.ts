@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { processEndReason } from '../../../shared/agent-death.js';
 import type { AppLogRecord } from '../../../shared/app-log.js';
 import type { RunProgress } from '../../../shared/workflow-messages.js';
 import {
@@ -23,7 +24,6 @@ import {
   type Alert,
   applyTransition,
   endedPid,
-  exitReason,
   historyEntry,
   summariseAlerts,
   upsertRun,
@@ -155,7 +155,8 @@ export function dismissToast(id: number) {
 
 export function applySnapshot(snap: Snapshot) {
   const agents: Record<string, FleetAgent> = {};
-  const deaths = useUi.getState().agentDeaths;
+  // The core's view of ended processes, plus any this UI saw end that the core has not stored yet.
+  const deaths = { ...useUi.getState().agentDeaths, ...snap.agentDeaths };
   for (const a of snap.agents)
     agents[a.instance_name] =
       deaths[a.instance_name]?.pid === a.pid ? { ...a, liveness: 'dead' } : a;
@@ -166,6 +167,7 @@ export function applySnapshot(snap: Snapshot) {
   }
   useUi.setState((s) => ({
     synced: true,
+    agentDeaths: deaths,
     snapshotCount: s.snapshotCount + 1,
     config: snap.config,
     startedAt: snap.startedAt,
@@ -271,7 +273,7 @@ export function applyEvents(events: { name: string; payload: unknown }[]) {
             const a = mutAgents();
             for (const agent of Object.values(a)) {
               if (agent.pid !== pid || agent.status === 'EXITED') continue;
-              mutDeaths()[agent.instance_name] = { pid, reason: exitReason(p) };
+              mutDeaths()[agent.instance_name] = { pid, reason: processEndReason(p) };
               a[agent.instance_name] = { ...agent, liveness: 'dead' };
             }
           }
