@@ -49,6 +49,9 @@ test('a killed agent is dead at once with its exit reason; alive, restarts and u
   await expect(cells.nth(8)).toHaveText(/^\d{1,2}s$/);
   await expect(summary).toContainText(' 4 alive ', { timeout: LIVE_MS });
   await expect(dead.locator('[data-liveness]')).toHaveText('dead');
+  // The supervisor samples CPU and memory every few seconds.
+  await expect(cells.nth(10)).toHaveText(/^\d+%$/, { timeout: 15_000 });
+  await expect(cells.nth(11)).toHaveText(/MiB$/);
 
   await page.reload();
   await expect(dead.locator('[data-liveness]')).toHaveText('dead');
