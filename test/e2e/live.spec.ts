@@ -1,5 +1,6 @@
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { Client } from '@modelcontextprotocol/client';
 import { expect, test } from '@playwright/test';
+import { WebSocketClientTransport } from '../helpers/ws-client-transport.js';
 import { type E2eCore, startE2eCore } from './core.js';
 import { agentRow, api, DEFAULT_FLEET, LIVE_MS, shoot } from './e2e-helpers.js';
 
@@ -121,9 +122,10 @@ test('MCP clients and their tool calls show in the MCP view as they happen', asy
   await page.getByRole('link', { name: 'MCP' }).click();
   await expect(page.getByText('No MCP client is connected.')).toBeVisible();
   const client = new Client({ name: 'e2e-live-client', version: '1.0.0' });
+  // A WebSocket client stays connected, so the core lists it (a plain HTTP client does not).
   await client.connect(
-    new StreamableHTTPClientTransport(new URL(`${core.url}mcp`), {
-      requestInit: { headers: { Authorization: `Bearer ${core.token}` } },
+    new WebSocketClientTransport(`ws://127.0.0.1:${core.port}/ws/mcp/`, {
+      Authorization: `Bearer ${core.token}`,
     }),
   );
   try {

@@ -157,7 +157,7 @@ test('the start dialog: presets from the testbed workflows, period length in dur
     .poll(
       async () =>
         (done = (await api<Execution[]>(core, 'api/workflow-executions/')).find(
-          (e) => e.status === 'completed',
+          (e) => e.status === 'completed' && e.parameter_values?.stf_count === null,
         )) !== undefined,
       { timeout: 90_000 },
     )
