@@ -11,6 +11,7 @@ import { runSummaryByNumber } from './run-records.js';
 /** Latency percentiles are taken over this many of the run's latest STFs: bounded work per call. */
 const LATENCY_SAMPLE = 5000;
 const ISSUE_LIMIT = 50;
+const STALL_MIN_MS = 10_000;
 
 const COLUMN: Record<StfStage, string> = {
   generated: 'generated_at',
@@ -140,13 +141,20 @@ export function runStats(store: Store, runNumber: number, now = Date.now()): Run
     ms(daqEndedAt) ?? 0,
   );
   const end = drained ? lastSeen : now;
+  // A stage silent for several of its own STF intervals after the DAQ ended has stopped (it lost
+  // STFs or its agent is down): no ETA is honest then.
+  const stalled = (s: StageStats) => {
+    const last = ms(str(span[`last_${s.stage}`]));
+    const quiet = Math.max(STALL_MIN_MS, s.ratePerSecond ? 5000 / s.ratePerSecond : 0);
+    return daqEndedAt !== null && (last === null || now - last > quiet);
+  };
   let eta: number | null = null;
   if (!drained && expected !== null) {
     eta = 0;
     for (const s of stages) {
       const left = expected - s.count;
       if (left <= 0) continue;
-      if (!s.ratePerSecond) {
+      if (!s.ratePerSecond || stalled(s)) {
         eta = null;
         break;
       }
