@@ -266,8 +266,10 @@ export function applyEvents(events: { name: string; payload: unknown }[]) {
           const p = parsed.data as UiEventPayload<'process.state'>;
           const procs = mutProcesses();
           const prev = procs[p.name];
-          if (!prev) fleetChanged = true;
           procs[p.name] = applyTransition(prev, p);
+          // A new process of a program joins a different agent (by pid): the fleet re-joins then.
+          if (!prev || (procs[p.name]!.pid !== null && procs[p.name]!.pid !== prev.pid))
+            fleetChanged = true;
           const pid = endedPid(prev, p);
           if (pid !== null) {
             const a = mutAgents();

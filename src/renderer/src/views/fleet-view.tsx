@@ -88,7 +88,15 @@ export function FleetView() {
     const rows: FleetRow[] = [];
     for (const { name, type: rowType, procName } of order) {
       const agent = agents[name];
-      const proc = processes?.[procName ?? name];
+      const candidate = processes?.[procName ?? name];
+      // The join was made by pid: a program now running another pid belongs to another agent.
+      const stale =
+        candidate &&
+        candidate.name !== name &&
+        candidate.pid !== null &&
+        agent?.pid &&
+        candidate.pid !== agent.pid;
+      const proc = stale ? undefined : candidate;
       const death = deaths[name]?.pid === agent?.pid ? deaths[name] : undefined;
       const row: FleetRow = { name, type: rowType, agent, proc, death };
       if (isLiveAgent(agent, death)) aliveCount++;
