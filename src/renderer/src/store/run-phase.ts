@@ -18,7 +18,8 @@ export function runPhaseLabel(
     return `DAQ ended, processing ${slowest}/${total}`;
   }
   if (run.end_time) {
-    if (!progress) return 'ended';
+    // Whether the pipeline drained is not known here: say only what is.
+    if (!progress) return 'DAQ ended';
     const { generated, ready, processed, fastmon } = progress.stf;
     const slowest = Math.min(ready, processed, fastmon);
     return slowest < generated ? `DAQ ended, processing ${slowest}/${generated}` : 'ended';

@@ -16,13 +16,13 @@ import { useUi } from '../store/ui-store';
 const POLL_MS = 1000;
 
 /** The core's figures for one run, refreshed while its pipeline has not drained. */
-export function useRunStats(run: number): RunStats | null {
+export function useRunStats(run: number | undefined): RunStats | null {
   const synced = useUi((s) => s.synced);
-  const progressAt = useUi((s) => s.runProgress[run]?.at);
+  const progressAt = useUi((s) => (run === undefined ? undefined : s.runProgress[run]?.at));
   const [stats, setStats] = useState<RunStats | null>(null);
-  const drained = stats?.runNumber === run && stats.drained;
+  const drained = stats !== null && stats.runNumber === run && stats.drained;
   useEffect(() => {
-    if (!synced) return;
+    if (!synced || run === undefined) return;
     let cancelled = false;
     const load = () =>
       void sendCommand('run.stats', { runNumber: run }).then((r) => {
@@ -108,12 +108,11 @@ const content = (m: WorkflowMessage) =>
     ? m.message_content
     : {}) as Record<string, unknown>;
 
-export function RunDetail({ run }: { run: number }) {
+export function RunDetail({ run, stats }: { run: number; stats: RunStats | null }) {
   const live = useUi((s) => s.messages);
   const row = useUi((s) => s.runs.find((r) => r.run_number === run));
   const progress = useUi((s) => s.runProgress[run]);
   const synced = useUi((s) => s.synced);
-  const stats = useRunStats(run);
   const execution = useUi((s) =>
     progress?.executionId ? s.executions[progress.executionId] : undefined,
   );

@@ -5,7 +5,7 @@ import { refusal } from '../store/command-refusal';
 import { runPhaseLabel } from '../store/run-phase';
 import { sendCommand } from '../store/socket';
 import { useUi } from '../store/ui-store';
-import { RunDetail } from './run-detail';
+import { RunDetail, useRunStats } from './run-detail';
 import { StartRunDialog } from './start-run-dialog';
 
 export function RunsView({ run }: { run?: number }) {
@@ -16,6 +16,7 @@ export function RunsView({ run }: { run?: number }) {
   const stopPending = useUi((s) => s.pending['run.stop'] === true);
   const running = runs.some((r) => !r.end_time);
   const selected = run ?? runs[0]?.run_number;
+  const stats = useRunStats(selected);
   const stop = async () => {
     setStopNote(null);
     if (!running) {
@@ -70,7 +71,7 @@ export function RunsView({ run }: { run?: number }) {
                       <td>
                         <a href={href({ view: 'runs', run: r.run_number })}>{r.run_number}</a>
                       </td>
-                      <td>{runPhaseLabel(r, progress[r.run_number])}</td>
+                      <td>{runPhaseLabel(r, progress[r.run_number], stats ?? undefined)}</td>
                       <td>{formatDateTime(r.start_time)}</td>
                       <td>{formatDateTime(r.end_time)}</td>
                     </tr>
@@ -80,7 +81,7 @@ export function RunsView({ run }: { run?: number }) {
             </div>
           )}
         </div>
-        {selected !== undefined && <RunDetail run={selected} />}
+        {selected !== undefined && <RunDetail run={selected} stats={stats} />}
       </div>
     </section>
   );

@@ -52,6 +52,10 @@ describe('runPhaseLabel', () => {
     ).toBe('ended');
   });
 
+  it('says only "DAQ ended" when it has no figures for an ended run', () => {
+    expect(runPhaseLabel(run('2026-01-01T00:01:00Z'), undefined)).toBe('DAQ ended');
+  });
+
   it('prefers the core figures, with the expected total', () => {
     const stats: RunStats = {
       runNumber: 100001,
