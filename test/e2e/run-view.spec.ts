@@ -121,7 +121,7 @@ test('a run in progress: stages as the messages flow, figures, DAQ ended while a
     ]);
     await expectNoOverlap(page, ['.output-lines', '.agent-logs']);
   }
-  await shoot(page, 'agent');
+  await shoot(page, 'agent-live');
 });
 
 test('the start dialog: presets from the testbed workflows, period length in duration mode', async ({
