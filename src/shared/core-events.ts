@@ -61,6 +61,8 @@ export const processTransitionSchema = z.object({
   signal: z.string().nullable(),
   reason: z.string().nullable(),
   at: z.string(),
+  /** Starts after the first one, over the program's stored history (as `ProcessInfo.restarts`). */
+  restarts: z.number().int().optional(),
 });
 export type ProcessTransition = z.infer<typeof processTransitionSchema>;
 

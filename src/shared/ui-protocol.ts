@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { agentDeathSchema } from './agent-death.js';
 import { agentRecordSchema, livenessSchema } from './agent.js';
 import { appLogRecordSchema } from './app-log.js';
 import { brokerStateSchema } from './broker-state.js';
@@ -96,15 +97,20 @@ export const commandArgSchemas = {
   'process.startAll': z.object({}),
   'process.stopAll': z.object({}),
   'process.restartAll': z.object({}),
+  // Unset fields are not sent: the simulator takes them from the workflow's config.
   'run.start': z.object({
-    stfCount: z.number().int().min(1).max(1_000_000),
-    physicsPeriods: z.number().int().min(0).max(1000).default(1),
-    physicsPeriodSeconds: z.number().positive().max(86_400).default(60),
-    standbySeconds: z.number().min(0).max(86_400).default(5),
-    stfIntervalSeconds: z.number().positive().max(3600).default(1),
+    workflowName: z.string().min(1).max(200).optional(),
+    config: z.string().min(1).max(200).optional(),
+    stfCount: z.number().int().min(1).max(1_000_000).optional(),
+    physicsPeriods: z.number().int().min(0).max(1000).optional(),
+    physicsPeriodSeconds: z.number().positive().max(86_400).optional(),
+    standbySeconds: z.number().min(0).max(86_400).optional(),
+    stfIntervalSeconds: z.number().positive().max(3600).optional(),
     realtime: z.boolean().default(true),
   }),
   'run.stop': z.object({ executionId: z.string().min(1).max(200).optional() }),
+  'workflows.presets': z.object({}),
+  'run.stats': z.object({ runNumber: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }),
   'output.tail': z.object({
     target: z.string().min(1).max(200),
     lines: z.number().int().min(1).max(100_000).default(1000),
@@ -178,6 +184,8 @@ export const snapshotSchema = z.object({
   processes: z.array(processInfoSchema).nullable(),
   /** Commands this core can run; the others answer "not available in this build". */
   commands: z.array(z.string()),
+  /** Agents whose process the supervisor saw end, by instance name. */
+  agentDeaths: z.record(z.string(), agentDeathSchema).default({}),
 });
 export type Snapshot = z.infer<typeof snapshotSchema>;
 

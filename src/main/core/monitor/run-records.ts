@@ -29,7 +29,7 @@ export const runSummaries = (store: Store, runs: Row[]): RunSummary[] =>
   runs.map((r) => runSummaryOf(store, r));
 
 /** The summary of one run by its number; undefined when no run row exists. */
-function runSummaryByNumber(store: Store, runNumber: number): RunSummary | undefined {
+export function runSummaryByNumber(store: Store, runNumber: number): RunSummary | undefined {
   const run = store.runs.list({ run_number: runNumber }, 1).items[0];
   return run ? runSummaryOf(store, run) : undefined;
 }

@@ -67,7 +67,7 @@ export function createSlotHooks(o: SlotHooksOptions) {
       if (t.to === 'STARTING') starts.set(t.name, before + 1);
       if (t.to === 'FATAL' || (t.to === 'EXITED' && t.exitCode !== 0))
         log.warn(`${t.name}: ${t.from} -> ${t.to}${t.reason ? ` (${t.reason})` : ''}`);
-      bus.emit('process.state', { ...t, at });
+      bus.emit('process.state', { ...t, at, restarts: Math.max(0, startsOf(t.name) - 1) });
     },
     onOutput: (name: string, stream: CapturedStream, line: string) => sink.add(name, stream, line),
     onSpawn(name: string, pid: number, command: string) {

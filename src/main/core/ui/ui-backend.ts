@@ -1,4 +1,6 @@
 import { programOfAgent } from '../../../shared/agent-program.js';
+import { runStats } from '../monitor/run-stats.js';
+import { workflowPresets } from '../monitor/workflow-presets.js';
 import type { Store } from '../store/index.js';
 import type { Supervisor } from '../supervisor/supervisor.js';
 import type { WorkflowControlResult } from '../../../shared/workflow-control-result.js';
@@ -32,6 +34,8 @@ export function registerUiBackend(ui: UiChannel, b: UiBackend) {
   ui.registerCommand('output.search', async (a) =>
     uiLines(await sup.search(programOf(a.target), a.query, { limit: a.limit })),
   );
+  ui.registerCommand('workflows.presets', () => ({ presets: workflowPresets() }));
+  ui.registerCommand('run.stats', (a) => runStats(store, a.runNumber));
   ui.registerCommand('mcp.audit', (a) => store.mcpAudit.query({ limit: a.limit }));
   // The UI shows a refusal's reason as the command's error and an accepted result as it is.
   const verdict = async (ask: () => Promise<WorkflowControlResult>) => {
@@ -43,7 +47,8 @@ export function registerUiBackend(ui: UiChannel, b: UiBackend) {
     verdict(() =>
       b.workflow.start(
         {
-          workflow_name: 'stf_datataking',
+          workflow_name: a.workflowName ?? 'stf_datataking',
+          config: a.config,
           realtime: a.realtime,
           duration: 0,
           stf_count: a.stfCount,

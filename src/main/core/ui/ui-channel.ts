@@ -18,6 +18,7 @@ import type { Config } from '../config.js';
 import type { EventBus } from '../events.js';
 import type { HttpServer } from '../http/server.js';
 import type { Logger } from '../logger.js';
+import { agentDeaths } from '../monitor/agent-deaths.js';
 import { livenessOf } from '../monitor/liveness.js';
 import {
   findPrototypeKey,
@@ -80,9 +81,11 @@ export function createUiChannel(opts: UiChannelOptions) {
 
   function snapshot(): Snapshot {
     const now = Date.now();
-    const agents = store.agents.all().map((a) => ({
+    const rows = store.agents.all();
+    const deaths = agentDeaths(store, rows);
+    const agents = rows.map((a) => ({
       ...a,
-      liveness: livenessOf(a, config.liveness.aliveSeconds, now),
+      liveness: deaths[a.instance_name] ? 'dead' : livenessOf(a, config.liveness.aliveSeconds, now),
     }));
     return {
       type: 'snapshot',
@@ -122,6 +125,7 @@ export function createUiChannel(opts: UiChannelOptions) {
       broker: opts.brokerState?.() ?? null,
       processes: processes ? processes() : null,
       commands: [...handlers.keys()],
+      agentDeaths: deaths,
     };
   }
 

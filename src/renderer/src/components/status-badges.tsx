@@ -1,9 +1,20 @@
 import type { ProcessState } from '../../../shared/ui-protocol';
 
-export function LivenessBadge({ liveness }: { liveness: 'alive' | 'dead' | undefined }) {
+export function LivenessBadge({
+  liveness,
+  reason,
+}: {
+  liveness: 'alive' | 'dead' | undefined;
+  /** Why it is dead, when the supervisor saw its process end. */
+  reason?: string;
+}) {
   if (!liveness) return <span className="badge muted">—</span>;
   return (
-    <span className={`badge ${liveness === 'alive' ? 'ok' : 'bad'}`} data-liveness={liveness}>
+    <span
+      className={`badge ${liveness === 'alive' ? 'ok' : 'bad'}`}
+      data-liveness={liveness}
+      title={reason}
+    >
       <span className="dot" aria-hidden="true" />
       {liveness}
     </span>

@@ -1,24 +1,11 @@
 import type { ProcessTransition, RunSummary } from '../../../shared/core-events.js';
+import { type AgentDeath, ENDED_PROCESS_STATES } from '../../../shared/agent-death.js';
 import type { ProcessInfo } from '../../../shared/process-info.js';
-import type { RunProgress } from '../../../shared/workflow-messages.js';
+
+export type { AgentDeath };
+import type { FleetAgent } from '../../../shared/ui-protocol.js';
 
 /** How single events change the records the store keeps (pure functions, no store access). */
-
-/** STFs that reached each pipeline stage, keyed as the Runs view draws the stages. */
-export type RunStageCounts = Record<
-  'daq' | 'data' | 'processing' | 'fastmon',
-  { done: number; total: number | null }
->;
-
-export function runStageCounts(p: RunProgress): RunStageCounts {
-  const stage = (done: number) => ({ done, total: null });
-  return {
-    daq: stage(p.stf.generated),
-    data: stage(p.stf.ready),
-    processing: stage(p.stf.processed),
-    fastmon: stage(p.stf.fastmon),
-  };
-}
 
 /** A run's row after an event: replaced in place, or added first (the list is newest first). */
 export function upsertRun(runs: RunSummary[], run: RunSummary): RunSummary[] {
@@ -48,7 +35,8 @@ export function applyTransition(prev: ProcessInfo | undefined, t: ProcessTransit
     pid: running ? t.pid : null,
     since: t.at,
     startedAt: started ? t.at : running ? (prev?.startedAt ?? t.at) : null,
-    restarts: started && prev?.since ? (prev.restarts ?? 0) + 1 : (prev?.restarts ?? 0),
+    restarts:
+      t.restarts ?? (started && prev?.since ? (prev.restarts ?? 0) + 1 : (prev?.restarts ?? 0)),
     exitCode: t.exitCode,
     reason: t.reason,
   };
@@ -84,4 +72,20 @@ export function historyEntry(t: ProcessTransition): { at: string; state: string;
     .filter(Boolean)
     .join(', ');
   return { at: t.at, state: t.to, detail };
+}
+
+/**
+ * The pid whose process ended with this transition, or null when the transition is not an end.
+ * The supervisor saw it die, so an agent heartbeating from that pid is dead whatever its last beat.
+ */
+export function endedPid(prev: ProcessInfo | undefined, t: ProcessTransition): number | null {
+  if (!ENDED_PROCESS_STATES.includes(t.to)) return null;
+  return t.pid ?? prev?.pid ?? null;
+}
+
+/** A live agent: heartbeating within the window, not said goodbye, not seen dying. */
+export function isLiveAgent(a: FleetAgent | undefined, death: AgentDeath | undefined): boolean {
+  if (!a || a.liveness !== 'alive') return false;
+  if (a.status === 'EXITED' || a.operational_state === 'EXITED') return false;
+  return !(death && death.pid === a.pid);
 }

@@ -1,8 +1,7 @@
 import { create } from 'zustand';
+import { processEndReason } from '../../../shared/agent-death.js';
 import type { AppLogRecord } from '../../../shared/app-log.js';
-import type { RunProgress } from '../../../shared/workflow-messages.js';
 import {
-  type ConfigSummary,
   eventPayloadSchemas,
   type FleetAgent,
   type HeartbeatEntry,
@@ -10,120 +9,36 @@ import {
   type McpActivity,
   type OutputLine,
   type ProcessInfo,
-  type RunSummary,
   type Snapshot,
   type UiEventName,
   type UiEventPayload,
-  type WorkflowExecution,
   type WorkflowMessage,
 } from '../../../shared/ui-protocol.js';
 import { OutputBuffer } from './output-buffer.js';
 import {
+  type AgentDeath,
   type Alert,
   applyTransition,
+  endedPid,
   historyEntry,
   summariseAlerts,
   upsertRun,
 } from './record-updates.js';
+import {
+  HEARTBEAT_CAP,
+  HISTORY_CAP,
+  initialUiState,
+  LOG_CAP,
+  MCP_CAP,
+  MESSAGE_CAP,
+  type ProcessHistoryEntry,
+  type Toast,
+  type UiState,
+} from './ui-state.js';
 
-export { type RunStageCounts, runStageCounts } from './record-updates.js';
+export type { ConnectionState, ProcessHistoryEntry, Toast, UiState } from './ui-state.js';
 
-export type ConnectionState = 'connecting' | 'open' | 'lost';
-
-export interface Toast {
-  id: number;
-  kind: 'info' | 'error' | 'alert';
-  title: string;
-  body: string;
-}
-
-export interface ProcessHistoryEntry {
-  at: string;
-  state: string;
-  detail: string;
-}
-
-const HEARTBEAT_CAP = 5000;
-const LOG_CAP = 2000;
-const MESSAGE_CAP = 5000;
-const MCP_CAP = 1000;
-const HISTORY_CAP = 200;
-
-export interface UiState {
-  connection: ConnectionState;
-  /** Why the last connection ended, and when the next attempt is due (epoch ms). */
-  lostReason: string | null;
-  /** The core answered that the token is wrong: retrying cannot help, a new token can. */
-  tokenRefused: boolean;
-  retryAt: number | null;
-  attempt: number;
-  /** A snapshot arrived on the current connection. */
-  synced: boolean;
-  snapshotCount: number;
-  resyncs: number;
-  badEvents: number;
-  config: ConfigSummary | null;
-  startedAt: string | null;
-  commandsAvailable: string[];
-  agents: Record<string, FleetAgent>;
-  /** Bumped when an agent or program appears or changes type: the fleet re-sorts only then. */
-  fleetVersion: number;
-  /** null: this core has no supervisor. */
-  processes: Record<string, ProcessInfo> | null;
-  processHistory: Record<string, ProcessHistoryEntry[]>;
-  heartbeats: HeartbeatEntry[];
-  logs: AppLogRecord[];
-  runs: RunSummary[];
-  runProgress: Record<number, RunProgress>;
-  executions: Record<string, WorkflowExecution>;
-  messages: WorkflowMessage[];
-  outputs: Record<string, OutputBuffer>;
-  /** Bumped whenever a buffer in `outputs` grows; buffers are mutated in place (100,000 lines). */
-  outputVersion: number;
-  mcpActivity: McpActivity[];
-  mcpClients: { id: string; name: string; transport: string; since: string }[] | null;
-  broker: UiEventPayload<'broker.state'> | null;
-  /** Commands in flight, by key (`process.start:agent-1`). */
-  pending: Record<string, true>;
-  /** The last failure of a command per target, shown beside its controls. */
-  commandErrors: Record<string, string>;
-  toasts: Toast[];
-}
-
-const initial: UiState = {
-  connection: 'connecting',
-  lostReason: null,
-  tokenRefused: false,
-  retryAt: null,
-  attempt: 0,
-  synced: false,
-  snapshotCount: 0,
-  resyncs: 0,
-  badEvents: 0,
-  config: null,
-  startedAt: null,
-  commandsAvailable: [],
-  agents: {},
-  fleetVersion: 0,
-  processes: null,
-  processHistory: {},
-  heartbeats: [],
-  logs: [],
-  runs: [],
-  runProgress: {},
-  executions: {},
-  messages: [],
-  outputs: {},
-  outputVersion: 0,
-  mcpActivity: [],
-  mcpClients: null,
-  broker: null,
-  pending: {},
-  commandErrors: {},
-  toasts: [],
-};
-
-export const useUi = create<UiState>(() => initial);
+export const useUi = create<UiState>(() => initialUiState);
 
 const capped = <T>(list: T[], add: T[], cap: number): T[] => {
   if (add.length === 0) return list;
@@ -151,7 +66,11 @@ export function dismissToast(id: number) {
 
 export function applySnapshot(snap: Snapshot) {
   const agents: Record<string, FleetAgent> = {};
-  for (const a of snap.agents) agents[a.instance_name] = a;
+  // The core's view of ended processes, plus any this UI saw end that the core has not stored yet.
+  const deaths = { ...useUi.getState().agentDeaths, ...snap.agentDeaths };
+  for (const a of snap.agents)
+    agents[a.instance_name] =
+      deaths[a.instance_name]?.pid === a.pid ? { ...a, liveness: 'dead' } : a;
   let processes: Record<string, ProcessInfo> | null = null;
   if (snap.processes) {
     processes = {};
@@ -159,6 +78,7 @@ export function applySnapshot(snap: Snapshot) {
   }
   useUi.setState((s) => ({
     synced: true,
+    agentDeaths: deaths,
     snapshotCount: s.snapshotCount + 1,
     config: snap.config,
     startedAt: snap.startedAt,
@@ -184,6 +104,8 @@ export function applyEvents(events: { name: string; payload: unknown }[]) {
     let agents: Record<string, FleetAgent> | undefined;
     let processes: Record<string, ProcessInfo> | null | undefined;
     let history: Record<string, ProcessHistoryEntry[]> | undefined;
+    let deaths: Record<string, AgentDeath> | undefined;
+    const mutDeaths = () => (deaths ??= { ...s.agentDeaths });
     const heartbeats: HeartbeatEntry[] = [];
     const logs: AppLogRecord[] = [];
     const messages: WorkflowMessage[] = [];
@@ -212,6 +134,8 @@ export function applyEvents(events: { name: string; payload: unknown }[]) {
           const a = mutAgents();
           const prev = a[p.agent.instance_name];
           if (!prev || prev.agent_type !== p.agent.agent_type) fleetChanged = true;
+          const death = (deaths ?? s.agentDeaths)[p.agent.instance_name];
+          if (death && death.pid !== p.agent.pid) delete mutDeaths()[p.agent.instance_name];
           a[p.agent.instance_name] = { ...p.agent, liveness: prev?.liveness ?? 'alive' };
           break;
         }
@@ -220,7 +144,14 @@ export function applyEvents(events: { name: string; payload: unknown }[]) {
           heartbeats.push(p);
           const a = mutAgents();
           const prev = a[p.instanceName];
-          if (prev) a[p.instanceName] = { ...prev, last_heartbeat: p.at, liveness: 'alive' };
+          // A beat the recorder stored after the supervisor saw the process die does not revive it.
+          const dead = (deaths ?? s.agentDeaths)[p.instanceName]?.pid === prev?.pid;
+          if (prev)
+            a[p.instanceName] = {
+              ...prev,
+              last_heartbeat: p.at,
+              liveness: dead ? 'dead' : 'alive',
+            };
           break;
         }
         case 'agent.liveness': {
@@ -246,8 +177,19 @@ export function applyEvents(events: { name: string; payload: unknown }[]) {
           const p = parsed.data as UiEventPayload<'process.state'>;
           const procs = mutProcesses();
           const prev = procs[p.name];
-          if (!prev) fleetChanged = true;
           procs[p.name] = applyTransition(prev, p);
+          // A new process of a program joins a different agent (by pid): the fleet re-joins then.
+          if (!prev || (procs[p.name]!.pid !== null && procs[p.name]!.pid !== prev.pid))
+            fleetChanged = true;
+          const pid = endedPid(prev, p);
+          if (pid !== null) {
+            const a = mutAgents();
+            for (const agent of Object.values(a)) {
+              if (agent.pid !== pid || agent.status === 'EXITED') continue;
+              mutDeaths()[agent.instance_name] = { pid, reason: processEndReason(p) };
+              a[agent.instance_name] = { ...agent, liveness: 'dead' };
+            }
+          }
           if (prev?.state !== p.to) {
             addHistory(p.name, historyEntry(p));
             if (p.to === 'FATAL')
@@ -325,6 +267,7 @@ export function applyEvents(events: { name: string; payload: unknown }[]) {
     if (agents) next.agents = agents;
     if (processes !== undefined) next.processes = processes;
     if (history) next.processHistory = history;
+    if (deaths) next.agentDeaths = deaths;
     if (heartbeats.length) next.heartbeats = capped(s.heartbeats, heartbeats, HEARTBEAT_CAP);
     if (logs.length) next.logs = capped(s.logs, logs, LOG_CAP);
     if (messages.length) next.messages = capped(s.messages, messages, MESSAGE_CAP);

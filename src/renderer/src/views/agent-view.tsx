@@ -19,6 +19,9 @@ export function AgentView({ name }: { name: string }) {
   const agent = useUi((s) => s.agents[name]);
   const proc = useUi((s) => programOfAgent(name, agent?.pid, Object.values(s.processes ?? {})));
   const supervised = useUi((s) => s.processes !== null);
+  const death = useUi((s) =>
+    s.agentDeaths[name]?.pid === agent?.pid ? s.agentDeaths[name] : undefined,
+  );
   const history = useUi((s) => s.processHistory[proc?.name ?? name] ?? EMPTY);
   // Only this agent's beats, compared item by item: other agents' heartbeats do not re-render.
   const live = useUi(useShallow((s) => s.heartbeats.filter((b) => b.instanceName === name)));
@@ -101,7 +104,13 @@ export function AgentView({ name }: { name: string }) {
   const fields: [string, React.ReactNode][] = [
     ['Type', agent?.agent_type ?? 'program'],
     ['Process', <ProcessBadge key="p" state={proc?.state} />],
-    ['Liveness', <LivenessBadge key="l" liveness={agent?.liveness} />],
+    [
+      'Liveness',
+      <span key="l">
+        <LivenessBadge liveness={agent?.liveness} reason={death?.reason} />
+        {death && <span data-testid="death-reason"> {death.reason}</span>}
+      </span>,
+    ],
     [
       'Last heartbeat',
       <span key="h" data-testid="agent-heartbeat-age">
@@ -199,30 +208,32 @@ export function AgentView({ name }: { name: string }) {
         {agentLogs.length === 0 ? (
           <p className="empty">No log records from this agent.</p>
         ) : (
-          <table className="dense">
-            <tbody>
-              {agentLogs.map((l) => (
-                <tr key={l.id}>
-                  <td className="ts">{formatTime(l.timestamp)}</td>
-                  <td>
-                    <StatusBadge
-                      status={
-                        l.levelname === 'INFO'
-                          ? 'OK'
-                          : l.levelname === 'WARNING'
-                            ? 'WARNING'
-                            : l.levelname === 'DEBUG'
-                              ? 'UNKNOWN'
-                              : 'ERROR'
-                      }
-                    />{' '}
-                    {l.levelname}
-                  </td>
-                  <td>{l.message}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <div className="agent-logs">
+            <table className="dense">
+              <tbody>
+                {agentLogs.map((l) => (
+                  <tr key={l.id}>
+                    <td className="ts">{formatTime(l.timestamp)}</td>
+                    <td>
+                      <StatusBadge
+                        status={
+                          l.levelname === 'INFO'
+                            ? 'OK'
+                            : l.levelname === 'WARNING'
+                              ? 'WARNING'
+                              : l.levelname === 'DEBUG'
+                                ? 'UNKNOWN'
+                                : 'ERROR'
+                        }
+                      />{' '}
+                      {l.levelname}
+                    </td>
+                    <td>{l.message}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </div>
     </section>

@@ -4,6 +4,7 @@ import { FleetActions, ProcessActions } from '../components/process-actions';
 import { LivenessBadge, ProcessBadge, StatusBadge } from '../components/status-badges';
 import { ageSince, formatAge, formatBytes } from '../format';
 import { href } from '../route';
+import { type AgentDeath, isLiveAgent } from '../store/record-updates';
 import { useUi } from '../store/ui-store';
 import { useFixedRows } from '../use-fixed-rows';
 import { useNow } from '../use-now';
@@ -13,6 +14,7 @@ export interface FleetRow {
   type: string;
   agent?: FleetAgent;
   proc?: ProcessInfo;
+  death?: AgentDeath;
 }
 
 type Item = { kind: 'group'; type: string; count: number } | { kind: 'row'; row: FleetRow };
@@ -51,6 +53,7 @@ const COLUMNS =
 export function FleetView() {
   const agents = useUi((s) => s.agents);
   const processes = useUi((s) => s.processes);
+  const deaths = useUi((s) => s.agentDeaths);
   const [search, setSearch] = useState('');
   const [type, setType] = useState('');
   const [liveness, setLiveness] = useState('');
@@ -85,9 +88,18 @@ export function FleetView() {
     const rows: FleetRow[] = [];
     for (const { name, type: rowType, procName } of order) {
       const agent = agents[name];
-      const proc = processes?.[procName ?? name];
-      const row: FleetRow = { name, type: rowType, agent, proc };
-      if (agent?.liveness === 'alive') aliveCount++;
+      const candidate = processes?.[procName ?? name];
+      // The join was made by pid: a program now running another pid belongs to another agent.
+      const stale =
+        candidate &&
+        candidate.name !== name &&
+        candidate.pid !== null &&
+        agent?.pid &&
+        candidate.pid !== agent.pid;
+      const proc = stale ? undefined : candidate;
+      const death = deaths[name]?.pid === agent?.pid ? deaths[name] : undefined;
+      const row: FleetRow = { name, type: rowType, agent, proc, death };
+      if (isLiveAgent(agent, death)) aliveCount++;
       if (isExited(row)) {
         exited++;
         if (!showExited) continue;
@@ -119,7 +131,7 @@ export function FleetView() {
       alive: aliveCount,
       hiddenExited: showExited ? 0 : exited,
     };
-  }, [order, agents, processes, search, type, liveness, showExited, group]);
+  }, [order, agents, processes, deaths, search, type, liveness, showExited, group]);
 
   const scrollRef = useRef<HTMLDivElement>(null);
   // Fixed-height rows: windowing is arithmetic and scroll updates are ordinary batched renders.
@@ -234,6 +246,7 @@ export function FleetView() {
                       type={item.row.type}
                       agent={item.row.agent}
                       proc={item.row.proc}
+                      death={item.row.death}
                     />
                   )}
                 </div>
@@ -248,7 +261,7 @@ export function FleetView() {
 
 // Props are the agent and process objects themselves, so a row re-renders only when its own
 // data changed (or the one-second clock ticked), not when any other agent heartbeats.
-const FleetRowView = memo(function FleetRowView({ name, type, agent, proc }: FleetRow) {
+const FleetRowView = memo(function FleetRowView({ name, type, agent, proc, death }: FleetRow) {
   const now = useNow();
   const row = { name, type };
   const uptime =
@@ -268,12 +281,22 @@ const FleetRowView = memo(function FleetRowView({ name, type, agent, proc }: Fle
         <ProcessBadge state={proc?.state} />
       </div>
       <div role="cell">
-        <LivenessBadge liveness={agent?.liveness} />
+        <LivenessBadge liveness={agent?.liveness} reason={death?.reason} />
       </div>
       <div role="cell" className="num" data-testid="heartbeat-age">
         {ageSince(agent?.last_heartbeat, now)}
       </div>
-      <div role="cell">{agent ? <StatusBadge status={agent.status} /> : '—'}</div>
+      <div role="cell" data-testid="agent-status">
+        {death ? (
+          <span className="badge bad" title={death.reason}>
+            DIED
+          </span>
+        ) : agent ? (
+          <StatusBadge status={agent.status} />
+        ) : (
+          '—'
+        )}
+      </div>
       <div role="cell">{agent?.operational_state ?? '—'}</div>
       <div role="cell" className="num">
         {proc?.pid ?? agent?.pid ?? '—'}
