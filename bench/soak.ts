@@ -192,12 +192,8 @@ const reportTimer = setInterval(report, reportS * 1000);
 
 // ---- runs back to back --------------------------------------------------------------------------
 const gap = 1 / rate / 2;
-for (let done = 0; done < total;) {
-  const n = Math.min(perRun, total - done);
+async function startRun(n: number): Promise<Record<string, unknown>> {
   reply = undefined;
-  tfSeen = 0;
-  endSeen = false;
-  runId = undefined;
   await conn.send(
     '/queue/workflow_control',
     JSON.stringify({
@@ -220,8 +216,27 @@ for (let done = 0; done < total;) {
     }),
     { receipt: true },
   );
-  const r = await waitFor('run accepted', () => reply, 30_000);
-  if (r.accepted !== true) throw new Error(`run refused: ${String(r.reason)}`);
+  return waitFor('run_workflow reply', () => reply, 30_000);
+}
+for (let done = 0; done < total;) {
+  const n = Math.min(perRun, total - done);
+  tfSeen = 0;
+  endSeen = false;
+  runId = undefined;
+  // end_run goes out a little before the simulator closes its execution; until then it refuses a
+  // new run as "still running", so the next run is asked for again until accepted.
+  const r = await waitFor(
+    'next run accepted',
+    async () => {
+      const answer = await startRun(n);
+      if (answer.accepted === true) return answer;
+      if (!String(answer.reason).includes('still running'))
+        throw new Error(`run refused: ${String(answer.reason)}`);
+      return undefined;
+    },
+    60_000,
+    200,
+  );
   runId = r.run_id;
   await waitFor(
     `run ${String(runId)} through fastmon`,
