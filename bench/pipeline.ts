@@ -14,7 +14,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import pidusage from 'pidusage';
 import { startActiveMq } from '../test/helpers/activemq.js';
 import {
   type AgentName,
@@ -110,6 +112,12 @@ console.log(
   `run: ${N.toLocaleString('en-US')} STFs, ${values.interval === undefined ? 'fast mode' : `real time, stf_interval ${values.interval} s`}, ${values.size} B each, ${TF_PER_STF} TF samples per STF, ${values.workers} workers per agent`,
 );
 
+const procs: [string, number][] = [
+  ['core', core.child.pid!],
+  ...agents.map((a): [string, number] => [a.name, a.child.pid!]),
+  ['bench (observer)', process.pid],
+];
+const cpuBefore = await pidusage(procs.map(([, pid]) => pid));
 const t0 = Date.now();
 await obs.send('/queue/workflow_control', {
   msg_type: 'run_workflow',
@@ -182,6 +190,7 @@ await waitFor(
 );
 clearInterval(ticker);
 const wall = (Date.now() - t0) / 1000;
+const cpuAfter = await pidusage(procs.map(([, pid]) => pid));
 const firstGen = Math.min(...[...gen.values()].map((g) => g.rx));
 const lastGen = Math.max(...[...gen.values()].map((g) => g.rx));
 
@@ -220,6 +229,37 @@ console.log(
 );
 console.log(
   `messages seen: ${JSON.stringify(counts)}; STF rows stored: ${JSON.stringify(stored.count ?? stored.total ?? stored)}`,
+);
+// The bottleneck: the process whose CPU is closest to one full core over the run, and the stage
+// whose last message came last (each stage's own rate over the run).
+const cpu = procs
+  .map(([n, pid]) => ({
+    n,
+    pct: ((cpuAfter[pid]!.ctime - cpuBefore[pid]!.ctime) / (wall * 1000)) * 100,
+  }))
+  .sort((a, b) => b.pct - a.pct);
+console.log(
+  `CPU over the run (100 % = one core; load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}): ${cpu.map((c) => `${c.n} ${fmt(c.pct, 0)} %`).join(', ')}`,
+);
+const stageEnd = (type: string) =>
+  Math.max(
+    ...obs.seen
+      .filter((m) => m.body.msg_type === type && m.body.run_id === runId)
+      .map((m) => m.receivedAt),
+  );
+const stages = ['stf_gen', 'stf_ready', 'processing_complete', 'tf_file_registered'].map(
+  (type) => ({
+    type,
+    rate: N / ((stageEnd(type) - firstGen) / 1000 || 1),
+  }),
+);
+console.log(
+  `stage rates (STFs/s from the first stf_gen to the stage's last message): ${stages.map((x) => `${x.type} ${fmt(x.rate, 0)}`).join(', ')}`,
+);
+console.log(
+  `bottleneck: ${cpu[0]!.n} at ${fmt(cpu[0]!.pct, 0)} % CPU${cpu[0]!.pct > 85 ? ' (CPU-bound: one core saturated)' : ' (no process saturates a core: waiting on round trips or on a loaded machine)'}`,
 );
 console.log(
   `RSS after: core ${fmt(rssMb(core.child.pid!), 0)} MB; ${agents.map((a) => `${a.name} ${fmt(rssMb(a.child.pid!), 0)} MB`).join(', ')}`,
