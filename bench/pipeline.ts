@@ -7,7 +7,8 @@
  * messages' own timestamps, and from the subscriber's receive times), p50/p99.
  *
  *   npm run build && node --import tsx bench/pipeline.ts [--stfs 10000] [--size 4096] [--workers 4]
- *     [--interval 0.1]   (paced: real-time run, one STF every 0.2 s + interval, no state delays)
+ *     [--interval 0.1]   (paced: real-time run, one STF every 0.1 s + interval, no state delays)
+ *     [--rate 20]        (paced at this many STFs/s: generation time and interval split the period)
  *
  * In fast mode the simulator outruns the pipeline, so the latency is mostly queueing behind the
  * backlog; the paced mode shows the latency of an STF through a pipeline that keeps up.
@@ -39,9 +40,14 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '4' },
     // Real-time mode with this stf_interval (s): latency below saturation instead of queue time.
     interval: { type: 'string' },
+    // Real-time mode at this many STFs/s (generation time and interval split the period).
+    rate: { type: 'string' },
   },
 });
 const N = Number(values.stfs);
+if (values.rate !== undefined) values.interval = String(1 / Number(values.rate) / 2);
+const genTime =
+  values.rate !== undefined ? { stf_generation_time: 1 / Number(values.rate) / 2 } : {};
 const TF_PER_STF = 7;
 
 ensureAgentsBuilt();
@@ -131,6 +137,7 @@ await obs.send('/queue/workflow_control', {
           stf_count: N,
           physics_period_count: 1,
           stf_interval: Number(values.interval),
+          ...genTime,
           no_beam_not_ready_delay: 0,
           beam_not_ready_delay: 0,
           beam_ready_delay: 0,
