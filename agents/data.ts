@@ -7,6 +7,7 @@ import { BaseAgent, type IncomingMessage, runAgentMain } from './base-agent.js';
 import { adlerTag } from './lib/adler32.js';
 import { agentDataDir } from './lib/data-folder.js';
 import { ApiError } from './lib/rest-client.js';
+import { RunDedup } from './lib/run-dedup.js';
 import { RunLedger } from './lib/run-ledger.js';
 import { errorText } from './lib/settings.js';
 import { reportRunEnd } from './lib/stage-agent.js';
@@ -41,7 +42,7 @@ class DataAgent extends BaseAgent {
   private readonly ledger = new RunLedger(num('SWF_RUN_SETTLE_MS', 15_000));
   /** run_number -> monitor run PK (promise, so concurrent STFs share one look-up). */
   private readonly runPks = new Map<number, Promise<number>>();
-  private readonly seen = new Set<string>();
+  private readonly seen = new RunDedup();
 
   constructor() {
     super('DATA', [WORKFLOW_TOPIC]);
@@ -127,11 +128,10 @@ class DataAgent extends BaseAgent {
   private async onStfGen(m: StfGen, msg: IncomingMessage): Promise<void> {
     const run = requireRunNumber(m.run_id);
     const extra = this.extraFrom(msg.data, { stf_filename: m.filename });
-    if (this.seen.has(m.filename)) {
+    if (!this.seen.add(run, m.filename)) {
       this.log.debug(`duplicate stf_gen for ${m.filename} ignored`, extra);
       return;
     }
-    this.seen.add(m.filename);
     try {
       const size = m.size_bytes ?? m.size ?? this.defaultSize;
       const tfCount = m.tf_count ?? this.tfCount;
@@ -199,7 +199,7 @@ class DataAgent extends BaseAgent {
       );
     } catch (err) {
       this.ledger.record(run, m.sequence, false);
-      this.seen.delete(m.filename);
+      this.seen.forget(run, m.filename);
       throw new Error(`STF ${m.filename}: ${errorText(err)}`, { cause: err });
     }
   }
@@ -231,6 +231,7 @@ class DataAgent extends BaseAgent {
   }
 
   private async closeRun(runNumber: number): Promise<void> {
+    this.seen.release(runNumber);
     const pk = this.runPks.get(runNumber);
     if (!pk) return;
     try {
@@ -239,8 +240,6 @@ class DataAgent extends BaseAgent {
       this.log.warning(`run ${runNumber}: end time not recorded: ${errorText(err)}`);
     }
     this.runPks.delete(runNumber);
-    const prefix = `swf.${runNumber}.`;
-    for (const f of this.seen) if (f.startsWith(prefix)) this.seen.delete(f);
   }
 }
 

@@ -2,6 +2,7 @@ import { open } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { BaseAgent, type IncomingMessage, runAgentMain } from './base-agent.js';
 import { adler32 } from './lib/adler32.js';
+import { RunDedup } from './lib/run-dedup.js';
 import { RunLedger } from './lib/run-ledger.js';
 import { errorText, localIsoNow } from './lib/settings.js';
 import { reportRunEnd } from './lib/stage-agent.js';
@@ -33,7 +34,7 @@ class FastmonAgent extends BaseAgent {
   private readonly fraction = num('SWF_TF_SIZE_FRACTION', 0.15);
   private readonly defaultTfCount = num('SWF_TF_COUNT_PER_STF', 1000);
   private readonly ledger = new RunLedger(num('SWF_RUN_SETTLE_MS', 15_000));
-  private readonly seen = new Set<string>();
+  private readonly seen = new RunDedup();
 
   constructor() {
     super('fastmon', [WORKFLOW_TOPIC]);
@@ -48,8 +49,8 @@ class FastmonAgent extends BaseAgent {
     }
     if (msg.msgType === 'end_run') {
       await reportRunEnd(this, this.ledger, msg.data, 'fastmon');
-      const prefix = `swf.${String(msg.data.run_id)}.`;
-      for (const f of this.seen) if (f.startsWith(prefix)) this.seen.delete(f);
+      const ended = Number(msg.data.run_id);
+      if (Number.isInteger(ended)) this.seen.release(ended);
       return;
     }
     if (msg.msgType !== 'stf_ready') return;
@@ -62,8 +63,7 @@ class FastmonAgent extends BaseAgent {
       );
       return;
     }
-    if (this.seen.has(m.filename)) return;
-    this.seen.add(m.filename);
+    if (!this.seen.add(run, m.filename)) return;
     let ok = true;
     try {
       ok = await this.sample(m);

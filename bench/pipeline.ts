@@ -7,14 +7,17 @@
  * messages' own timestamps, and from the subscriber's receive times), p50/p99.
  *
  *   npm run build && node --import tsx bench/pipeline.ts [--stfs 10000] [--size 4096] [--workers 4]
- *     [--interval 0.1]   (paced: real-time run, one STF every 0.2 s + interval, no state delays)
+ *     [--interval 0.1]   (paced: real-time run, one STF every 0.1 s + interval, no state delays)
+ *     [--rate 20]        (paced at this many STFs/s: generation time and interval split the period)
  *
  * In fast mode the simulator outruns the pipeline, so the latency is mostly queueing behind the
  * backlog; the paced mode shows the latency of an STF through a pipeline that keeps up.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
+import pidusage from 'pidusage';
 import { startActiveMq } from '../test/helpers/activemq.js';
 import {
   type AgentName,
@@ -37,9 +40,14 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '4' },
     // Real-time mode with this stf_interval (s): latency below saturation instead of queue time.
     interval: { type: 'string' },
+    // Real-time mode at this many STFs/s (generation time and interval split the period).
+    rate: { type: 'string' },
   },
 });
 const N = Number(values.stfs);
+if (values.rate !== undefined) values.interval = String(1 / Number(values.rate) / 2);
+const genTime =
+  values.rate !== undefined ? { stf_generation_time: 1 / Number(values.rate) / 2 } : {};
 const TF_PER_STF = 7;
 
 ensureAgentsBuilt();
@@ -110,6 +118,12 @@ console.log(
   `run: ${N.toLocaleString('en-US')} STFs, ${values.interval === undefined ? 'fast mode' : `real time, stf_interval ${values.interval} s`}, ${values.size} B each, ${TF_PER_STF} TF samples per STF, ${values.workers} workers per agent`,
 );
 
+const procs: [string, number][] = [
+  ['core', core.child.pid!],
+  ...agents.map((a): [string, number] => [a.name, a.child.pid!]),
+  ['bench (observer)', process.pid],
+];
+const cpuBefore = await pidusage(procs.map(([, pid]) => pid));
 const t0 = Date.now();
 await obs.send('/queue/workflow_control', {
   msg_type: 'run_workflow',
@@ -123,6 +137,7 @@ await obs.send('/queue/workflow_control', {
           stf_count: N,
           physics_period_count: 1,
           stf_interval: Number(values.interval),
+          ...genTime,
           no_beam_not_ready_delay: 0,
           beam_not_ready_delay: 0,
           beam_ready_delay: 0,
@@ -182,6 +197,7 @@ await waitFor(
 );
 clearInterval(ticker);
 const wall = (Date.now() - t0) / 1000;
+const cpuAfter = await pidusage(procs.map(([, pid]) => pid));
 const firstGen = Math.min(...[...gen.values()].map((g) => g.rx));
 const lastGen = Math.max(...[...gen.values()].map((g) => g.rx));
 
@@ -220,6 +236,37 @@ console.log(
 );
 console.log(
   `messages seen: ${JSON.stringify(counts)}; STF rows stored: ${JSON.stringify(stored.count ?? stored.total ?? stored)}`,
+);
+// The bottleneck: the process whose CPU is closest to one full core over the run, and the stage
+// whose last message came last (each stage's own rate over the run).
+const cpu = procs
+  .map(([n, pid]) => ({
+    n,
+    pct: ((cpuAfter[pid]!.ctime - cpuBefore[pid]!.ctime) / (wall * 1000)) * 100,
+  }))
+  .sort((a, b) => b.pct - a.pct);
+console.log(
+  `CPU over the run (100 % = one core; load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}): ${cpu.map((c) => `${c.n} ${fmt(c.pct, 0)} %`).join(', ')}`,
+);
+const stageEnd = (type: string) =>
+  Math.max(
+    ...obs.seen
+      .filter((m) => m.body.msg_type === type && m.body.run_id === runId)
+      .map((m) => m.receivedAt),
+  );
+const stages = ['stf_gen', 'stf_ready', 'processing_complete', 'tf_file_registered'].map(
+  (type) => ({
+    type,
+    rate: N / ((stageEnd(type) - firstGen) / 1000 || 1),
+  }),
+);
+console.log(
+  `stage rates (STFs/s from the first stf_gen to the stage's last message): ${stages.map((x) => `${x.type} ${fmt(x.rate, 0)}`).join(', ')}`,
+);
+console.log(
+  `bottleneck: ${cpu[0]!.n} at ${fmt(cpu[0]!.pct, 0)} % CPU${cpu[0]!.pct > 85 ? ' (CPU-bound: one core saturated)' : ' (no process saturates a core: waiting on round trips or on a loaded machine)'}`,
 );
 console.log(
   `RSS after: core ${fmt(rssMb(core.child.pid!), 0)} MB; ${agents.map((a) => `${a.name} ${fmt(rssMb(a.child.pid!), 0)} MB`).join(', ')}`,

@@ -1,3 +1,4 @@
+import { httpRequest } from './http-request.js';
 import { errorText } from './settings.js';
 
 /** A failed monitor call after its retries, with the status and body when there was a reply. */
@@ -82,14 +83,14 @@ export class RestClient {
         const headers: Record<string, string> = { accept: 'application/json' };
         if (this.token) headers.authorization = `Token ${this.token}`;
         if (body !== undefined) headers['content-type'] = 'application/json';
-        const res = await fetch(url, {
+        const res = await httpRequest(url, {
           method,
           headers,
           body: body === undefined ? undefined : JSON.stringify(body),
-          redirect: 'manual',
-          signal: AbortSignal.any([this.controller.signal, AbortSignal.timeout(this.timeoutMs)]),
+          signal: this.controller.signal,
+          timeoutMs: this.timeoutMs,
         });
-        const text = await res.text();
+        const text = res.text;
         let parsed: unknown = text;
         try {
           parsed = text === '' ? null : JSON.parse(text);

@@ -1,3 +1,4 @@
+import { httpRequest } from './http-request.js';
 import { LEVELS, type LevelName, localIsoNow } from './settings.js';
 
 export type LogExtra = Record<string, unknown>;
@@ -74,15 +75,13 @@ export class RestLogger {
     while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
       const body = this.queue.shift()!;
       this.inFlight++;
-      fetch(`${this.httpUrl}/api/logs/`, {
+      httpRequest(`${this.httpUrl}/api/logs/`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(10_000),
+        timeoutMs: 10_000,
       })
-        .then(async (res) => {
-          await res.arrayBuffer();
+        .then((res) => {
           if (res.status >= 300) throw new Error(`HTTP ${res.status}`);
         })
         .catch((err: unknown) => {

@@ -22,16 +22,34 @@ interface RunEntry {
   progress?: () => void;
 }
 
+/**
+ * Runs kept open at once. A run whose `end_run` never reaches this agent (lost while it was down)
+ * would otherwise stay for the life of the process; the oldest open run is forgotten instead.
+ */
+export const MAX_OPEN_RUNS = 8;
+
 export class RunLedger {
   private readonly runs = new Map<number, RunEntry>();
 
-  constructor(private readonly settleMs: number) {}
+  constructor(
+    private readonly settleMs: number,
+    private readonly maxOpenRuns = MAX_OPEN_RUNS,
+  ) {}
+
+  /** Runs with an entry (opened or recorded, not yet closed). */
+  get openRuns(): number {
+    return this.runs.size;
+  }
 
   private entry(runId: number, startMessage: boolean): RunEntry {
     let e = this.runs.get(runId);
     if (!e) {
       e = { done: new Set(), failed: new Set(), joinedLate: !startMessage };
       this.runs.set(runId, e);
+      for (const old of this.runs.keys()) {
+        if (this.runs.size <= this.maxOpenRuns) break;
+        this.runs.delete(old);
+      }
     }
     return e;
   }
