@@ -18,7 +18,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { StompConnection } from '../agents/lib/stomp-connection.js';
+import { AgentStompClient } from '../agents/lib/agent-stomp-client.js';
 import { agentEnv, ensureAgentsBuilt, spawnAgent, stopAgent } from '../test/helpers/agent-fleet.js';
 import { startTestCore } from '../test/helpers/core.js';
 import { tempDir } from '../test/helpers/temp-dir.js';
@@ -82,7 +82,7 @@ await waitFor(
 );
 
 // One subscriber that keeps no history: per-run counters only.
-const conn = new StompConnection({
+const conn = new AgentStompClient({
   host: broker.host,
   port: broker.port,
   login: creds.login,
