@@ -26,12 +26,12 @@ const num = (name: string, fallback: number) => {
 };
 
 /**
- * Data agent: the testbed's example data agent (type `DATA`, reference §3.2 variant 1) with the
+ * Data agent: the testbed's example data agent (type `DATA`) with the
  * file it only mentions in TODOs made real. On `stf_gen` it writes the STF file under
  * `SWF_DATA_DIR/run_<run>/` (size from the message's `size_bytes`/`size`, else
  * `SWF_STF_SIZE_BYTES`), computes its Adler-32 (`ad:<decimal>`, the standalone simulator's form),
  * registers it over REST (`/api/stf-files/`), and publishes a per-STF `stf_ready` with `filename`
- * (the per-STF meaning, reference §5.2 #1) to `/topic/epictopic`, then marks the row `processed`
+ * (the per-STF meaning) to `/topic/epictopic`, then marks the row `processed`
  * as the original does. Runs are looked up or created by `run_number` (the recorder may have made
  * the row already). Duplicate `stf_gen` (a re-sent message) is ignored by filename.
  */

@@ -22,7 +22,7 @@ const num = (name: string, fallback: number) => {
 };
 
 /**
- * Processing agent: the example processing agent (type `STF_Processing`, reference §3.3 variant 1).
+ * Processing agent: the example processing agent (type `STF_Processing`).
  * On each per-STF `stf_ready` it "processes" the STF for `SWF_PROCESSING_MS` (default 500, the
  * original's sleep) — and does one real thing: when the STF is a local file it reads it and
  * verifies the Adler-32 the data agent announced — then publishes `processing_complete`. It reads
@@ -33,7 +33,7 @@ const num = (name: string, fallback: number) => {
  * publishes `stf_ready` on `/topic/epictopic`; this one takes both, and an STF that arrives both
  * ways is processed once (by filename). It publishes `processing_complete` on the topic (the
  * original sends it to `/queue/monitoring_agent`), so the recorder sees the stage. A run-level
- * `stf_ready` without `filename` (the Rucio data agent's meaning, §5.2 #1) is logged and skipped.
+ * `stf_ready` without `filename` (the Rucio data agent's meaning) is logged and skipped.
  */
 class ProcessingAgent extends BaseAgent {
   private readonly processingMs = num('SWF_PROCESSING_MS', 500);

@@ -156,7 +156,7 @@ export async function ensureNativeModule(opts) {
         return !(rel === '/build' || rel.startsWith('/build/') || rel.startsWith('/node_modules'));
       },
     });
-    // A global npm_config_nodedir (TOOLCHAIN.md suggests one for the Node build) would make
+    // A global npm_config_nodedir (set for building better-sqlite3 against the system's Node headers) would make
     // node-gyp compile against Node's headers while claiming the Electron target.
     const env = { ...(opts.env ?? process.env) };
     for (const key of Object.keys(env))

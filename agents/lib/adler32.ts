@@ -1,6 +1,6 @@
 /**
- * Adler-32 (RFC 1950), the checksum the standalone DAQ simulator writes as `ad:<decimal>`
- * (reference §2.3). Node 20's zlib has crc32 but no adler32, and it is ten lines.
+ * Adler-32 (RFC 1950), the checksum the standalone DAQ simulator writes as `ad:<decimal>`.
+ * Node 20's zlib has crc32 but no adler32, and it is ten lines.
  * Incremental: pass the previous value to continue over a further chunk.
  */
 export function adler32(data: Uint8Array, previous = 1): number {

@@ -40,8 +40,8 @@ interface Sub {
  * reconnect. Events: `up`, `down` (with the reason), `attempt-failed`.
  *
  * TLS: when `ssl` is on, the CA file is required and the server certificate and host name are
- * verified. The originals warn and silently connect in clear when the CA is missing (reference
- * §5.2 #10); we refuse instead, because a physicist who asked for TLS should not get clear text.
+ * verified. The originals warn and silently connect in clear when the CA is missing; we refuse
+ * instead, because a physicist who asked for TLS should not get clear text.
  */
 export class AgentStompClient extends EventEmitter {
   private client: StompClient | undefined;

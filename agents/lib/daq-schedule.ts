@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { RunLifecycleType, StfGen } from '../../src/shared/workflow-messages.js';
 
 /**
- * The DAQ state machine and timing of the HEAD workflow runner's `stf_datataking` workflow
- * (reference §2.4), as a pure async procedure over a simulated clock in integer milliseconds
+ * The DAQ state machine and timing of the HEAD workflow runner's `stf_datataking` workflow,
+ * as a pure async procedure over a simulated clock in integer milliseconds
  * (so 0.1 s steps do not drift). The caller supplies `emit` (publish one message), `wait`
  * (advance the clock: sleep in real-time mode, nothing in fast mode) and `stopped`.
  */

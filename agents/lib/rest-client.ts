@@ -19,7 +19,7 @@ export interface ApiReply {
 
 export interface RequestOptions {
   /**
-   * Retry HTTP 404 like the originals do (reference §1.7, §5.2 #11). Off for look-ups where a 404
+   * Retry HTTP 404 like the originals do. Off for look-ups where a 404
    * is an answer, not a missing endpoint.
    */
   retry404?: boolean;
@@ -121,7 +121,7 @@ export class RestClient {
     }
   }
 
-  /** Retries for ever with a growing pause, as the originals do for the agent ID (§1.2). */
+  /** Retries for ever with a growing pause, as the originals do for the agent ID. */
   async requestForever(
     method: string,
     endpoint: string,

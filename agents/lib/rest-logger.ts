@@ -3,7 +3,7 @@ import { LEVELS, type LevelName, localIsoNow } from './settings.js';
 
 export type LogExtra = Record<string, unknown>;
 
-/** The keys the originals keep in `extra_data` (reference §1.8). */
+/** The keys the originals keep in `extra_data`. */
 const EXTRA_KEYS = ['execution_id', 'workflow_name', 'run_id', 'username'] as const;
 
 /**

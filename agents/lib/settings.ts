@@ -3,7 +3,7 @@ import { userInfo } from 'node:os';
 import { parse as parseToml } from 'smol-toml';
 
 /**
- * Every agent setting comes from the environment (the supervisor passes them; reference §1.3).
+ * Every agent setting comes from the environment (the supervisor passes them).
  * Names and defaults follow the original BaseAgent where one exists; the `SWF_*` knobs below that
  * the originals do not have are ours and are listed in agents/README.md.
  */
@@ -25,7 +25,7 @@ export interface AgentSettings {
   user: string;
   heartbeatIntervalMs: number;
   logLevel: number;
-  /** REST retry delays (seconds) for connection errors, 404 and 5xx (reference §1.7). */
+  /** REST retry delays (seconds) for connection errors, 404 and 5xx. */
   restRetryDelaysMs: number[];
   reconnectInitialMs: number;
   reconnectMaxMs: number;

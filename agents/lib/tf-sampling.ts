@@ -12,7 +12,7 @@ function gauss(): number {
 }
 
 /**
- * The example fastmon sampling (reference §3.4): the STF's TFs are split into `files` equal
+ * The example fastmon sampling: the STF's TFs are split into `files` equal
  * partitions; in each a contiguous block of about `fraction` of the partition (Gaussian noise,
  * sigma 10 %) is taken at a random offset.
  */

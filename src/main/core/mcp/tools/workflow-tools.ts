@@ -39,7 +39,7 @@ async function verdict(
   return result;
 }
 
-/** The testbed's workflow control (reference §7): messages to /queue/workflow_control and the topic. */
+/** The testbed's workflow control: messages to /queue/workflow_control and the topic. */
 export function workflowTools(
   sender: MessageSender,
   workflow: WorkflowCommands,
