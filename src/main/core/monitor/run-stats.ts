@@ -87,9 +87,28 @@ function expectedTotal(st: ReturnType<typeof statements>, run: string): number |
   const exec = str((st.executionOfRun.get(run) as Row | undefined)?.execution_id);
   if (!exec) return null;
   const params = json((st.execution.get(exec) as Row | undefined)?.parameter_values);
-  const perPeriod = num(params?.stf_count);
+  const perPeriod = scheduleParam(params, 'stf_count');
   if (perPeriod === null) return null;
-  return perPeriod * Math.max(1, num(params?.physics_period_count) ?? 1);
+  return perPeriod * Math.max(1, scheduleParam(params, 'physics_period_count') ?? 1);
+}
+
+/**
+ * A schedule parameter as the simulator resolved it: flat (older records), or from the config's
+ * sections, `[daq_state_machine]` first with every other section over it, as the runner merges them.
+ */
+function scheduleParam(params: Record<string, unknown> | null, key: string): number | null {
+  if (!params) return null;
+  const flat = num(params[key]);
+  if (flat !== null) return flat;
+  const sections = Object.entries(params)
+    .filter((e): e is [string, Record<string, unknown>] => {
+      const v = e[1];
+      return typeof v === 'object' && v !== null && !Array.isArray(v);
+    })
+    .sort(([a], [b]) => Number(b === 'daq_state_machine') - Number(a === 'daq_state_machine'));
+  let value: number | null = null;
+  for (const [, section] of sections) if (key in section) value = num(section[key]);
+  return value;
 }
 
 /** One run's pipeline figures from the STF progress table, its messages and its logs. */

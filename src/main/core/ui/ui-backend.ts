@@ -51,7 +51,9 @@ export function registerUiBackend(ui: UiChannel, b: UiBackend) {
           config: a.config,
           realtime: a.realtime,
           duration: 0,
-          stf_count: a.stfCount,
+          // A period length without a count is duration mode, which the simulator (as the
+          // testbed runner) takes from an STF count of 0; otherwise the config's count would win.
+          stf_count: a.stfCount ?? (a.physicsPeriodSeconds !== undefined ? 0 : undefined),
           physics_period_count: a.physicsPeriods,
           physics_period_duration: a.physicsPeriodSeconds,
           standby_duration: a.standbySeconds,
