@@ -15,7 +15,6 @@ import { createLogger, type Logger } from './logger.js';
 import { type Cleanup, startMessageBroker } from './message-broker.js';
 import { messageSenderFor, processControlFor } from './mcp/supervisor-ports.js';
 import { createMcpServerFactory, type McpServerFactory } from './mcp/server-factory.js';
-import type { MessageSender, ProcessControl } from './mcp/ports.js';
 import { createHeartbeatService, type HeartbeatService } from './monitor/heartbeat-service.js';
 import { createExecutionEnder } from './monitor/execution-ender.js';
 import { createLivenessTracker, type LivenessTracker } from './monitor/liveness.js';
@@ -47,8 +46,6 @@ export interface ControlCenterOptions {
   nativeBinding?: string;
   /** Where the built-in agents' scripts are (default: the built `agents/` folder). */
   resolveAgent?: AgentResolver;
-  /** Replaces what the MCP process and workflow tools steer (default: this core's supervisor and broker). */
-  mcp?: { processControl?: ProcessControl; messageSender?: MessageSender };
 }
 
 export interface ControlCenter {
@@ -250,7 +247,7 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
     executionEnder.start();
     cleanups.push(() => executionEnder.stop());
 
-    const messageSender = opts.mcp?.messageSender ?? messageSenderFor(publish, () => brokerState);
+    const messageSender = messageSenderFor(publish, () => brokerState);
     // One path for MCP, the UI and the command line: the same messages, the same answers.
     const workflow = createWorkflowCommands({
       bus,
@@ -267,7 +264,7 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
       heartbeats,
       liveness,
       config,
-      processControl: opts.mcp?.processControl ?? processControlFor(sup, store),
+      processControl: processControlFor(sup, store),
       messageSender,
       workflow,
       logger: log.child('mcp'),

@@ -1,73 +1,64 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProcessState } from '../../../../../src/shared/process-info.js';
-import type {
-  MessageSender,
-  ProcessControl,
-  McpProcessInfo,
-  ProcessOutputLine,
-} from '../../../../../src/main/core/mcp/ports.js';
+import type { McpProcessInfo, ProcessOutputLine } from '../../../../../src/main/core/mcp/ports.js';
 import {
   runWorkflowSchema,
   stopWorkflowSchema,
 } from '../../../../../src/shared/workflow-messages.js';
 import { startTestCore, type TestCore } from '../../../../helpers/core.js';
 import { connect, type Era, type Wire } from '../../../../helpers/mcp-client.js';
+import { nodeProgram, q } from '../../../../helpers/supervisor.js';
+import { tempDir } from '../../../../helpers/temp-dir.js';
+import { waitFor } from '../../../../helpers/wait-for.js';
 
 /**
- * Small in-test implementations of our own seams (the supervisor and the broker connection are
- * other modules): a fleet of two programs with a state machine and captured output, and a sender
- * that keeps what it was asked to publish.
+ * The MCP process and workflow tools steering the composed core: a fleet file of two node
+ * programs under the real supervisor, and what the workflow tools publish seen on the embedded
+ * broker. No DAQ simulator runs, so workflow commands get no answer.
  */
-function fleet(): ProcessControl & { calls: string[] } {
-  const procs = new Map<string, McpProcessInfo>([
-    ['daqsim-agent', { name: 'daqsim-agent', state: 'STOPPED', pid: null }],
-    ['data-agent', { name: 'data-agent', state: 'RUNNING', pid: 4242 }],
-  ]);
-  const output: ProcessOutputLine[] = Array.from({ length: 30 }, (_, i) => ({
-    at: new Date(1_700_000_000_000 + i * 1000).toISOString(),
-    stream: i % 7 === 0 ? ('stderr' as const) : ('stdout' as const),
-    line: i % 7 === 0 ? `Traceback line ${i}` : `processed stf ${i}`,
-  }));
-  const calls: string[] = [];
-  let nextPid = 5000;
-  const set = (name: string, state: ProcessState) => {
-    const p = procs.get(name);
-    if (!p) throw new Error(`unknown program ${name}`);
-    p.state = state;
-    p.pid = state === 'RUNNING' ? nextPid++ : null;
-    p.since = new Date().toISOString();
-    return { ...p };
-  };
-  return {
-    calls,
-    list: () => [...procs.values()].map((p) => ({ ...p })),
-    start: (name) => (calls.push(`start ${name}`), Promise.resolve(set(name, 'RUNNING'))),
-    stop: (name) => (calls.push(`stop ${name}`), Promise.resolve(set(name, 'STOPPED'))),
-    restart: (name) => (calls.push(`restart ${name}`), Promise.resolve(set(name, 'RUNNING'))),
-    tail: (_name, n) => output.slice(-n),
-    search: (_name, q, limit) =>
-      output.filter((l) => l.line.toLowerCase().includes(q.toLowerCase())).slice(-limit),
-    history: (name) => [{ at: '2026-01-01T00:00:00.000Z', state: procs.get(name)!.state }],
-  };
-}
 
-const sent: { destination: string; body: Record<string, unknown> }[] = [];
-const sender: MessageSender = {
-  send(destination, body) {
-    sent.push({ destination, body });
-    return Promise.resolve();
-  },
-  status: () => ({ state: 'up', detail: 'embedded broker on 127.0.0.1' }),
-};
+// 30 numbered lines on one stream (so their order is the order written), every 7th a traceback;
+// then it stays up until stopped. No `${...}` in it: the fleet file expands those.
+const OUTPUT_SCRIPT = [
+  'for (let i = 0; i < 30; i++)',
+  "  process.stdout.write((i % 7 === 0 ? 'Traceback line ' : 'processed stf ') + i + '\\n');",
+  "process.on('SIGTERM', () => process.exit(0));",
+  'setInterval(() => {}, 1 << 30);',
+].join('\n');
 
+const fleetDir = tempDir();
 let t: TestCore;
-const pc = fleet();
+interface Published {
+  destination: string;
+  body: Record<string, unknown>;
+}
+const published: Published[] = [];
+
+const processOf = (r: { structuredContent?: unknown }) =>
+  (r.structuredContent as { process: McpProcessInfo }).process;
+const stateOf = (name: string) => t.core.supervisor.get(name)?.state;
+
 beforeAll(async () => {
-  // No DAQ simulator listens behind this sender: workflow commands time out quickly.
-  t = await startTestCore(
-    { workflowReplyTimeoutSeconds: 0.3 },
-    { mcp: { processControl: pc, messageSender: sender } },
+  const fleetFile = join(fleetDir.path, 'fleet.toml');
+  writeFileSync(
+    fleetFile,
+    [
+      `[programs.daqsim-agent]\n${nodeProgram('sleep.js')}\nautostart = false\nstartsecs = 0.2\nstopwaitsecs = 5\n`,
+      `[programs.data-agent]\ncommand = ${q(process.execPath)}\nargs = ["-e", ${q(OUTPUT_SCRIPT)}]\n` +
+        'autostart = true\nstartsecs = 0.2\nstopwaitsecs = 5\n',
+    ].join('\n'),
   );
+  t = await startTestCore({ fleetFile, workflowReplyTimeoutSeconds: 0.3 });
+  t.core.broker!.observe((m) => {
+    const destination = m.destination;
+    if (destination === '/queue/workflow_control' || destination === '/topic/epictopic')
+      published.push({
+        destination,
+        body: JSON.parse(m.body.toString()) as Record<string, unknown>,
+      });
+  });
+  await waitFor('data-agent RUNNING', () => stateOf('data-agent') === 'RUNNING', 15_000);
   await t.api('/api/systemagents/heartbeat/', {
     method: 'POST',
     json: { instance_name: 'data-agent', agent_type: 'data', namespace: 'test-ns' },
@@ -76,8 +67,11 @@ beforeAll(async () => {
     method: 'POST',
     json: { instance_name: 'daqsim-agent', agent_type: 'DAQ_Simulator', namespace: 'test-ns' },
   });
-});
-afterAll(() => t.close());
+}, 30_000);
+afterAll(async () => {
+  await t?.close();
+  fleetDir.remove();
+}, 30_000);
 
 describe.each([
   ['ws', 'modern'],
@@ -115,16 +109,73 @@ describe.each([
     }
   });
 
+  it('tails and searches captured output', async () => {
+    const client = await connect(t, wire, era);
+    try {
+      // The other cases may have restarted it: every run's output is kept, the newest last.
+      const runs = t.core.store.processes
+        .transitions({ program: 'data-agent', limit: 1000 })
+        .filter((x) => x.to_state === 'RUNNING').length;
+      await waitFor(
+        'the last line of every data-agent run captured',
+        () =>
+          t.core.supervisor.tail('data-agent', 2000).filter((l) => l.line === 'processed stf 29')
+            .length === runs,
+        15_000,
+      );
+      const tail = await client.callTool({
+        name: 'swf_tail_agent_output',
+        arguments: { name: 'data-agent', lines: 3 },
+      });
+      expect(tail.structuredContent).toMatchObject({ name: 'data-agent' });
+      const lines = (tail.structuredContent as { lines: ProcessOutputLine[] }).lines;
+      expect(lines.map((l) => l.line)).toEqual([
+        'processed stf 27',
+        'Traceback line 28',
+        'processed stf 29',
+      ]);
+      expect(lines.every((l) => l.stream === 'stdout' && !Number.isNaN(Date.parse(l.at)))).toBe(
+        true,
+      );
+      const found = await client.callTool({
+        name: 'swf_search_agent_output',
+        arguments: { name: 'data-agent', query: 'traceback' },
+      });
+      const oneRun = [0, 7, 14, 21, 28].map((i) => `Traceback line ${i}`);
+      expect(
+        (found.structuredContent as { lines: ProcessOutputLine[] }).lines.map((l) => l.line),
+      ).toEqual(Array.from({ length: runs }, () => oneRun).flat());
+      const newest = await client.callTool({
+        name: 'swf_search_agent_output',
+        arguments: { name: 'data-agent', query: 'TRACEBACK', limit: 2 },
+      });
+      expect(
+        (newest.structuredContent as { lines: ProcessOutputLine[] }).lines.map((l) => l.line),
+      ).toEqual(['Traceback line 21', 'Traceback line 28']);
+      const unknown = await client.callTool({
+        name: 'swf_tail_agent_output',
+        arguments: { name: 'nobody' },
+      });
+      expect(unknown.isError).toBe(true);
+      expect((unknown.content as { text: string }[])[0]!.text).toMatch(
+        /not a program of the fleet file/,
+      );
+    } finally {
+      await client.close();
+    }
+  });
+
   it('starts, stops and restarts only programs the fleet names', async () => {
     const client = await connect(t, wire, era);
     try {
+      await t.core.supervisor.start('data-agent');
+      expect(stateOf('daqsim-agent')).not.toBe('RUNNING');
       const started = await client.callTool({
         name: 'swf_start_agent',
         arguments: { name: 'daqsim-agent' },
       });
-      expect((started.structuredContent as { process: McpProcessInfo }).process.state).toBe(
-        'RUNNING',
-      );
+      expect(processOf(started)).toMatchObject({ name: 'daqsim-agent', state: 'RUNNING' });
+      expect(processOf(started).pid).toBe(t.core.supervisor.get('daqsim-agent')!.pid);
       const refused = await client.callTool({
         name: 'swf_start_agent',
         arguments: { name: 'rm -rf /' },
@@ -133,47 +184,42 @@ describe.each([
       expect((refused.content as { text: string }[])[0]!.text).toMatch(
         /not a program of the fleet file.*daqsim-agent, data-agent/,
       );
-      expect(pc.calls).not.toContain('start rm -rf /');
+      expect(t.core.supervisor.list().map((p) => p.name)).toEqual(['daqsim-agent', 'data-agent']);
+
       const all = await client.callTool({ name: 'swf_stop_all_agents', arguments: {} });
+      expect(all.structuredContent).toMatchObject({ failed: [] });
       expect(
-        (all.structuredContent as { items: McpProcessInfo[] }).items.map((p) => p.state),
-      ).toEqual(['STOPPED', 'STOPPED']);
-      await client.callTool({ name: 'swf_restart_agent', arguments: { name: 'data-agent' } });
-      expect(pc.calls.slice(-3)).toEqual([
-        'stop daqsim-agent',
-        'stop data-agent',
-        'restart data-agent',
+        (all.structuredContent as { items: McpProcessInfo[] }).items.map((p) => [p.name, p.state]),
+      ).toEqual([
+        ['daqsim-agent', 'STOPPED'],
+        ['data-agent', 'STOPPED'],
       ]);
+      expect(t.core.supervisor.list().map((p) => p.state)).toEqual(['STOPPED', 'STOPPED']);
+
+      const restarted = await client.callTool({
+        name: 'swf_restart_agent',
+        arguments: { name: 'data-agent' },
+      });
+      expect(processOf(restarted)).toMatchObject({ name: 'data-agent', state: 'RUNNING' });
+      expect(processOf(restarted).pid).toBe(t.core.supervisor.get('data-agent')!.pid);
+      expect(stateOf('daqsim-agent')).toBe('STOPPED');
+
       const agent = await client.callTool({
         name: 'swf_get_agent',
         arguments: { name: 'data-agent' },
       });
-      expect(
-        (agent.structuredContent as { process: { state: string; history: unknown[] } }).process,
-      ).toMatchObject({
-        state: 'RUNNING',
-        history: [{ state: 'RUNNING' }],
-      });
-    } finally {
-      await client.close();
-    }
-  });
-
-  it('tails and searches captured output', async () => {
-    const client = await connect(t, wire, era);
-    try {
-      const tail = await client.callTool({
-        name: 'swf_tail_agent_output',
-        arguments: { name: 'data-agent', lines: 3 },
-      });
-      expect(
-        (tail.structuredContent as { lines: ProcessOutputLine[] }).lines.map((l) => l.line),
-      ).toEqual(['processed stf 27', 'Traceback line 28', 'processed stf 29']);
-      const found = await client.callTool({
-        name: 'swf_search_agent_output',
-        arguments: { name: 'data-agent', query: 'traceback' },
-      });
-      expect((found.structuredContent as { lines: unknown[] }).lines).toHaveLength(5);
+      const proc = (
+        agent.structuredContent as {
+          process: { name: string; state: string; history: { state: string }[] };
+        }
+      ).process;
+      expect(proc).toMatchObject({ name: 'data-agent', state: 'RUNNING' });
+      // Newest first: the restart's start after the stop of all.
+      expect(proc.history.slice(0, 3).map((h) => h.state)).toEqual([
+        'RUNNING',
+        'STARTING',
+        'STOPPED',
+      ]);
     } finally {
       await client.close();
     }
@@ -181,7 +227,7 @@ describe.each([
 
   it('sends run_workflow / stop_workflow with a reply topic, says when nobody answers, and sends messages to the topic', async () => {
     const client = await connect(t, wire, era);
-    sent.length = 0;
+    published.length = 0;
     try {
       // Nobody answers here: each command is an error that says what is missing.
       const started = await client.callTool({
@@ -198,7 +244,11 @@ describe.each([
       });
       expect(stopped.isError).toBe(true);
       expect((stopped.content as { text: string }[])[0]!.text).toMatch(/no run ended/);
-      await client.callTool({ name: 'swf_send_message', arguments: { message: 'beam is back' } });
+      const said = await client.callTool({
+        name: 'swf_send_message',
+        arguments: { message: 'beam is back' },
+      });
+      expect(said.isError).toBeFalsy();
       // A known type goes out only in the shape its one schema accepts.
       const bad = await client.callTool({
         name: 'swf_send_message',
@@ -206,12 +256,14 @@ describe.each([
       });
       expect(bad.isError).toBe(true);
       expect(JSON.stringify(bad.content)).toContain('run_id');
-      expect(sent.map((s) => [s.destination, s.body.msg_type])).toEqual([
+      // The embedded broker routes synchronously: what the tools sent is seen by now.
+      expect(published.map((s) => [s.destination, s.body.msg_type])).toEqual([
         ['/queue/workflow_control', 'run_workflow'],
         ['/queue/workflow_control', 'stop_workflow'],
         ['/topic/epictopic', 'announcement'],
       ]);
-      expect(sent[0]!.body).toMatchObject({
+      const [run, stop, note] = published.map((s) => s.body);
+      expect(run).toMatchObject({
         namespace: 'test-ns',
         workflow_name: 'stf_datataking',
         config: 'fast_processing_default',
@@ -219,16 +271,15 @@ describe.each([
         source: 'mcp',
       });
       // The namespace travels in the envelope only; params carry workflow parameters.
-      expect(sent[0]!.body.params).toEqual({ stf_count: 5 });
-      expect(runWorkflowSchema.safeParse(sent[0]!.body).success).toBe(true);
-      expect(stopWorkflowSchema.safeParse(sent[1]!.body).success).toBe(true);
-      expect(sent[1]!.body).toMatchObject({ execution_id: 'stf_datataking-x-0001', source: 'mcp' });
+      expect(run!.params).toEqual({ stf_count: 5 });
+      expect(runWorkflowSchema.safeParse(run).success).toBe(true);
+      expect(stopWorkflowSchema.safeParse(stop).success).toBe(true);
+      expect(stop).toMatchObject({ execution_id: 'stf_datataking-x-0001', source: 'mcp' });
+      expect(JSON.stringify(note)).toContain('beam is back');
       // Each command names its own answer topic.
-      expect(sent[0]!.body.reply_to).toMatch(
-        /^\/topic\/swf_control_center\.replies\.[0-9a-f-]{36}$/,
-      );
-      expect(sent[1]!.body.reply_to).toMatch(/^\/topic\/swf_control_center\.replies\./);
-      expect(sent[0]!.body.reply_to).not.toBe(sent[1]!.body.reply_to);
+      expect(run!.reply_to).toMatch(/^\/topic\/swf_control_center\.replies\.[0-9a-f-]{36}$/);
+      expect(stop!.reply_to).toMatch(/^\/topic\/swf_control_center\.replies\./);
+      expect(run!.reply_to).not.toBe(stop!.reply_to);
       const status = await client.callTool({ name: 'swf_get_testbed_status', arguments: {} });
       expect(
         status.structuredContent as { ready: boolean; broker: { state: string } },
