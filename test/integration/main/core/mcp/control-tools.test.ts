@@ -169,6 +169,7 @@ describe.each([
     const client = await connect(t, wire, era);
     try {
       await t.core.supervisor.start('data-agent');
+      const mark = t.core.store.mcpAudit.query({ limit: 1 }).items[0]?.id ?? 0;
       expect(stateOf('daqsim-agent')).not.toBe('RUNNING');
       const started = await client.callTool({
         name: 'swf_start_agent',
@@ -203,6 +204,22 @@ describe.each([
       expect(processOf(restarted)).toMatchObject({ name: 'data-agent', state: 'RUNNING' });
       expect(processOf(restarted).pid).toBe(t.core.supervisor.get('data-agent')!.pid);
       expect(stateOf('daqsim-agent')).toBe('STOPPED');
+
+      // Every steering call is audited, the refused one with its arguments and reason.
+      const audit = t.core.store.mcpAudit
+        .query({ limit: 20 })
+        .items.filter((r) => r.id > mark)
+        .reverse();
+      expect(audit.map((r) => `${r.tool}:${r.outcome}`)).toEqual([
+        'swf_start_agent:ok',
+        'swf_start_agent:error',
+        'swf_stop_all_agents:ok',
+        'swf_restart_agent:ok',
+      ]);
+      expect(audit.every((r) => r.transport === wire)).toBe(true);
+      expect(audit[1]).toMatchObject({ arguments: { name: 'rm -rf /' } });
+      expect(audit[1]!.error).toMatch(/not a program of the fleet file/);
+      expect(audit[3]).toMatchObject({ arguments: { name: 'data-agent' }, error: null });
 
       const agent = await client.callTool({
         name: 'swf_get_agent',
