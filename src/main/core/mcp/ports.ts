@@ -1,9 +1,8 @@
 import type { ProcessInfo } from '../../../shared/process-info.js';
 
 /**
- * The seams through which MCP tools steer the testbed. The supervisor and the broker are built
- * elsewhere; they hand the MCP factory an object of these shapes, and the process and workflow
- * tools exist only when one is given (a tool that cannot work is not listed).
+ * What the MCP tools need to steer the testbed: the composition root builds them from the
+ * supervisor and the broker and hands them to the MCP factory.
  */
 
 /**
