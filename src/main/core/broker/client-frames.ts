@@ -59,7 +59,11 @@ export function answerConnect(
     Number(sameSecret(headers.login, pair.login)) &
     Number(sameSecret(headers.passcode, pair.passcode ?? ''));
   const supervised = server.supervised !== undefined && matches(server.supervised) === 1;
-  if (!supervised && server.login !== undefined && matches({ ...server, login: server.login }) !== 1)
+  if (
+    !supervised &&
+    server.login !== undefined &&
+    matches({ ...server, login: server.login }) !== 1
+  )
     return { ok: false, version, error: 'login or passcode is invalid' };
   const agreement = negotiateHeartbeat(headers['heart-beat'], version, server.limits);
   const out: Record<string, string | undefined> = {

@@ -47,12 +47,7 @@ async function logIn(login: string, passcode: string): Promise<'CONNECTED' | str
   const raw = await rawConnect(port);
   open.push(raw);
   raw.write(connectFrame(login, passcode));
-  await waitFor(
-    'an answer to CONNECT',
-    () => /CONNECTED|ERROR/.test(raw.received()),
-    10_000,
-    5,
-  );
+  await waitFor('an answer to CONNECT', () => /CONNECTED|ERROR/.test(raw.received()), 10_000, 5);
   return raw.received().startsWith('CONNECTED') ? 'CONNECTED' : raw.received();
 }
 
