@@ -54,16 +54,13 @@ export function answerConnect(
       extra: { version: SUPPORTED_VERSIONS },
     };
   }
-  const matches = (pair: { login: string; passcode?: string }) =>
+  const matches = (login: string, passcode: string) =>
     // Both compared, so the timing does not tell which of the two was wrong.
-    Number(sameSecret(headers.login, pair.login)) &
-    Number(sameSecret(headers.passcode, pair.passcode ?? ''));
-  const supervised = server.supervised !== undefined && matches(server.supervised) === 1;
-  if (
-    !supervised &&
-    server.login !== undefined &&
-    matches({ ...server, login: server.login }) !== 1
-  )
+    (Number(sameSecret(headers.login, login)) & Number(sameSecret(headers.passcode, passcode))) ===
+    1;
+  const supervised =
+    server.supervised !== undefined && matches(server.supervised.login, server.supervised.passcode);
+  if (!supervised && server.login !== undefined && !matches(server.login, server.passcode ?? ''))
     return { ok: false, version, error: 'login or passcode is invalid' };
   const agreement = negotiateHeartbeat(headers['heart-beat'], version, server.limits);
   const out: Record<string, string | undefined> = {
