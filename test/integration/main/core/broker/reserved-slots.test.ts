@@ -2,7 +2,8 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { brokerPasscodePath } from '../../../../../src/main/core/broker/broker-credentials.js';
-import { DEFAULT_LIMITS } from '../../../../../src/main/core/broker/limits.js';
+import { startEmbeddedBroker } from '../../../../../src/main/core/broker/embedded-broker.js';
+import { DEFAULT_LIMITS, resolveLimits } from '../../../../../src/main/core/broker/limits.js';
 import { ensureAgentsBuilt } from '../../../../helpers/agent-fleet.js';
 import { startTestCore, type TestCore } from '../../../../helpers/core.js';
 import { connectFrame, rawConnect, type RawStomp } from '../../../../helpers/raw-stomp.js';
@@ -43,8 +44,8 @@ afterEach(async () => {
 });
 
 /** Logs in with `login`/`passcode`: 'CONNECTED' or the ERROR frame's text. */
-async function logIn(login: string, passcode: string): Promise<'CONNECTED' | string> {
-  const raw = await rawConnect(port);
+async function logIn(login: string, passcode: string, to = port): Promise<'CONNECTED' | string> {
+  const raw = await rawConnect(to);
   open.push(raw);
   raw.write(connectFrame(login, passcode));
   await waitFor('an answer to CONNECT', () => /CONNECTED|ERROR/.test(raw.received()), 10_000, 5);
@@ -120,4 +121,38 @@ describe("the broker's reserved slots (composed core)", () => {
     expect(broker.stats().authenticated).toBe(held + broker.stats().supervised);
     await tc.core.supervisor.stop('fastmon');
   }, 60_000);
+});
+
+describe("the broker's reserved slots (limits made small)", () => {
+  it('gives the user pair the unreserved slots, the supervised pair every slot, and no one more', async () => {
+    const b = await startEmbeddedBroker({
+      port: 0,
+      login: 'u',
+      passcode: 'p',
+      supervised: { login: 's', passcode: 'q' },
+      limits: { maxConnections: 5, reservedConnections: 2 },
+    });
+    try {
+      const user = () => logIn('u', 'p', b.port);
+      const sup = () => logIn('s', 'q', b.port);
+      expect(await sup()).toBe('CONNECTED');
+      for (let i = 0; i < 3; i++) expect(await user()).toBe('CONNECTED');
+      expect(await user()).toMatch(/too many connections \(3\)/);
+      // The user pair may not pass as the supervised one with either half of it.
+      expect(await logIn('u', 'q', b.port)).toMatch(/login or passcode is invalid/);
+      expect(await logIn('s', 'p', b.port)).toMatch(/login or passcode is invalid/);
+      expect(await sup()).toBe('CONNECTED');
+      expect(await sup()).toMatch(/too many connections \(5\)/);
+      expect(b.stats()).toMatchObject({ authenticated: 5, supervised: 2 });
+    } finally {
+      for (const raw of open.splice(0)) raw.destroy();
+      await b.close();
+    }
+  });
+
+  it('refuses a reserve that leaves nothing for the user pair', () => {
+    expect(() => resolveLimits({ maxConnections: 10, reservedConnections: 10 })).toThrow(
+      /reservedConnections/,
+    );
+  });
 });
