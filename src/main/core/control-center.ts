@@ -66,7 +66,7 @@ export interface ControlCenter {
   http: HttpServer;
   /** The embedded STOMP broker (absent when `broker.mode` is external). */
   broker?: EmbeddedBroker;
-  /** The STOMP login and passcode the core and its supervised agents use. */
+  /** The user-visible STOMP pair, and (`supervised`) the one only supervised programs get. */
   brokerCredentials: BrokerCredentials;
   supervisor: Supervisor;
   mcp: McpServerFactory;
@@ -225,8 +225,8 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
       env: buildAgentEnv({
         brokerHost: brokerAddr.host,
         brokerPort: brokerAddr.port,
-        brokerUser: brokerCredentials.login,
-        brokerPassword: brokerCredentials.passcode,
+        brokerUser: brokerCredentials.supervised.login,
+        brokerPassword: brokerCredentials.supervised.passcode,
         brokerUseSsl: brokerAddr.useSsl,
         brokerCaFile: config.broker.caFile,
         monitorUrl: url.slice(0, -1),

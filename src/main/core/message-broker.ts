@@ -67,6 +67,7 @@ export async function startMessageBroker(deps: {
       port: config.broker.port,
       login: credentials.login,
       passcode: credentials.passcode,
+      supervised: credentials.supervised,
       logger: log,
       onCutOff: (total) =>
         bus.emit('broker.state', {

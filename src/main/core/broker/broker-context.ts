@@ -8,6 +8,8 @@ export interface BrokerContext {
   limits: BrokerLimits;
   login?: string;
   passcode?: string;
+  /** The pair only supervised programs hold; its connections may take the reserved slots. */
+  supervised?: { login: string; passcode: string };
   serverName: string;
   nextMessageId(): string;
   /** Route a message (SEND, or a committed transactional SEND); an error text refuses it. */
@@ -17,7 +19,7 @@ export interface BrokerContext {
   /** Subscriptions got credit back or the socket drained: dispatch their queues. */
   resume(subs: Iterable<Subscription>): void;
   /** A client logged in: may it take an authenticated slot? An error text refuses it. */
-  admit(connection: StompConnection): string | undefined;
+  admit(connection: StompConnection, supervised: boolean): string | undefined;
   /** Message bytes held anywhere in the broker. */
   memory: MemoryBudget;
   onDelivered(): void;

@@ -8,14 +8,28 @@ export const brokerPasscodePath = (dataDir: string) => join(dataDir, 'broker-pas
 /** The login the embedded broker expects when none is configured. */
 const DEFAULT_EMBEDDED_LOGIN = 'swf';
 
+/** The login of the pair only supervised programs get (embedded mode). */
+export const SUPERVISED_LOGIN = 'swf-supervised';
+
 /** What an external ActiveMQ is offered when nothing is configured (its own default, as the agents'). */
 const EXTERNAL_DEFAULT = 'admin';
 
-export interface BrokerCredentials {
+export interface LoginPair {
   login: string;
   passcode: string;
+}
+
+export interface BrokerCredentials extends LoginPair {
   /** The file holding a generated passcode (embedded mode without a configured passcode). */
   passcodeFile?: string;
+  /**
+   * What the supervisor hands its programs. With the embedded broker it is a second pair, made
+   * fresh at every start, kept in memory and in the supervised programs' environment only (never
+   * in a file or the UI), whose connections may also take the broker's reserved slots: whoever
+   * holds the user-visible pair cannot lock the supervised agents out. With an external broker it
+   * is the configured pair.
+   */
+  supervised: LoginPair;
 }
 
 /**
@@ -29,17 +43,25 @@ export function resolveBrokerCredentials(config: {
   broker: { mode: 'embedded' | 'external'; login?: string; passcode?: string };
 }): BrokerCredentials {
   const { broker } = config;
-  if (broker.mode === 'external')
-    return {
+  if (broker.mode === 'external') {
+    const pair = {
       login: broker.login ?? EXTERNAL_DEFAULT,
       passcode: broker.passcode ?? EXTERNAL_DEFAULT,
     };
+    return { ...pair, supervised: pair };
+  }
   const login = broker.login ?? DEFAULT_EMBEDDED_LOGIN;
-  if (broker.passcode !== undefined) return { login, passcode: broker.passcode };
+  const supervised = {
+    // Distinct from a configured login, so the two pairs never differ by passcode alone.
+    login: login === SUPERVISED_LOGIN ? `${SUPERVISED_LOGIN}-core` : SUPERVISED_LOGIN,
+    passcode: randomBytes(32).toString('base64url'),
+  };
+  if (broker.passcode !== undefined) return { login, passcode: broker.passcode, supervised };
   return {
     login,
     passcode: loadOrCreateBrokerPasscode(config.dataDir),
     passcodeFile: brokerPasscodePath(config.dataDir),
+    supervised,
   };
 }
 

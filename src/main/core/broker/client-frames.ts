@@ -24,11 +24,24 @@ const TRANSPORT_HEADERS = new Set(['destination', 'receipt', 'transaction', 'con
 
 export type ConnectAnswer =
   | { ok: false; version: StompVersion; error: string; extra?: Record<string, string> }
-  | { ok: true; version: StompVersion; agreement: HeartbeatAgreement; connected: Buffer };
+  | {
+      ok: true;
+      version: StompVersion;
+      agreement: HeartbeatAgreement;
+      connected: Buffer;
+      /** Logged in with the supervised pair: may take a reserved slot. */
+      supervised: boolean;
+    };
 
 export function answerConnect(
   headers: Headers,
-  server: { login?: string; passcode?: string; serverName: string; limits: BrokerLimits },
+  server: {
+    login?: string;
+    passcode?: string;
+    supervised?: { login: string; passcode: string };
+    serverName: string;
+    limits: BrokerLimits;
+  },
   session: string,
 ): ConnectAnswer {
   const accepted = headers['accept-version'];
@@ -41,11 +54,13 @@ export function answerConnect(
       extra: { version: SUPPORTED_VERSIONS },
     };
   }
-  if (
-    server.login !== undefined &&
-    (!sameSecret(headers.login, server.login) ||
-      !sameSecret(headers.passcode, server.passcode ?? ''))
-  )
+  const matches = (login: string, passcode: string) =>
+    // Both compared, so the timing does not tell which of the two was wrong.
+    (Number(sameSecret(headers.login, login)) & Number(sameSecret(headers.passcode, passcode))) ===
+    1;
+  const supervised =
+    server.supervised !== undefined && matches(server.supervised.login, server.supervised.passcode);
+  if (!supervised && server.login !== undefined && !matches(server.login, server.passcode ?? ''))
     return { ok: false, version, error: 'login or passcode is invalid' };
   const agreement = negotiateHeartbeat(headers['heart-beat'], version, server.limits);
   const out: Record<string, string | undefined> = {
@@ -55,7 +70,13 @@ export function answerConnect(
     'heart-beat': version === '1.0' ? undefined : `${agreement.sendEvery},${agreement.expectEvery}`,
     'receipt-id': headers.receipt,
   };
-  return { ok: true, version, agreement, connected: encodeFrame('CONNECTED', out, '1.0') };
+  return {
+    ok: true,
+    version,
+    agreement,
+    connected: encodeFrame('CONNECTED', out, '1.0'),
+    supervised,
+  };
 }
 
 export function messageFromSend(

@@ -169,7 +169,7 @@ export class StompConnection implements SubscriptionSink {
     if (!answer.ok) return this.protocolError(answer.error, headers.receipt, answer.extra);
     this.incoming.setVersion(answer.version);
     this.connected = true;
-    const refused = this.ctx.admit(this);
+    const refused = this.ctx.admit(this, answer.supervised);
     if (refused !== undefined) return this.protocolError(refused, headers.receipt);
     this.output.push(answer.connected);
     this.timers.start(

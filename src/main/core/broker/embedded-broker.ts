@@ -20,6 +20,11 @@ export interface EmbeddedBrokerOptions {
   /** When set, CONNECT must carry this login and passcode. */
   login?: string;
   passcode?: string;
+  /**
+   * A second pair for supervised programs: its connections may take the `reservedConnections`
+   * slots that the first pair's connections may not.
+   */
+  supervised?: { login: string; passcode: string };
   limits?: Partial<BrokerLimits>;
   logger?: Logger;
   /** A subscriber was cut off for holding too many unread bytes (`total`: so far). */
@@ -31,6 +36,8 @@ export interface BrokerStats extends RouterStats {
   connections: number;
   /** Logged-in connections. */
   authenticated: number;
+  /** Logged-in connections of supervised programs (the pair that may take reserved slots). */
+  supervised: number;
   messagesIn: number;
   messagesOut: number;
   /** Subscribers cut off (ERROR and close) for holding more unread bytes than allowed. */
@@ -96,6 +103,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     limits,
     login: opts.login,
     passcode: opts.passcode,
+    supervised: opts.supervised,
     serverName: 'swf-control-center-broker/1.0',
     nextMessageId: () => `swfcc-${runId}-${++messageCounter}`,
     publish(message) {
@@ -111,7 +119,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     subscribe: (sub) => router.subscribe(sub),
     unsubscribe: (sub) => router.unsubscribe(sub),
     resume: (subs: Iterable<Subscription>) => router.resume(subs),
-    admit: (connection) => slots.admit(connection),
+    admit: (connection, supervised) => slots.admit(connection, supervised),
     memory,
     onDelivered() {
       counters.messagesOut++;
@@ -177,6 +185,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       return {
         connections: slots.size,
         authenticated: slots.authenticated,
+        supervised: slots.supervised,
         ...counters,
         connectionsRefused: slots.refused,
         connectionsEvicted: slots.evicted,

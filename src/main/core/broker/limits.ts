@@ -14,6 +14,8 @@
  * - connections that have not logged in have their own small pool (`maxUnauthenticated`; when
  *   it is full the oldest waiting one is closed) and `connectTimeoutMs` to send CONNECT, so
  *   sockets without credentials never take the slots of clients that log in;
+ * - `reservedConnections` of the `maxConnections` logged-in slots are kept for the pair only
+ *   supervised programs hold, so a client with the user-visible pair can never lock them out;
  * - a logged-in connection that negotiated heart-beats and goes silent for `heartbeatGrace`
  *   times the agreed interval is closed; one that promised none is closed after `idleTimeoutMs`
  *   without a frame.
@@ -53,6 +55,8 @@ export interface BrokerLimits {
   socketHighWaterBytes: number;
   /** Most simultaneous logged-in client connections. */
   maxConnections: number;
+  /** Logged-in slots only the supervised pair may take (part of `maxConnections`). */
+  reservedConnections: number;
   /** Most simultaneous connections that have not logged in yet. */
   maxUnauthenticated: number;
 }
@@ -77,6 +81,7 @@ export const DEFAULT_LIMITS: BrokerLimits = {
   idleTimeoutMs: 10 * 60_000,
   socketHighWaterBytes: 512 * 1024,
   maxConnections: 1000,
+  reservedConnections: 64,
   maxUnauthenticated: 128,
 };
 
@@ -91,5 +96,9 @@ export function resolveLimits(partial: Partial<BrokerLimits> = {}): BrokerLimits
       throw new RangeError(`broker limit ${key} must be a positive number, got ${value}`);
     limits[key] = value;
   }
+  if (limits.reservedConnections >= limits.maxConnections)
+    throw new RangeError(
+      `broker limit reservedConnections (${limits.reservedConnections}) must be below maxConnections (${limits.maxConnections})`,
+    );
   return limits;
 }

@@ -73,9 +73,9 @@ programs = ["idle"]
     expect(env).toMatchObject({
       ACTIVEMQ_HOST: '127.0.0.1',
       ACTIVEMQ_PORT: String(core.broker!.port),
-      ACTIVEMQ_USER: 'swf',
-      // The per-install passcode, as the data folder keeps it.
-      ACTIVEMQ_PASSWORD: readFileSync(join(tc.dataDir, 'broker-passcode'), 'utf8').trim(),
+      // The supervised pair, which may take the broker's reserved slots; not the user-visible one.
+      ACTIVEMQ_USER: 'swf-supervised',
+      ACTIVEMQ_PASSWORD: core.brokerCredentials.supervised.passcode,
       ACTIVEMQ_USE_SSL: 'false',
       ACTIVEMQ_SSL_CA_CERTS: '',
       SWF_MONITOR_URL: `http://127.0.0.1:${core.port}`,
@@ -84,6 +84,9 @@ programs = ["idle"]
       SWF_ENV_LOADED: 'true',
       SWF_NAMESPACE: 'test-ns',
     });
+    expect(env.ACTIVEMQ_PASSWORD).not.toBe(
+      readFileSync(join(tc.dataDir, 'broker-passcode'), 'utf8').trim(),
+    );
     expect(readFileSync(env.SWF_TESTBED_CONFIG!, 'utf8')).toMatch(
       /\[testbed\]\nnamespace = "test-ns"/,
     );
