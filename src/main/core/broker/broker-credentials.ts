@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadOrCreateSecret } from '../token.js';
 
 /** Where the embedded broker's generated passcode is kept (mode 0600, like the API token). */
 export const brokerPasscodePath = (dataDir: string) => join(dataDir, 'broker-passcode');
@@ -59,27 +59,8 @@ export function resolveBrokerCredentials(config: {
   if (broker.passcode !== undefined) return { login, passcode: broker.passcode, supervised };
   return {
     login,
-    passcode: loadOrCreateBrokerPasscode(config.dataDir),
+    passcode: loadOrCreateSecret(brokerPasscodePath(config.dataDir)),
     passcodeFile: brokerPasscodePath(config.dataDir),
     supervised,
   };
-}
-
-function loadOrCreateBrokerPasscode(dataDir: string): string {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const path = brokerPasscodePath(dataDir);
-  try {
-    const existing = readFileSync(path, 'utf8').trim();
-    if (existing.length >= 32) {
-      if (process.platform !== 'win32' && (statSync(path).mode & 0o077) !== 0)
-        chmodSync(path, 0o600);
-      return existing;
-    }
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  const passcode = randomBytes(32).toString('base64url');
-  writeFileSync(path, `${passcode}\n`, { mode: 0o600 });
-  chmodSync(path, 0o600);
-  return passcode;
 }
