@@ -1,42 +1,48 @@
 import { z } from 'zod';
-import type { TfSliceRow } from '../../store/testbed-queries.js';
+import { tfSliceRowSchema, type TfSliceRow } from '../../../../shared/browse-protocol.js';
 import type { McpDeps } from '../deps.js';
 import { page, pageInput, pageSchema } from '../paging.js';
 import { isoTime, timeWindow } from '../time-filters.js';
 import { defineTool, ToolInputError, type AnyToolDef } from '../tool-kit.js';
 import { READ } from './common.js';
 
-const sliceItem = z.object({
-  id: z.number().int(),
-  fastmon_file_id: z.string(),
-  slice_id: z.number().int(),
-  tf_filename: z.string().nullable(),
-  stf_filename: z.string().nullable(),
-  run_number: z.number().int().nullable(),
-  tf_first: z.number().int().nullable(),
-  tf_last: z.number().int().nullable(),
-  tf_count: z.number().int().nullable(),
-  status: z.string(),
-  assigned_worker: z.string().nullable(),
-  created_at: z.string().nullable(),
-  completed_at: z.string().nullable(),
-});
+// swf-monitor's shapes, picked from the one definition of a stored TF slice.
+const LIST_FIELDS = {
+  id: true,
+  fastmon_file_id: true,
+  slice_id: true,
+  tf_filename: true,
+  stf_filename: true,
+  run_number: true,
+  tf_first: true,
+  tf_last: true,
+  tf_count: true,
+  status: true,
+  assigned_worker: true,
+  created_at: true,
+  completed_at: true,
+} as const;
+const GET_FIELDS = {
+  slice_id: true,
+  tf_filename: true,
+  stf_filename: true,
+  run_number: true,
+  tf_first: true,
+  tf_last: true,
+  tf_count: true,
+  status: true,
+  retries: true,
+  assigned_worker: true,
+  assigned_at: true,
+  completed_at: true,
+  metadata: true,
+} as const;
+const sliceItem = tfSliceRowSchema.pick(LIST_FIELDS);
+const sliceDetail = tfSliceRowSchema.pick(GET_FIELDS);
 
-const item = (s: TfSliceRow): z.input<typeof sliceItem> => ({
-  id: s.id,
-  fastmon_file_id: s.fastmon_file_id,
-  slice_id: s.slice_id,
-  tf_filename: s.tf_filename,
-  stf_filename: s.stf_filename,
-  run_number: s.run_number,
-  tf_first: s.tf_first,
-  tf_last: s.tf_last,
-  tf_count: s.tf_count,
-  status: s.status,
-  assigned_worker: s.assigned_worker,
-  created_at: s.created_at,
-  completed_at: s.completed_at,
-});
+const pick = <K extends keyof TfSliceRow>(row: TfSliceRow, fields: Record<K, true>) =>
+  Object.fromEntries(Object.keys(fields).map((k) => [k, row[k as K]])) as Pick<TfSliceRow, K>;
+const item = (s: TfSliceRow) => pick(s, LIST_FIELDS);
 
 /** TF slices of the fast processing workflow: portions of a TF sample a worker processes. */
 export function tfSliceTools(deps: McpDeps): AnyToolDef[] {
@@ -95,21 +101,7 @@ export function tfSliceTools(deps: McpDeps): AnyToolDef[] {
       tf_filename: z.string().min(1).max(255),
       slice_id: z.number().int().min(0),
     }),
-    output: z.object({
-      slice_id: z.number().int(),
-      tf_filename: z.string().nullable(),
-      stf_filename: z.string().nullable(),
-      run_number: z.number().int().nullable(),
-      tf_first: z.number().int().nullable(),
-      tf_last: z.number().int().nullable(),
-      tf_count: z.number().int().nullable(),
-      status: z.string(),
-      retries: z.number().int(),
-      assigned_worker: z.string().nullable(),
-      assigned_at: z.string().nullable(),
-      completed_at: z.string().nullable(),
-      metadata: z.unknown(),
-    }),
+    output: sliceDetail,
     annotations: READ,
     run(args) {
       const s = store.testbed.tfSlice(args.tf_filename, args.slice_id);
@@ -117,21 +109,7 @@ export function tfSliceTools(deps: McpDeps): AnyToolDef[] {
         throw new ToolInputError(
           `TF slice ${args.slice_id} for ${args.tf_filename} not found. Use swf_list_tf_slices to see available slices.`,
         );
-      return {
-        slice_id: s.slice_id,
-        tf_filename: s.tf_filename,
-        stf_filename: s.stf_filename,
-        run_number: s.run_number,
-        tf_first: s.tf_first,
-        tf_last: s.tf_last,
-        tf_count: s.tf_count,
-        status: s.status,
-        retries: s.retries,
-        assigned_worker: s.assigned_worker,
-        assigned_at: s.assigned_at,
-        completed_at: s.completed_at,
-        metadata: s.metadata,
-      };
+      return pick(s, GET_FIELDS);
     },
   });
 
