@@ -42,8 +42,11 @@ const { values } = parseArgs({
     interval: { type: 'string' },
     // Real-time mode at this many STFs/s (generation time and interval split the period).
     rate: { type: 'string' },
+    // Write a V8 CPU profile of the core and of each agent into this folder (open in DevTools).
+    profile: { type: 'string' },
   },
 });
+const nodeArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [];
 const N = Number(values.stfs);
 if (values.rate !== undefined) values.interval = String(1 / Number(values.rate) / 2);
 const genTime =
@@ -54,7 +57,11 @@ ensureAgentsBuilt();
 const dir = tempDir('swf-cc-bench-pipeline-');
 const [amq, core] = await Promise.all([
   values.broker === 'activemq' ? startActiveMq() : undefined,
-  spawnCore(['--port', '0', '--broker-port', '0', '--data-dir', join(dir.path, 'core')]),
+  spawnCore(
+    ['--port', '0', '--broker-port', '0', '--data-dir', join(dir.path, 'core')],
+    {},
+    nodeArgs,
+  ),
 ]);
 const token = readFileSync(join(dir.path, 'core', 'token'), 'utf8').trim();
 const embeddedPort = async () => {
@@ -102,7 +109,7 @@ const obs = await observe(brokerAddr, ['/topic/epictopic', '/queue/bench.replies
   passcode: env.ACTIVEMQ_PASSWORD!,
 });
 const names: AgentName[] = ['daqsim', 'data', 'processing', 'fastmon'];
-const agents = names.map((n) => spawnAgent(n, env));
+const agents = names.map((n) => spawnAgent(n, env, nodeArgs));
 await waitFor(
   'four agents READY',
   async () =>
@@ -142,6 +149,8 @@ await obs.send('/queue/workflow_control', {
           beam_not_ready_delay: 0,
           beam_ready_delay: 0,
           broadcast_delay: 0,
+          // One STF is broadcast + generation + interval: 0 here, so --rate is the real rate.
+          broadcast_time: 0,
           beam_not_ready_end_delay: 0,
         },
   reply_to: '/queue/bench.replies',

@@ -218,6 +218,8 @@ async function startRun(n: number): Promise<Record<string, unknown>> {
         beam_not_ready_delay: 0,
         beam_ready_delay: 0,
         broadcast_delay: 0,
+        // Each broadcast takes this much simulated time too: 0, so one STF takes exactly 1/rate.
+        broadcast_time: 0,
         beam_not_ready_end_delay: 0,
       },
       reply_to: '/queue/soak.replies',

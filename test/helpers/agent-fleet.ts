@@ -54,8 +54,17 @@ export function ensureAgentsBuilt(): void {
 }
 
 /** Spawns a built agent exactly as the supervisor does: `process.execPath out/agents/<name>.js`. */
-export function spawnAgent(name: AgentName, env: NodeJS.ProcessEnv): AgentProcess {
-  return spawnCommand(name, process.execPath, [join(ROOT, `out/agents/${name}.js`)], env);
+export function spawnAgent(
+  name: AgentName,
+  env: NodeJS.ProcessEnv,
+  nodeArgs: string[] = [],
+): AgentProcess {
+  return spawnCommand(
+    name,
+    process.execPath,
+    [...nodeArgs, join(ROOT, `out/agents/${name}.js`)],
+    env,
+  );
 }
 
 export function spawnCommand(

@@ -22,9 +22,13 @@ function ensureBuilt() {
 }
 
 /** Runs the real CLI as a child and resolves when it prints `ready <url>`, rejecting if it exits first. */
-export function spawnCore(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CoreProcess> {
+export function spawnCore(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  nodeArgs: string[] = [],
+): Promise<CoreProcess> {
   ensureBuilt();
-  const child = spawn(process.execPath, [CLI, 'serve', ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, CLI, 'serve', ...args], {
     // An empty fleet unless the test asks for agents (SWF_CC_NO_DEFAULT_FLEET: '0').
     env: { ...process.env, SWF_CC_NO_DEFAULT_FLEET: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
