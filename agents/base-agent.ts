@@ -1,5 +1,10 @@
 import { hostname } from 'node:os';
-import { HEARTBEAT_TOPIC, type WorkflowBody } from '../src/shared/workflow-messages.js';
+import { msgTypeSelector } from '../src/shared/message-selector.js';
+import {
+  HEARTBEAT_TOPIC,
+  type KnownMessageType,
+  type WorkflowBody,
+} from '../src/shared/workflow-messages.js';
 import { openBrokerConnection, publish } from './lib/agent-connection.js';
 import {
   type HeartbeatOverride,
@@ -90,6 +95,12 @@ export abstract class BaseAgent {
     );
   }
 
+  /**
+   * The message kinds `onMessage` acts on, when it ignores the others: the topic subscriptions
+   * then carry a selector, so the broker does not send the rest. Undefined: every message.
+   */
+  protected readonly handledKinds: readonly KnownMessageType[] | undefined = undefined;
+
   /** Handles one workflow message (already JSON-parsed and namespace-filtered). */
   protected abstract onMessage(msg: IncomingMessage): Promise<void>;
 
@@ -142,6 +153,10 @@ export abstract class BaseAgent {
       // Every agent also hears the fleet's STOMP heartbeats (not registered as a subscriber: it
       // is the agents' own resync channel, see DaqSimulator.beforePublish).
       destinations: [HEARTBEAT_TOPIC, ...this.subscriptions],
+      subscribeHeaders: (d): Record<string, string> =>
+        this.handledKinds && d.startsWith('/topic/') && d !== HEARTBEAT_TOPIC
+          ? { selector: msgTypeSelector(this.handledKinds) }
+          : {},
       onFrame: (destination, body, headers) => this.receive(destination, body, headers),
       onDown: () => void this.heartbeat(),
       onUp: () => void this.heartbeat(),

@@ -2,6 +2,8 @@ import { open } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { BaseAgent, type IncomingMessage, runAgentMain } from './base-agent.js';
 import { adler32 } from './lib/adler32.js';
+import { readStfFile } from './lib/file-io.js';
+import { ApiError } from './lib/rest-client.js';
 import { RunDedup } from './lib/run-dedup.js';
 import { RunLedger } from './lib/run-ledger.js';
 import { errorText, localIsoNow } from './lib/settings.js';
@@ -15,6 +17,10 @@ import {
   stfStem,
   WORKFLOW_TOPIC,
 } from '../src/shared/workflow-messages.js';
+import { MAX_BULK_ITEMS } from '../src/shared/input-bounds.js';
+
+/** An STF up to this size is read whole once; a larger one range by range. */
+const WHOLE_READ_MAX_BYTES = 8 * 1024 * 1024;
 
 const num = (name: string, fallback: number) => {
   const n = Number(process.env[name]);
@@ -25,16 +31,25 @@ const num = (name: string, fallback: number) => {
  * Fast monitoring agent: the example fastmon agent (type `fastmon`). For each per-STF `stf_ready`
  * with a `filename` it samples `SWF_TF_FILES_PER_STF` (7) TF blocks; when the STF is a local file
  * it really reads those byte ranges (TFs are equal slices of the file) and records their size and
- * Adler-32, otherwise it estimates the size like the original. Each sample is registered over REST
- * (`/api/fastmon-files/`, `stf_file` = the STF filename) and announced as `tf_file_registered`.
+ * Adler-32, otherwise it estimates the size like the original. The samples are registered over REST
+ * (`/api/fastmon-files/`, `stf_file` = the STF filename) and each is announced as
+ * `tf_file_registered`.
  * As in the original, a sample whose registration fails is logged and not announced.
  */
 class FastmonAgent extends BaseAgent {
   private readonly files = Math.max(1, num('SWF_TF_FILES_PER_STF', 7));
   private readonly fraction = num('SWF_TF_SIZE_FRACTION', 0.15);
   private readonly defaultTfCount = num('SWF_TF_COUNT_PER_STF', 1000);
+  protected override readonly handledKinds = [
+    'run_imminent',
+    'start_run',
+    'stf_ready',
+    'end_run',
+  ] as const;
   private readonly ledger = new RunLedger(num('SWF_RUN_SETTLE_MS', 15_000));
   private readonly seen = new RunDedup();
+  /** Whether the monitor takes a list of samples in one request (cleared at its first refusal). */
+  private bulk = true;
 
   constructor() {
     super('fastmon', [WORKFLOW_TOPIC]);
@@ -75,81 +90,100 @@ class FastmonAgent extends BaseAgent {
     }
   }
 
+  /** The sampled byte ranges of a local STF: one whole read for a small file, else one per range. */
+  private async readRanges(
+    m: StfReady,
+    ranges: { from: number; to: number }[],
+  ): Promise<Buffer[] | undefined> {
+    if (!m.file_url?.startsWith('file:')) return undefined;
+    try {
+      const path = fileURLToPath(m.file_url);
+      if ((m.size_bytes ?? Infinity) <= WHOLE_READ_MAX_BYTES) {
+        const all = await readStfFile(path, m.size_bytes);
+        return ranges.map((r) => all.subarray(Math.min(r.from, all.length), r.to));
+      }
+      const handle = await open(path, 'r');
+      try {
+        // Positional reads from one handle do not interfere, so they can run at once.
+        return await Promise.all(
+          ranges.map(async (r) => {
+            const buf = Buffer.alloc(Math.max(0, r.to - r.from));
+            const { bytesRead } = await handle.read(buf, 0, buf.length, r.from);
+            return buf.subarray(0, bytesRead);
+          }),
+        );
+      } finally {
+        await handle.close();
+      }
+    } catch (err) {
+      this.log.warning(
+        `cannot read ${m.file_url} (${errorText(err)}); estimating TF sizes`,
+        this.extraFrom(m),
+      );
+      return undefined;
+    }
+  }
+
   private async sample(m: StfReady): Promise<boolean> {
     const filename = m.filename!;
     const tfCount = m.tf_count ?? this.defaultTfCount;
     const samples = sampleTimeFrames(tfCount, this.files, this.fraction);
     const stem = stfStem(filename);
-    let handle: Awaited<ReturnType<typeof open>> | undefined;
-    if (m.file_url?.startsWith('file:')) {
-      try {
-        handle = await open(fileURLToPath(m.file_url), 'r');
-      } catch (err) {
-        this.log.warning(
-          `cannot open ${m.file_url} (${errorText(err)}); estimating TF sizes`,
-          this.extraFrom(m),
-        );
-      }
-    }
     const bytesPerTf = m.size_bytes ? m.size_bytes / tfCount : 1;
-    let allOk = true;
-    try {
-      // The samples of one STF are registered and announced concurrently (REST and broker round
-      // trips overlap); reads from the one file handle are positional, so they do not interfere.
-      const one = async (s: (typeof samples)[number]) => {
-        let size = Math.max(1, Math.round(s.tf_count * bytesPerTf));
-        let checksum: string | null = null;
-        if (handle) {
-          const from = Math.floor(s.tf_first * bytesPerTf);
-          const to = Math.floor((s.tf_last + 1) * bytesPerTf);
-          const buf = Buffer.alloc(Math.max(0, to - from));
-          const { bytesRead } = await handle.read(buf, 0, buf.length, from);
-          size = bytesRead;
-          checksum = `ad:${adler32(buf.subarray(0, bytesRead))}`;
-        }
-        const tfFilename = `${stem}_tf_${String(s.index).padStart(3, '0')}.tf`;
-        let tfFileId: string;
-        try {
-          const row = await this.apiJson('POST', '/fastmon-files/', {
-            stf_file: filename,
-            tf_filename: tfFilename,
-            tf_first: s.tf_first,
-            tf_last: s.tf_last,
-            tf_count: s.tf_count,
-            file_size_bytes: size,
-            checksum,
-            status: 'registered',
-            metadata: {
-              simulation: !handle,
-              created_from: filename,
-              tf_size_fraction: this.fraction,
-              agent_name: this.name,
-              state: m.state ?? null,
-              substate: m.substate ?? null,
-              start: m.start ?? null,
-              end: m.end ?? null,
-            },
-          });
-          tfFileId = String(row.tf_file_id);
-        } catch (err) {
-          allOk = false;
-          this.log.error(
-            `TF sample ${tfFilename} not registered: ${errorText(err)}`,
-            this.extraFrom(m),
-          );
-          return;
-        }
+    const data = await this.readRanges(
+      m,
+      samples.map((s) => ({
+        from: Math.floor(s.tf_first * bytesPerTf),
+        to: Math.floor((s.tf_last + 1) * bytesPerTf),
+      })),
+    );
+    const tfs = samples.map((s, i) => {
+      const bytes = data?.[i];
+      return {
+        sample: s,
+        tfFilename: `${stem}_tf_${String(s.index).padStart(3, '0')}.tf`,
+        size: bytes ? bytes.length : Math.max(1, Math.round(s.tf_count * bytesPerTf)),
+        checksum: bytes ? `ad:${adler32(bytes)}` : null,
+      };
+    });
+    const bodies = tfs.map((t) => ({
+      stf_file: filename,
+      tf_filename: t.tfFilename,
+      tf_first: t.sample.tf_first,
+      tf_last: t.sample.tf_last,
+      tf_count: t.sample.tf_count,
+      file_size_bytes: t.size,
+      checksum: t.checksum,
+      status: 'registered',
+      metadata: {
+        simulation: !data,
+        created_from: filename,
+        tf_size_fraction: this.fraction,
+        agent_name: this.name,
+        state: m.state ?? null,
+        substate: m.substate ?? null,
+        start: m.start ?? null,
+        end: m.end ?? null,
+      },
+    }));
+    const ids = await this.register(bodies, m);
+    // The samples' announcements overlap (each waits for its receipt); one not registered is not
+    // announced, as in the original.
+    await Promise.all(
+      tfs.map(async (t, i) => {
+        const tfFileId = ids[i];
+        if (tfFileId === undefined) return;
         const registered: TfFileRegistered = {
           msg_type: 'tf_file_registered',
           run_id: requireRunNumber(m.run_id),
           execution_id: m.execution_id ?? null,
           processed_by: this.name,
           tf_file_id: tfFileId,
-          tf_filename: tfFilename,
-          tf_first: s.tf_first,
-          tf_last: s.tf_last,
-          tf_count: s.tf_count,
-          file_size_bytes: size,
+          tf_filename: t.tfFilename,
+          tf_first: t.sample.tf_first,
+          tf_last: t.sample.tf_last,
+          tf_count: t.sample.tf_count,
+          file_size_bytes: t.size,
           stf_filename: filename,
           sequence: m.sequence ?? null,
           samples_per_stf: samples.length,
@@ -157,12 +191,46 @@ class FastmonAgent extends BaseAgent {
           timestamp: localIsoNow(),
         };
         await this.sendMessage(WORKFLOW_TOPIC, registered);
-      };
-      await Promise.all(samples.map(one));
-    } finally {
-      await handle?.close();
+      }),
+    );
+    return ids.every((id) => id !== undefined);
+  }
+
+  /**
+   * Registers the samples: in one bulk request where the monitor takes a list (this core), else
+   * (swf-monitor answers a list with "Expected a dictionary") one request per sample, as the
+   * original does. Returns each sample's row id, or undefined for one that was not registered.
+   */
+  private async register(
+    bodies: Record<string, unknown>[],
+    m: StfReady,
+  ): Promise<(string | undefined)[]> {
+    const failed = (what: string, err: unknown) =>
+      this.log.error(`TF sample ${what} not registered: ${errorText(err)}`, this.extraFrom(m));
+    if (this.bulk && bodies.length <= MAX_BULK_ITEMS) {
+      try {
+        const reply = await this.api.request('POST', '/fastmon-files/', bodies);
+        const rows = reply.body as { tf_file_id?: unknown }[];
+        return bodies.map((_, i) => (rows[i] ? String(rows[i].tf_file_id) : undefined));
+      } catch (err) {
+        if (!(err instanceof ApiError && /Expected a dictionary/.test(JSON.stringify(err.body)))) {
+          for (const b of bodies) failed(String(b.tf_filename), err);
+          return bodies.map(() => undefined);
+        }
+        this.bulk = false;
+        this.log.info('the monitor takes one fastmon file per request; registering one by one');
+      }
     }
-    return allOk;
+    return Promise.all(
+      bodies.map(async (b) => {
+        try {
+          return String((await this.apiJson('POST', '/fastmon-files/', b)).tf_file_id);
+        } catch (err) {
+          failed(String(b.tf_filename), err);
+          return undefined;
+        }
+      }),
+    );
   }
 }
 

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readStfFile } from './lib/file-io.js';
 import { BaseAgent, type IncomingMessage, runAgentMain } from './base-agent.js';
 import { adlerTag } from './lib/adler32.js';
 import { agentDataDir, fileInsideFolder } from './lib/data-folder.js';
@@ -38,6 +38,12 @@ const num = (name: string, fallback: number) => {
 class ProcessingAgent extends BaseAgent {
   private readonly processingMs = num('SWF_PROCESSING_MS', 500);
   private readonly dataDir = agentDataDir();
+  protected override readonly handledKinds = [
+    'run_imminent',
+    'start_run',
+    'stf_ready',
+    'end_run',
+  ] as const;
   private readonly ledger = new RunLedger(num('SWF_RUN_SETTLE_MS', 15_000));
   private readonly seen = new Set<string>();
 
@@ -73,7 +79,7 @@ class ProcessingAgent extends BaseAgent {
     let note: string | undefined;
     try {
       if (m.file_url?.startsWith('file:')) {
-        const bytes = await readFile(await fileInsideFolder(m.file_url, this.dataDir));
+        const bytes = await readStfFile(fileInsideFolder(m.file_url, this.dataDir), m.size_bytes);
         const sum = adlerTag(bytes);
         if (m.checksum && sum !== m.checksum) {
           status = 'failed';

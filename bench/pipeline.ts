@@ -15,7 +15,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import pidusage from 'pidusage';
 import { startActiveMq } from '../test/helpers/activemq.js';
@@ -273,6 +273,17 @@ const stages = ['stf_gen', 'stf_ready', 'processing_complete', 'tf_file_register
 );
 console.log(
   `stage rates (STFs/s from the first stf_gen to the stage's last message): ${stages.map((x) => `${x.type} ${fmt(x.rate, 0)}`).join(', ')}`,
+);
+// CPU time per STF is what bounds fast mode on a small machine: every process shares the cores,
+// and the core is one thread.
+const perStf = cpu.map((c) => ({ n: c.n, ms: (c.pct / 100) * ((wall * 1000) / N) }));
+const totalMs = perStf.reduce((a, c) => a + c.ms, 0);
+const coreMs = perStf.find((c) => c.n === 'core')!.ms;
+console.log(
+  `CPU per STF: ${perStf.map((c) => `${c.n} ${fmt(c.ms, 2)} ms`).join(', ')}; total ${fmt(totalMs, 2)} ms`,
+);
+console.log(
+  `at that cost this machine's ${availableParallelism()} cores allow at most ${fmt((availableParallelism() * 1000) / totalMs, 0)} STFs/s, and the core (one thread) at most ${fmt(1000 / coreMs, 0)} STFs/s`,
 );
 console.log(
   `bottleneck: ${cpu[0]!.n} at ${fmt(cpu[0]!.pct, 0)} % CPU${cpu[0]!.pct > 85 ? ' (CPU-bound: one core saturated)' : ' (no process saturates a core: waiting on round trips or on a loaded machine)'}`,

@@ -1,6 +1,7 @@
 import type { LogExtra, RestLogger } from './rest-logger.js';
 import { type AgentSettings, errorText } from './settings.js';
 import { NotConnectedError, AgentStompClient } from './agent-stomp-client.js';
+import { msgTypeHeaders } from '../../src/shared/message-selector.js';
 
 export type FrameHandler = (
   destination: string,
@@ -18,6 +19,8 @@ export function openBrokerConnection(opts: {
   log: RestLogger;
   extra: () => LogExtra;
   destinations: string[];
+  /** SUBSCRIBE headers per destination (a selector), if any. */
+  subscribeHeaders?: (destination: string) => Record<string, string>;
   onFrame: FrameHandler;
   onDown: () => void;
   onUp: () => void;
@@ -56,7 +59,11 @@ export function openBrokerConnection(opts: {
     opts.onUp();
   });
   for (const destination of opts.destinations)
-    mq.subscribe(destination, (body, headers) => opts.onFrame(destination, body, headers));
+    mq.subscribe(
+      destination,
+      (body, headers) => opts.onFrame(destination, body, headers),
+      opts.subscribeHeaders?.(destination),
+    );
   return mq;
 }
 
@@ -93,7 +100,11 @@ export async function publish(
     try {
       if (!mq.isConnected) await mq.waitUp(left);
       await opts.beforePublish(deadline);
-      await mq.send(destination, text, { receipt: true, timeoutMs: Math.min(10_000, left) });
+      await mq.send(destination, text, {
+        receipt: true,
+        timeoutMs: Math.min(10_000, left),
+        headers: msgTypeHeaders(body),
+      });
       return;
     } catch (err) {
       lastError = errorText(err);

@@ -32,6 +32,7 @@ interface Sub {
   id: string;
   destination: string;
   handler: MessageHandler;
+  headers: Record<string, string>;
 }
 
 /**
@@ -161,7 +162,8 @@ export class AgentStompClient extends EventEmitter {
   }
 
   private subscribeOn(client: StompClient, sub: Sub): void {
-    client.subscribe({ destination: sub.destination, ack: 'auto', id: sub.id }, (err, message) => {
+    const headers = { destination: sub.destination, ack: 'auto', id: sub.id, ...sub.headers };
+    client.subscribe(headers, (err, message) => {
       if (err) return; // the connection's own error handler deals with it
       message.readString('utf-8', (readErr, body) => {
         if (readErr || body === undefined) return;
@@ -170,9 +172,13 @@ export class AgentStompClient extends EventEmitter {
     });
   }
 
-  /** Registers a subscription; it is (re)made on every connect. */
-  subscribe(destination: string, handler: MessageHandler): void {
-    const sub = { id: String(this.nextSubId++), destination, handler };
+  /** Registers a subscription (with extra SUBSCRIBE headers, e.g. a selector); it is (re)made on every connect. */
+  subscribe(
+    destination: string,
+    handler: MessageHandler,
+    headers: Record<string, string> = {},
+  ): void {
+    const sub = { id: String(this.nextSubId++), destination, handler, headers };
     this.subs.push(sub);
     if (this.client && this.connected) this.subscribeOn(this.client, sub);
   }

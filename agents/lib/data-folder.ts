@@ -1,4 +1,4 @@
-import { realpath } from 'node:fs/promises';
+import { realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,9 +13,10 @@ export function agentDataDir(env: NodeJS.ProcessEnv = process.env): string {
  * resolved: a message names the file, so without this check anyone who can publish could make
  * the agent read (and announce the checksum of) any file its user can read.
  */
-export async function fileInsideFolder(fileUrl: string, folder: string): Promise<string> {
-  const path = await realpath(fileURLToPath(fileUrl));
-  const root = await realpath(folder);
+export function fileInsideFolder(fileUrl: string, folder: string): string {
+  // The native call is one libc realpath; the JS one is an lstat per path component.
+  const path = realpathSync.native(fileURLToPath(fileUrl));
+  const root = realpathSync.native(folder);
   const rel = relative(root, path);
   if (rel === '' || rel.startsWith('..') || isAbsolute(rel))
     throw new Error(`${fileUrl} is outside the data folder ${root}`);

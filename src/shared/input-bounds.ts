@@ -17,3 +17,9 @@ export const MAX_DURATION_SECONDS = 7 * 86_400;
 
 /** A duration in seconds, `0` included, at most {@link MAX_DURATION_SECONDS}. */
 export const durationSecondsSchema = z.number().min(0).max(MAX_DURATION_SECONDS);
+
+/**
+ * Most rows one bulk create may carry (a list body on `POST /api/fastmon-files/`): one STF's TF
+ * samples in one request, at most this many at a time.
+ */
+export const MAX_BULK_ITEMS = 100;

@@ -50,7 +50,7 @@ export interface StompTestClient {
   readonly version: string;
   subscribe(
     destination: string,
-    opts?: { ack?: AckMode; id?: string },
+    opts?: { ack?: AckMode; id?: string; headers?: Record<string, string> },
   ): Promise<ClientSubscription>;
   unsubscribe(sub: ClientSubscription): Promise<void>;
   send(
@@ -153,7 +153,7 @@ async function connectStompit(opts: ConnectOptions): Promise<StompTestClient> {
           sub.messages.push({ headers, body: Buffer.concat(chunks) });
         });
       });
-      await receipt('SUBSCRIBE', { id, destination, ack: o.ack ?? 'auto' });
+      await receipt('SUBSCRIBE', { ...o.headers, id, destination, ack: o.ack ?? 'auto' });
       return sub;
     },
     async unsubscribe(sub) {
@@ -320,7 +320,7 @@ async function connectStompJs(opts: ConnectOptions): Promise<StompTestClient> {
             originals.set(received, message);
             sub.messages.push(received);
           },
-          { id, ack: o.ack ?? 'auto', receipt },
+          { ...o.headers, id, ack: o.ack ?? 'auto', receipt },
         );
         stompjsSubs.set(id, { unsubscribe: () => handle.unsubscribe(), messages: originals });
       });
@@ -467,7 +467,7 @@ async function connectPython(opts: ConnectOptions): Promise<StompTestClient> {
       const id = o.id ?? `py-${nextId++}`;
       const sub = makeSubscription(id, destination);
       subs.set(id, sub);
-      await call('subscribe', { destination, id, ack: o.ack ?? 'auto' });
+      await call('subscribe', { destination, id, ack: o.ack ?? 'auto', headers: o.headers ?? {} });
       return sub;
     },
     async unsubscribe(sub) {

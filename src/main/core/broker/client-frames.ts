@@ -9,6 +9,7 @@ import { parseDestination } from './destinations.js';
 import { encodeFrame, type StompVersion } from './frame-encoding.js';
 import type { BrokerLimits } from './limits.js';
 import { type AckMode, type BrokerMessage, Subscription, type SubscriptionSink } from './router.js';
+import { parseSelector, type Selector } from './selector.js';
 
 /**
  * What the client's frames ask for, read into the broker's terms: CONNECT into a version,
@@ -130,6 +131,14 @@ export function subscriptionFromFrame(
       : Number.isFinite(requestedPrefetch) && requestedPrefetch > 0
         ? Math.min(requestedPrefetch, limits.maxPendingPerSubscriber)
         : limits.defaultPrefetch;
+  let selector: Selector | undefined;
+  if (headers.selector !== undefined) {
+    if (destination.kind !== 'topic')
+      return { error: 'selectors are taken on topic subscriptions only' };
+    const parsed = parseSelector(headers.selector);
+    if ('error' in parsed) return parsed;
+    selector = parsed;
+  }
   return new Subscription(
     sink,
     id,
@@ -139,6 +148,7 @@ export function subscriptionFromFrame(
     ackMode,
     prefetch,
     limits.maxSubscriberBytes,
+    selector,
   );
 }
 

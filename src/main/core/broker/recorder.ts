@@ -9,6 +9,7 @@ import { nowIso } from '../time.js';
 import { parseDelivery, preview, storedRowOf } from './message-parse.js';
 import { createProblemCounter, type RecorderProblem } from './problem-counter.js';
 import { accountMessage } from './run-accounting.js';
+import { createProgressAnnouncer } from './progress-announcer.js';
 import { runProgressOf } from './run-lifecycle.js';
 import { announceRuns } from '../monitor/run-records.js';
 import type { DeliveredMessage, MessageSource } from './delivered-message.js';
@@ -89,6 +90,8 @@ interface BatchResult {
 }
 
 const MAX_STORE_ATTEMPTS = 3;
+/** Run progress is announced at most this often while messages flow (the UI redraws at ~4 Hz). */
+const PROGRESS_INTERVAL_MS = 250;
 
 /** Connects a message source to the recorder; returns the disconnect. */
 export function wireRecorder(recorder: Recorder, source: MessageSource): () => void {
@@ -110,6 +113,10 @@ export function createRecorder(opts: RecorderOptions): Recorder {
   let waiters: (() => void)[] = [];
   const stats = { received: 0, stored: 0, heartbeats: 0, batches: 0, maxBatchMs: 0 };
   let lastBatch: RecorderStats['lastBatch'] = null;
+  const progress = createProgressAnnouncer((runs) => {
+    const at = nowIso();
+    for (const run of runs) bus.emit('run.progress', runProgressOf(store, run, at));
+  }, PROGRESS_INTERVAL_MS);
 
   // Receive times at millisecond resolution; formatting one ISO string per millisecond rather
   // than per message matters at tens of thousands of messages a second.
@@ -228,17 +235,18 @@ export function createRecorder(opts: RecorderOptions): Recorder {
     for (const task of result.heartbeats) runHeartbeat(task);
     for (const message of result.stored) bus.emit('workflow.message', { message });
     announceRuns(bus, store, 'run.created', result.createdRuns);
-    if (result.runs.size) {
-      const at = nowIso();
-      for (const run of result.runs) bus.emit('run.progress', runProgressOf(store, run, at));
+    progress.mark(result.runs);
+    if (result.endedRuns.length) {
+      progress.flush();
+      announceRuns(bus, store, 'run.ended', result.endedRuns);
     }
-    announceRuns(bus, store, 'run.ended', result.endedRuns);
     if (queue.length) schedule();
     else settle();
   }
 
   function settle() {
     if (queue.length || waiters.length === 0) return;
+    progress.flush();
     const done = waiters;
     waiters = [];
     for (const w of done) w();
@@ -297,6 +305,7 @@ export function createRecorder(opts: RecorderOptions): Recorder {
       }
       queue = [];
       settle();
+      progress.flush();
     },
   };
 }

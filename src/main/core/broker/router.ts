@@ -1,5 +1,6 @@
 import type { DestinationKind } from './destinations.js';
 import type { MemoryBudget } from './memory-budget.js';
+import type { Selector } from './selector.js';
 
 /**
  * Routing and acknowledgement bookkeeping, independent of sockets (unit-tested on its own).
@@ -63,6 +64,8 @@ export class Subscription {
     readonly prefetch: number,
     /** Most body bytes delivered and not yet acknowledged (a second prefetch bound, in bytes). */
     readonly maxPendingBytes: number,
+    /** Topic subscriptions: only messages whose headers it accepts are delivered. */
+    readonly selector?: Selector,
   ) {}
 
   /** May one more queue message be handed to this subscription? */
@@ -203,7 +206,9 @@ export class StompRouter {
   publish(message: BrokerMessage): PublishResult {
     if (message.kind === 'topic') {
       const subs = this.topics.get(message.destination);
-      if (subs) for (const sub of subs) sub.deliver(message);
+      if (subs)
+        for (const sub of subs)
+          if (!sub.selector || sub.selector(message.headers)) sub.deliver(message);
       return { ok: true };
     }
     const queue = this.queue(message.destination);

@@ -86,6 +86,9 @@ function fromZodIssues(error: z.ZodError): ResourceError {
   return new ResourceError(fields);
 }
 
+/** Bounds the per-table cache of prepared statements (its keys come from request bodies). */
+const MAX_CACHED_STATEMENTS = 64;
+
 export function createResource(db: Db, spec: ResourceSpec) {
   const { table, pk } = spec;
   const writable = Object.entries(spec.columns).filter(([, c]) => !c.readOnly);
@@ -123,7 +126,20 @@ export function createResource(db: Db, spec: ResourceSpec) {
     return out;
   };
 
+  const inTransaction = db.transaction((work: () => Row[]): Row[] => work());
   const byPk = db.prepare(`SELECT * FROM ${table} WHERE ${pk.name} = ?`);
+  // The SQL of inserts, updates and lists depends on which columns and filters a request names;
+  // the combinations clients use are few, and preparing costs more than running on the hot path.
+  const statements = new Map<string, ReturnType<Db['prepare']>>();
+  const prepared = (sql: string) => {
+    let stmt = statements.get(sql);
+    if (!stmt) {
+      if (statements.size >= MAX_CACHED_STATEMENTS) statements.clear();
+      stmt = db.prepare(sql);
+      statements.set(sql, stmt);
+    }
+    return stmt;
+  };
   const storedKey = (key: string | number) => (pk.int ? String(key) : key);
   const adoptLookup = spec.adoptBy
     ? db.prepare(`SELECT ${pk.name} AS k FROM ${table} WHERE ${spec.adoptBy} = ?`)
@@ -175,6 +191,32 @@ export function createResource(db: Db, spec: ResourceSpec) {
     return data;
   }
 
+  /** The WHERE clause and parameters of a list's filters; a value a filter cannot take is a 400. */
+  function whereOf(filters: Record<string, string | number>): { clause: string; params: Row } {
+    const where: string[] = [];
+    const params: Row = {};
+    const bad: Record<string, string[] | string> = {};
+    for (const f of filterSpecs) {
+      // django-filter and the monitor's own views strip query values.
+      const raw =
+        typeof filters[f.name] === 'string' ? (filters[f.name] as string).trim() : filters[f.name];
+      if (raw === undefined || raw === '') continue;
+      if (f.pattern && typeof raw === 'string' && !f.pattern.test(raw)) {
+        bad[f.name] = f.invalid ?? 'Enter a valid value.';
+        continue;
+      }
+      const v = typeof raw === 'number' ? raw : filterValue(f.kind, raw);
+      if (v === undefined) {
+        bad[f.name] = [f.kind === 'bool' ? 'Select a valid choice.' : 'Enter a number.'];
+        continue;
+      }
+      where.push(`(${f.where})`);
+      params[f.name] = f.name === pk.name && pk.int ? String(v) : v;
+    }
+    if (Object.keys(bad).length) throw new ResourceError(bad);
+    return { clause: where.length ? `WHERE ${where.join(' AND ')}` : '', params };
+  }
+
   return {
     spec,
     validate,
@@ -189,7 +231,11 @@ export function createResource(db: Db, spec: ResourceSpec) {
      * create of a row the recorder made, which takes the body's fields and is answered as new.
      */
     create(body: unknown, now: string): Row {
-      const data = validate(body, false);
+      return this.createValid(validate(body, false), now);
+    },
+
+    /** `create` for a body that `validate(body, false)` returned. */
+    createValid(data: Row, now: string): Row {
       if (adoptLookup && spec.adoptBy) {
         const value = spec.adoptBy === pk.name ? data[pk.name] : data[spec.adoptBy];
         const hit = adoptLookup.get(spec.adoptBy === pk.name && pk.int ? String(value) : value) as
@@ -197,7 +243,7 @@ export function createResource(db: Db, spec: ResourceSpec) {
         if (hit && takeRecorderRow!.run(table, String(hit.k)).changes > 0) {
           const fields = { ...data };
           delete fields[pk.name];
-          return this.patch(pkOut(hit.k) as string | number, fields, now) as Row;
+          return this.patchValid(pkOut(hit.k) as string | number, fields, now) as Row;
         }
       }
       const values: Row = {};
@@ -212,16 +258,19 @@ export function createResource(db: Db, spec: ResourceSpec) {
       if (pk.kind === 'given') values[pk.name] = pk.int ? String(data[pk.name]) : data[pk.name];
       const cols = Object.keys(values);
       try {
-        const info = db
-          .prepare(
-            `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`,
-          )
-          .run(values);
+        const info = prepared(
+          `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`,
+        ).run(values);
         const key = pk.kind === 'auto' ? Number(info.lastInsertRowid) : (values[pk.name] as string);
         return decode(byPk.get(key) as Row);
       } catch (err) {
         throw translateConstraint(err, table);
       }
+    },
+
+    /** Validated bodies stored in one transaction: all of them or, on the first error, none. */
+    createManyValid(rows: Row[], now: string): Row[] {
+      return inTransaction(() => rows.map((r) => this.createValid(r, now)));
     },
 
     /** A create made by the recorder: the first REST create of the same row adopts it. */
@@ -233,7 +282,12 @@ export function createResource(db: Db, spec: ResourceSpec) {
     },
 
     patch(key: string | number, body: unknown, now: string): Row | undefined {
-      const data = validate(body, true);
+      return this.patchValid(key, validate(body, true), now);
+    },
+
+    /** `patch` for a body that `validate(body, partial)` returned. */
+    patchValid(key: string | number, body: Row, now: string): Row | undefined {
+      const data = { ...body };
       delete data[pk.name];
       const values: Row = { __pk: storedKey(key) };
       for (const [name, v] of Object.entries(data))
@@ -242,7 +296,7 @@ export function createResource(db: Db, spec: ResourceSpec) {
       const sets = Object.keys(values).filter((k) => k !== '__pk');
       if (sets.length) {
         try {
-          db.prepare(
+          prepared(
             `UPDATE ${table} SET ${sets.map((c) => `${c} = @${c}`).join(', ')} WHERE ${pk.name} = @__pk`,
           ).run(values);
         } catch (err) {
@@ -253,9 +307,15 @@ export function createResource(db: Db, spec: ResourceSpec) {
     },
 
     remove(key: string | number): boolean {
-      const gone = db.prepare(`DELETE FROM ${table} WHERE ${pk.name} = ?`).run(storedKey(key));
+      const gone = prepared(`DELETE FROM ${table} WHERE ${pk.name} = ?`).run(storedKey(key));
       if (gone.changes > 0) takeRecorderRow?.run(table, String(key));
       return gone.changes > 0;
+    },
+
+    /** True when some row matches the filters (one indexed probe, no count). */
+    exists(filters: Record<string, string | number>): boolean {
+      const { clause, params } = whereOf(filters);
+      return prepared(`SELECT 1 FROM ${table} ${clause} LIMIT 1`).get(params) !== undefined;
     },
 
     list(
@@ -264,38 +324,13 @@ export function createResource(db: Db, spec: ResourceSpec) {
       offset = 0,
       forApi = false,
     ): { items: Row[]; total: number } {
-      const where: string[] = [];
-      const params: Row = {};
-      const bad: Record<string, string[] | string> = {};
-      for (const f of filterSpecs) {
-        // django-filter and the monitor's own views strip query values.
-        const raw =
-          typeof filters[f.name] === 'string'
-            ? (filters[f.name] as string).trim()
-            : filters[f.name];
-        if (raw === undefined || raw === '') continue;
-        if (f.pattern && typeof raw === 'string' && !f.pattern.test(raw)) {
-          bad[f.name] = f.invalid ?? 'Enter a valid value.';
-          continue;
-        }
-        const v = typeof raw === 'number' ? raw : filterValue(f.kind, raw);
-        if (v === undefined) {
-          bad[f.name] = [f.kind === 'bool' ? 'Select a valid choice.' : 'Enter a number.'];
-          continue;
-        }
-        where.push(`(${f.where})`);
-        params[f.name] = f.name === pk.name && pk.int ? String(v) : v;
-      }
-      if (Object.keys(bad).length) throw new ResourceError(bad);
-      const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      const { clause, params } = whereOf(filters);
       const total = (
-        db.prepare(`SELECT COUNT(*) AS n FROM ${table} ${clause}`).get(params) as { n: number }
+        prepared(`SELECT COUNT(*) AS n FROM ${table} ${clause}`).get(params) as { n: number }
       ).n;
-      const rows = db
-        .prepare(
-          `SELECT * FROM ${table} ${clause} ORDER BY ${forApi ? (spec.apiOrder ?? spec.order) : spec.order} LIMIT @limit OFFSET @offset`,
-        )
-        .all({ ...params, limit: limit ?? -1, offset }) as Row[];
+      const rows = prepared(
+        `SELECT * FROM ${table} ${clause} ORDER BY ${forApi ? (spec.apiOrder ?? spec.order) : spec.order} LIMIT @limit OFFSET @offset`,
+      ).all({ ...params, limit: limit ?? -1, offset }) as Row[];
       return { items: rows.map(decode), total };
     },
   };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_BULK_ITEMS } from '../../../../shared/input-bounds.js';
 import type { EventBus } from '../../events.js';
 import type { HeartbeatService } from '../../monitor/heartbeat-service.js';
 import { runSummaryOf, workflowExecutionOf } from '../../monitor/run-records.js';
@@ -59,10 +60,12 @@ export function addMonitorApiRoutes(
   });
   // `stf_file` is addressed by STF filename (DRF SlugRelatedField).
   addResourceRoutes(router, '/api/fastmon-files', store.fastmonFiles, {
+    // The built-in fastmon agent registers an STF's samples in one request.
+    bulkMax: MAX_BULK_ITEMS,
     check: (body) => {
       if (
         typeof body.stf_file === 'string' &&
-        store.stfFiles.list({ stf_filename: body.stf_file }, 1).total === 0
+        !store.stfFiles.exists({ stf_filename: body.stf_file })
       ) {
         throw new ResourceError({
           stf_file: [`Object with stf_filename=${body.stf_file} does not exist.`],

@@ -1,4 +1,4 @@
-import type { Resource, Row } from '../../store/resource.js';
+import { type Resource, ResourceError, type Row } from '../../store/resource.js';
 import { nowIso } from '../../time.js';
 import type { HttpRouter } from '../router.js';
 import { listBody, listPage, queryFilters } from './list-response.js';
@@ -9,6 +9,11 @@ export interface ResourceRouteOptions {
   /** Called before create and update; may throw a ResourceError for a bad reference. */
   check?: (body: Row) => void;
   readOnly?: boolean;
+  /**
+   * POST also takes a list of up to this many bodies, stored all or none (a bulk create, as DRF's
+   * `many=True` serializers answer it: 201 with the list, or 400 with one error object per item).
+   */
+  bulkMax?: number;
   /** Called after a row was created or updated, with the stored row and the request body. */
   written?: (row: Row, how: { created: boolean; body: Row }) => void;
 }
@@ -39,18 +44,42 @@ export function addResourceRoutes(
   if (opts.readOnly) return;
 
   router.add('POST', `${base}/`, (req) => {
-    resource.validate(req.body, false);
+    if (opts.bulkMax !== undefined && Array.isArray(req.body))
+      return createMany(req.body, opts.bulkMax);
+    const data = resource.validate(req.body, false);
     opts.check?.(asRow(req.body));
-    const row = resource.create(req.body, nowIso());
+    const row = resource.createValid(data, nowIso());
     opts.written?.(row, { created: true, body: asRow(req.body) });
     return { status: 201, body: row };
   });
+  const createMany = (bodies: unknown[], max: number) => {
+    if (bodies.length === 0 || bodies.length > max)
+      return {
+        status: 400,
+        body: { non_field_errors: [`Expected a list of 1 to ${max} items.`] },
+      };
+    const errors = bodies.map(() => ({}) as ResourceError['fields']);
+    const rows: Row[] = [];
+    bodies.forEach((body, i) => {
+      try {
+        rows.push(resource.validate(body, false));
+        opts.check?.(asRow(body));
+      } catch (err) {
+        if (!(err instanceof ResourceError)) throw err;
+        errors[i] = err.fields;
+      }
+    });
+    if (errors.some((e) => Object.keys(e).length)) return { status: 400, body: errors };
+    const stored = resource.createManyValid(rows, nowIso());
+    stored.forEach((row, i) => opts.written?.(row, { created: true, body: asRow(bodies[i]) }));
+    return { status: 201, body: stored };
+  };
   const update = (partial: boolean) => (req: { params: Record<string, string>; body: unknown }) => {
     const raw = req.params.key!;
     if (!validKey(raw) || !resource.get(key(raw))) return NOT_FOUND;
-    resource.validate(req.body, partial);
+    const data = resource.validate(req.body, partial);
     opts.check?.(asRow(req.body));
-    const row = resource.patch(key(raw), req.body, nowIso());
+    const row = resource.patchValid(key(raw), data, nowIso());
     if (row) opts.written?.(row, { created: false, body: asRow(req.body) });
     return { status: 200, body: row };
   };

@@ -15,6 +15,7 @@ import {
   uniqueName,
 } from '../../../../helpers/stomp-clients.js';
 import { waitFor } from '../../../../helpers/wait-for.js';
+import { msgTypeSelector } from '../../../../../src/shared/message-selector.js';
 
 /**
  * One set of STOMP scenarios, run against the embedded broker and against ActiveMQ 5.17 with the
@@ -246,6 +247,29 @@ function conformance(
         connectClient(kind, { port: target.port, login: 'admin', passcode: 'wrong' }),
       ).rejects.toThrow();
     });
+
+    it.each(CLIENT_KINDS)(
+      'delivers on a topic only what the subscription selector takes (%s)',
+      async (kind) => {
+        const topic = `/topic/${uniqueName('sel')}`;
+        const consumer = await client(kind);
+        const picky = await consumer.subscribe(topic, {
+          headers: { selector: msgTypeSelector(['stf_ready', 'end_run']) },
+        });
+        const all = await consumer.subscribe(topic);
+        const producer = await client('stompit');
+        // Our agents name the kind in a header; the originals send none, so theirs always pass.
+        await producer.send(topic, 'gen', { msg_type: 'stf_gen' });
+        await producer.send(topic, 'ready', { msg_type: 'stf_ready' });
+        await producer.send(topic, 'tf', { msg_type: 'tf_file_registered' });
+        await producer.send(topic, 'original');
+        await producer.send(topic, 'end', { msg_type: 'end_run' });
+        await all.waitFor(5);
+        await picky.waitFor(3);
+        expect(bodies(picky.messages)).toEqual(['ready', 'original', 'end']);
+        expect(bodies(all.messages)).toEqual(['gen', 'ready', 'tf', 'original', 'end']);
+      },
+    );
 
     it('answers DISCONNECT with its RECEIPT and then closes', async () => {
       const raw = await rawConnected(target.port);
