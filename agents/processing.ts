@@ -2,12 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { BaseAgent, type IncomingMessage, runAgentMain } from './base-agent.js';
 import { adlerTag } from './lib/adler32.js';
 import { agentDataDir, fileInsideFolder } from './lib/data-folder.js';
+import { RunDedup } from './lib/run-dedup.js';
 import { RunLedger } from './lib/run-ledger.js';
 import { errorText } from './lib/settings.js';
 import { reportRunEnd } from './lib/stage-agent.js';
 import {
   type ProcessingComplete,
   requireRunNumber,
+  runNumberOf,
   stfReadySchema,
   stfStem,
   WORKFLOW_TOPIC,
@@ -39,7 +41,7 @@ class ProcessingAgent extends BaseAgent {
   private readonly processingMs = num('SWF_PROCESSING_MS', 500);
   private readonly dataDir = agentDataDir();
   private readonly ledger = new RunLedger(num('SWF_RUN_SETTLE_MS', 15_000));
-  private readonly seen = new Set<string>();
+  private readonly seen = new RunDedup();
 
   constructor() {
     super('STF_Processing', [WORKFLOW_TOPIC, PROCESSING_QUEUE]);
@@ -52,8 +54,8 @@ class ProcessingAgent extends BaseAgent {
     }
     if (msg.msgType === 'end_run') {
       await reportRunEnd(this, this.ledger, msg.data, 'processing');
-      const prefix = `swf.${String(msg.data.run_id)}.`;
-      for (const f of this.seen) if (f.startsWith(prefix)) this.seen.delete(f);
+      const ended = runNumberOf(msg.data.run_id);
+      if (ended !== null) this.seen.release(ended);
       return;
     }
     if (msg.msgType !== 'stf_ready') return;
@@ -66,8 +68,7 @@ class ProcessingAgent extends BaseAgent {
       );
       return;
     }
-    if (this.seen.has(m.filename)) return;
-    this.seen.add(m.filename);
+    if (!this.seen.add(run, m.filename)) return;
     const started = Date.now();
     let status = 'ok';
     let note: string | undefined;

@@ -1,4 +1,4 @@
-import { MAX_OPEN_RUNS } from './run-ledger.js';
+import { BoundedRunMap, MAX_OPEN_RUNS } from './bounded-run-map.js';
 
 /**
  * The STF filenames a stage has taken on, per run, so a re-delivered message (a publisher's retry
@@ -6,21 +6,15 @@ import { MAX_OPEN_RUNS } from './run-ledger.js';
  * `end_run` never arrives is dropped once more than `maxRuns` runs are held, oldest first.
  */
 export class RunDedup {
-  private readonly runs = new Map<number, Set<string>>();
+  private readonly runs: BoundedRunMap<Set<string>>;
 
-  constructor(private readonly maxRuns = MAX_OPEN_RUNS) {}
+  constructor(maxRuns = MAX_OPEN_RUNS) {
+    this.runs = new BoundedRunMap(maxRuns);
+  }
 
   /** True the first time `key` is seen in `runId`; false for a repeat. */
   add(runId: number, key: string): boolean {
-    let keys = this.runs.get(runId);
-    if (!keys) {
-      keys = new Set();
-      this.runs.set(runId, keys);
-      for (const old of this.runs.keys()) {
-        if (this.runs.size <= this.maxRuns) break;
-        this.runs.delete(old);
-      }
-    }
+    const keys = this.runs.getOrCreate(runId, () => new Set());
     if (keys.has(key)) return false;
     keys.add(key);
     return true;

@@ -1,3 +1,5 @@
+import { BoundedRunMap, MAX_OPEN_RUNS } from './bounded-run-map.js';
+
 /**
  * Per-run accounting for a pipeline stage: which STF sequences it handled (done or failed), so
  * that at `end_run` it can say exactly what it lost — messages missed while the broker or the agent
@@ -22,19 +24,17 @@ interface RunEntry {
   progress?: () => void;
 }
 
-/**
- * Runs kept open at once. A run whose `end_run` never reaches this agent (lost while it was down)
- * would otherwise stay for the life of the process; the oldest open run is forgotten instead.
- */
-export const MAX_OPEN_RUNS = 8;
+export { MAX_OPEN_RUNS };
 
 export class RunLedger {
-  private readonly runs = new Map<number, RunEntry>();
+  private readonly runs: BoundedRunMap<RunEntry>;
 
   constructor(
     private readonly settleMs: number,
-    private readonly maxOpenRuns = MAX_OPEN_RUNS,
-  ) {}
+    maxOpenRuns = MAX_OPEN_RUNS,
+  ) {
+    this.runs = new BoundedRunMap(maxOpenRuns);
+  }
 
   /** Runs with an entry (opened or recorded, not yet closed). */
   get openRuns(): number {
@@ -42,16 +42,11 @@ export class RunLedger {
   }
 
   private entry(runId: number, startMessage: boolean): RunEntry {
-    let e = this.runs.get(runId);
-    if (!e) {
-      e = { done: new Set(), failed: new Set(), joinedLate: !startMessage };
-      this.runs.set(runId, e);
-      for (const old of this.runs.keys()) {
-        if (this.runs.size <= this.maxOpenRuns) break;
-        this.runs.delete(old);
-      }
-    }
-    return e;
+    return this.runs.getOrCreate(runId, () => ({
+      done: new Set(),
+      failed: new Set(),
+      joinedLate: !startMessage,
+    }));
   }
 
   /** run_imminent / start_run seen. */
