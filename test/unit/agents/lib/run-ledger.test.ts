@@ -28,4 +28,19 @@ describe('RunLedger memory', () => {
     expect(evicted).toMatchObject({ done: 0, missing: [1], joinedLate: true });
     expect(ledger.openRuns).toBe(MAX_OPEN_RUNS - 1);
   });
+
+  it('releases a run at close when STFs never arrived (reported after the settle time)', async () => {
+    const ledger = new RunLedger(20);
+    ledger.open(3);
+    for (let s = 1; s <= 1_000; s += 2) ledger.record(3, s, true);
+    const r = await ledger.close(3, 1_000);
+    expect(r.done).toBe(500);
+    expect(r.missing).toHaveLength(500);
+    expect(ledger.openRuns).toBe(0);
+    // A straggler after the report opens a fresh entry (bounded like any run), not the old one.
+    ledger.record(3, 2, true);
+    expect(ledger.openRuns).toBe(1);
+    expect(await ledger.close(3, 2)).toMatchObject({ done: 1, missing: [1], joinedLate: true });
+    expect(ledger.openRuns).toBe(0);
+  });
 });
