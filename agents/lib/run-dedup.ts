@@ -2,9 +2,8 @@ import { BoundedRunMap, MAX_OPEN_RUNS } from './bounded-run-map.js';
 
 /**
  * Names kept per run. A re-delivery follows its original within the publisher's deadline (a
- * minute by default), so only the recent names matter: at least the newest half are always held,
- * a minute at over 400 STFs/s,
- * while an endless run stays a few megabytes, whatever its length.
+ * minute by default), so only recent names matter. At least the newest half are always held (a
+ * minute at over 400 STFs/s), and an endless run stays a few megabytes, whatever its length.
  */
 export const MAX_KEYS_PER_RUN = 50_000;
 
