@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BaseAgent, type IncomingMessage, runAgentMain } from './base-agent.js';
 import { adlerTag } from './lib/adler32.js';
+import { BoundedRunMap } from './lib/bounded-run-map.js';
 import { agentDataDir } from './lib/data-folder.js';
 import { writeStfFile } from './lib/file-io.js';
 import { ApiError } from './lib/rest-client.js';
@@ -40,14 +41,17 @@ class DataAgent extends BaseAgent {
   private readonly defaultSize = num('SWF_STF_SIZE_BYTES', 16 * 1024);
   private readonly tfCount = num('SWF_TF_COUNT_PER_STF', 1000);
   private readonly ledger = new RunLedger(num('SWF_RUN_SETTLE_MS', 15_000));
-  /** run_number -> monitor run PK (promise, so concurrent STFs share one look-up). */
   protected override readonly handledKinds = [
     'run_imminent',
     'start_run',
     'stf_gen',
     'end_run',
   ] as const;
-  private readonly runPks = new Map<number, Promise<number>>();
+  /**
+   * run_number -> monitor run PK (promise, so concurrent STFs share one look-up). Dropped at
+   * end_run; a run evicted early (its end_run lost) is simply looked up again if it goes on.
+   */
+  private readonly runPks = new BoundedRunMap<Promise<number>>();
   private readonly seen = new RunDedup();
 
   constructor() {
@@ -87,7 +91,11 @@ class DataAgent extends BaseAgent {
     if (!p) {
       p = this.lookupOrCreateRun(runNumber, conditions);
       this.runPks.set(runNumber, p);
-      p.catch(() => this.runPks.delete(runNumber));
+      const made = p;
+      // A failed look-up is not cached; a later one for the same run is left alone.
+      made.catch(() => {
+        if (this.runPks.get(runNumber) === made) this.runPks.delete(runNumber);
+      });
     }
     return p;
   }

@@ -1,13 +1,15 @@
-import { readStfFile } from './lib/file-io.js';
 import { BaseAgent, type IncomingMessage, runAgentMain } from './base-agent.js';
 import { adlerTag } from './lib/adler32.js';
 import { agentDataDir, fileInsideFolder } from './lib/data-folder.js';
+import { readStfFile } from './lib/file-io.js';
+import { RunDedup } from './lib/run-dedup.js';
 import { RunLedger } from './lib/run-ledger.js';
 import { errorText } from './lib/settings.js';
 import { reportRunEnd } from './lib/stage-agent.js';
 import {
   type ProcessingComplete,
   requireRunNumber,
+  runNumberOf,
   stfReadySchema,
   stfStem,
   WORKFLOW_TOPIC,
@@ -45,7 +47,7 @@ class ProcessingAgent extends BaseAgent {
     'end_run',
   ] as const;
   private readonly ledger = new RunLedger(num('SWF_RUN_SETTLE_MS', 15_000));
-  private readonly seen = new Set<string>();
+  private readonly seen = new RunDedup();
 
   constructor() {
     super('STF_Processing', [WORKFLOW_TOPIC, PROCESSING_QUEUE]);
@@ -58,8 +60,8 @@ class ProcessingAgent extends BaseAgent {
     }
     if (msg.msgType === 'end_run') {
       await reportRunEnd(this, this.ledger, msg.data, 'processing');
-      const prefix = `swf.${String(msg.data.run_id)}.`;
-      for (const f of this.seen) if (f.startsWith(prefix)) this.seen.delete(f);
+      const ended = runNumberOf(msg.data.run_id);
+      if (ended !== null) this.seen.release(ended);
       return;
     }
     if (msg.msgType !== 'stf_ready') return;
@@ -72,8 +74,7 @@ class ProcessingAgent extends BaseAgent {
       );
       return;
     }
-    if (this.seen.has(m.filename)) return;
-    this.seen.add(m.filename);
+    if (!this.seen.add(run, m.filename)) return;
     const started = Date.now();
     let status = 'ok';
     let note: string | undefined;

@@ -1,6 +1,12 @@
 import type { BaseAgent } from '../base-agent.js';
 
 /**
+ * Peers remembered at most. Anyone on the broker can heartbeat under any name, and every restart
+ * of an agent brings a new one; past this many, the peer heard from least recently is forgotten.
+ */
+export const MAX_PEERS = 256;
+
+/**
  * Waiting for the fleet after a broker outage. Topic subscriptions are not durable: whatever is
  * published while a consumer is still reconnecting is lost to it. After its own reconnect the
  * simulator therefore holds publishing until every peer it heard from before the outage has sent
@@ -19,19 +25,36 @@ export class ResumeGate {
     private readonly waitMs: number,
   ) {}
 
+  /** Peers heard from since then count as part of the fleet when the broker comes back. */
+  private recentSince(now: number): number {
+    return now - 3 * this.agent.settings.heartbeatIntervalMs - 10_000;
+  }
+
+  /** Peers remembered (heard from recently, not exited). */
+  get peerCount(): number {
+    return this.peers.size;
+  }
+
   /** A peer's STOMP heartbeat: remember it, and open the gate once every awaited peer is back. */
   peerHeartbeat(data: Record<string, unknown>): void {
     const name = data.instance_name;
     if (typeof name !== 'string') return;
-    if (data.operational_state === 'EXITED' || data.status === 'EXITED') this.peers.delete(name);
-    else this.peers.set(name, Date.now());
+    const now = Date.now();
+    // Re-inserted on every heartbeat, so the map runs from least to most recently heard.
+    this.peers.delete(name);
+    if (data.operational_state !== 'EXITED' && data.status !== 'EXITED') this.peers.set(name, now);
+    const recent = this.recentSince(now);
+    for (const [peer, at] of this.peers) {
+      if (at >= recent && this.peers.size <= MAX_PEERS) break;
+      this.peers.delete(peer);
+    }
     if (data.mq_connected === true && this.awaiting.delete(name) && this.awaiting.size === 0)
       this.openGate?.();
   }
 
   /** The broker is back: while a run is going, close the gate until the recent peers are back. */
   brokerUp(running: boolean): void {
-    const recent = Date.now() - 3 * this.agent.settings.heartbeatIntervalMs - 10_000;
+    const recent = this.recentSince(Date.now());
     this.awaiting = new Set([...this.peers].filter(([, at]) => at >= recent).map(([n]) => n));
     if (!running || this.awaiting.size === 0) return;
     const names = [...this.awaiting].join(', ');

@@ -1,4 +1,5 @@
 import type { WorkflowBody } from '../../src/shared/workflow-messages.js';
+import { FifoQueue } from './fifo-queue.js';
 
 export interface IncomingMessage {
   /** The parsed JSON body. */
@@ -42,7 +43,7 @@ export function parseFrame(
  */
 export class MessagePool {
   private inFlightCount = 0;
-  private readonly queue: IncomingMessage[] = [];
+  private readonly queue = new FifoQueue<IncomingMessage>();
   private idleWaiters: (() => void)[] = [];
 
   constructor(

@@ -1,3 +1,4 @@
+import { FifoQueue } from './fifo-queue.js';
 import { httpRequest } from './http-request.js';
 import { LEVELS, type LevelName, localIsoNow } from './settings.js';
 
@@ -13,7 +14,7 @@ const EXTRA_KEYS = ['execution_id', 'workflow_name', 'run_id', 'username'] as co
  * the count is reported in the next record that gets through.
  */
 export class RestLogger {
-  private queue: string[] = [];
+  private readonly queue = new FifoQueue<string>();
   private inFlight = 0;
   private dropped = 0;
   private warnedFailure = false;

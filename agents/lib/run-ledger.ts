@@ -1,3 +1,5 @@
+import { BoundedRunMap, MAX_OPEN_RUNS } from './bounded-run-map.js';
+
 /**
  * Per-run accounting for a pipeline stage: which STF sequences it handled (done or failed), so
  * that at `end_run` it can say exactly what it lost — messages missed while the broker or the agent
@@ -15,26 +17,34 @@ export interface RunReport {
   joinedLate: boolean;
 }
 
+/**
+ * One run's accounting. STFs arrive nearly in order, so the sequences 1..`floor`, every one of
+ * them done or failed, are kept as that one number: an endless run holds only the STFs handled
+ * out of order and the failed ones, not one entry per STF it ever saw.
+ */
 interface RunEntry {
+  floor: number;
+  /** Done sequences above `floor`. */
   done: Set<number>;
+  /** Failed sequences, at or above `floor` (the report lists them). */
   failed: Set<number>;
   joinedLate: boolean;
   progress?: () => void;
 }
 
-/**
- * Runs kept open at once. A run whose `end_run` never reaches this agent (lost while it was down)
- * would otherwise stay for the life of the process; the oldest open run is forgotten instead.
- */
-export const MAX_OPEN_RUNS = 8;
+const isDone = (e: RunEntry, s: number) => (s <= e.floor ? !e.failed.has(s) : e.done.has(s));
+
+export { MAX_OPEN_RUNS };
 
 export class RunLedger {
-  private readonly runs = new Map<number, RunEntry>();
+  private readonly runs: BoundedRunMap<RunEntry>;
 
   constructor(
     private readonly settleMs: number,
-    private readonly maxOpenRuns = MAX_OPEN_RUNS,
-  ) {}
+    maxOpenRuns = MAX_OPEN_RUNS,
+  ) {
+    this.runs = new BoundedRunMap(maxOpenRuns);
+  }
 
   /** Runs with an entry (opened or recorded, not yet closed). */
   get openRuns(): number {
@@ -42,16 +52,12 @@ export class RunLedger {
   }
 
   private entry(runId: number, startMessage: boolean): RunEntry {
-    let e = this.runs.get(runId);
-    if (!e) {
-      e = { done: new Set(), failed: new Set(), joinedLate: !startMessage };
-      this.runs.set(runId, e);
-      for (const old of this.runs.keys()) {
-        if (this.runs.size <= this.maxOpenRuns) break;
-        this.runs.delete(old);
-      }
-    }
-    return e;
+    return this.runs.getOrCreate(runId, () => ({
+      floor: 0,
+      done: new Set(),
+      failed: new Set(),
+      joinedLate: !startMessage,
+    }));
   }
 
   /** run_imminent / start_run seen. */
@@ -63,18 +69,27 @@ export class RunLedger {
     const e = this.entry(runId, false);
     if (typeof sequence !== 'number') return;
     if (ok) {
-      e.done.add(sequence);
       e.failed.delete(sequence);
-    } else if (!e.done.has(sequence)) e.failed.add(sequence);
+      if (sequence > e.floor) e.done.add(sequence);
+    } else if (!isDone(e, sequence)) e.failed.add(sequence);
+    for (let next = e.floor + 1; e.done.delete(next) || e.failed.has(next); next++) e.floor = next;
     e.progress?.();
+  }
+
+  /** Sequences held one by one over all open runs (out of order or failed). */
+  get heldSequences(): number {
+    let n = 0;
+    for (const e of this.runs.values()) n += e.done.size + e.failed.size;
+    return n;
   }
 
   /** Waits for the stragglers (bounded), then reports and forgets the run. */
   async close(runId: number, total: number, busy: () => boolean = () => false): Promise<RunReport> {
     const e = this.entry(runId, false);
+    const handled = (s: number) => s <= e.floor || e.done.has(s) || e.failed.has(s);
     const accounted = () => {
-      let n = 0;
-      for (let s = 1; s <= total; s++) if (e.done.has(s) || e.failed.has(s)) n++;
+      let n = Math.min(e.floor, total);
+      for (let s = e.floor + 1; s <= total; s++) if (handled(s)) n++;
       return n;
     };
     while (accounted() < total) {
@@ -90,12 +105,16 @@ export class RunLedger {
       if (!progressed && !busy()) break;
     }
     const missing: number[] = [];
-    for (let s = 1; s <= total; s++) if (!e.done.has(s) && !e.failed.has(s)) missing.push(s);
+    for (let s = e.floor + 1; s <= total; s++) if (!handled(s)) missing.push(s);
     this.runs.delete(runId);
+    const below = Math.min(e.floor, total);
+    let done = below;
+    for (const s of e.failed) if (Number.isInteger(s) && s <= below) done--;
+    for (const s of e.done) if (s <= total) done++;
     return {
       runId,
       total,
-      done: [...e.done].filter((s) => s <= total).length,
+      done,
       failed: [...e.failed].sort((a, b) => a - b),
       missing,
       joinedLate: e.joinedLate,

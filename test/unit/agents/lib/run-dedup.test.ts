@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RunDedup } from '../../../../agents/lib/run-dedup.js';
+import { MAX_KEYS_PER_RUN, RunDedup } from '../../../../agents/lib/run-dedup.js';
 import { MAX_OPEN_RUNS } from '../../../../agents/lib/run-ledger.js';
 
 describe('RunDedup', () => {
@@ -30,5 +30,18 @@ describe('RunDedup', () => {
     // The newest runs are kept, the oldest forgotten.
     expect(d.add(50, '50.0')).toBe(false);
     expect(d.add(1, '1.0')).toBe(true);
+  });
+
+  it('keeps only the newest names of a run that never ends', () => {
+    const d = new RunDedup();
+    const name = (s: number) => `swf.1.${s}.stf`;
+    const added = MAX_KEYS_PER_RUN * 3 + 7;
+    for (let s = 0; s < added; s++) d.add(1, name(s));
+    expect(d.size).toBeLessThanOrEqual(MAX_KEYS_PER_RUN);
+    // Repeats within the newest half-window are always caught; the first names were dropped.
+    expect(d.add(1, name(added - 1))).toBe(false);
+    expect(d.add(1, name(added - MAX_KEYS_PER_RUN / 2))).toBe(false);
+    expect(d.add(1, name(0))).toBe(true);
+    expect(d.size).toBeLessThanOrEqual(MAX_KEYS_PER_RUN);
   });
 });
