@@ -279,12 +279,15 @@ console.log(
 const perStf = cpu.map((c) => ({ n: c.n, ms: (c.pct / 100) * ((wall * 1000) / N) }));
 const totalMs = perStf.reduce((a, c) => a + c.ms, 0);
 const coreMs = perStf.find((c) => c.n === 'core')!.ms;
-console.log(
-  `CPU per STF: ${perStf.map((c) => `${c.n} ${fmt(c.ms, 2)} ms`).join(', ')}; total ${fmt(totalMs, 2)} ms`,
-);
-console.log(
-  `at that cost this machine's ${availableParallelism()} cores allow at most ${fmt((availableParallelism() * 1000) / totalMs, 0)} STFs/s, and the core (one thread) at most ${fmt(1000 / coreMs, 0)} STFs/s`,
-);
+// Paced, the processes idle between STFs and the per-STF figure would count the idling.
+if (values.interval === undefined) {
+  console.log(
+    `CPU per STF: ${perStf.map((c) => `${c.n} ${fmt(c.ms, 2)} ms`).join(', ')}; total ${fmt(totalMs, 2)} ms`,
+  );
+  console.log(
+    `at that cost this machine's ${availableParallelism()} cores allow at most ${fmt((availableParallelism() * 1000) / totalMs, 0)} STFs/s, and the core (one thread) at most ${fmt(1000 / coreMs, 0)} STFs/s`,
+  );
+}
 console.log(
   `bottleneck: ${cpu[0]!.n} at ${fmt(cpu[0]!.pct, 0)} % CPU${cpu[0]!.pct > 85 ? ' (CPU-bound: one core saturated)' : ' (no process saturates a core: waiting on round trips or on a loaded machine)'}`,
 );

@@ -92,15 +92,16 @@ const conn = new AgentStompClient({
   reconnectInitialMs: 200,
   reconnectMaxMs: 1000,
 });
-let runId: unknown;
-let tfSeen = 0;
-let endSeen = false;
+// Counted per run as they come: a run's first messages can arrive before its accept reply does.
+const tfByRun = new Map<unknown, number>();
+const endedRuns = new Set<unknown>();
+const finishedRuns = new Set<unknown>();
 let stfsDone = 0;
 conn.subscribe('/topic/epictopic', (text) => {
   const m = JSON.parse(text) as Record<string, unknown>;
-  if (m.run_id !== runId) return;
-  if (m.msg_type === 'tf_file_registered') tfSeen++;
-  if (m.msg_type === 'end_run') endSeen = true;
+  if (finishedRuns.has(m.run_id)) return;
+  if (m.msg_type === 'tf_file_registered') tfByRun.set(m.run_id, (tfByRun.get(m.run_id) ?? 0) + 1);
+  if (m.msg_type === 'end_run') endedRuns.add(m.run_id);
 });
 let reply: Record<string, unknown> | undefined;
 conn.subscribe('/queue/soak.replies', (text) => (reply = JSON.parse(text) as typeof reply));
@@ -230,9 +231,6 @@ async function startRun(n: number): Promise<Record<string, unknown>> {
 }
 for (let done = 0; done < total;) {
   const n = Math.min(perRun, total - done);
-  tfSeen = 0;
-  endSeen = false;
-  runId = undefined;
   // end_run goes out a little before the simulator closes its execution; until then it refuses a
   // new run as "still running", so the next run is asked for again until accepted.
   const r = await waitFor(
@@ -247,18 +245,33 @@ for (let done = 0; done < total;) {
     60_000,
     200,
   );
-  runId = r.run_id;
+  const runId = r.run_id;
+  const tfSeen = () => tfByRun.get(runId) ?? 0;
   await waitFor(
     `run ${String(runId)} through fastmon`,
     () => {
-      stfsDone = done + Math.floor(tfSeen / TF_PER_STF);
-      return endSeen && tfSeen >= n * TF_PER_STF;
+      stfsDone = done + Math.floor(tfSeen() / TF_PER_STF);
+      return endedRuns.has(runId) && tfSeen() >= n * TF_PER_STF;
     },
     (n / rate) * 1000 * 5 + 60_000,
     50,
-  );
+  ).catch((err: unknown) => {
+    // A stalled run: what the agents said about it is the first thing to read.
+    console.log(`\n${String(err)}; tf_file_registered seen ${tfSeen()} of ${n * TF_PER_STF}`);
+    for (const a of agents) {
+      const said = a
+        .output()
+        .split('\n')
+        .filter((l) => /WARN|ERROR|CRITICAL/.test(l));
+      console.log(`${a.name}: ${said.length} warnings and errors`, said.slice(-10).join('\n'));
+    }
+    throw err;
+  });
   done += n;
   stfsDone = done;
+  finishedRuns.add(runId);
+  tfByRun.delete(runId);
+  endedRuns.delete(runId);
 }
 report();
 clearInterval(reportTimer);
