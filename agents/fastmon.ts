@@ -7,7 +7,7 @@ import { ApiError } from './lib/rest-client.js';
 import { RunDedup } from './lib/run-dedup.js';
 import { RunLedger } from './lib/run-ledger.js';
 import { errorText, localIsoNow } from './lib/settings.js';
-import { reportRunEnd } from './lib/stage-agent.js';
+import { reportRunEnd, STF_READY_STAGE_KINDS } from './lib/stage-agent.js';
 import { sampleTimeFrames } from './lib/tf-sampling.js';
 import {
   type TfFileRegistered,
@@ -40,12 +40,7 @@ class FastmonAgent extends BaseAgent {
   private readonly files = Math.max(1, num('SWF_TF_FILES_PER_STF', 7));
   private readonly fraction = num('SWF_TF_SIZE_FRACTION', 0.15);
   private readonly defaultTfCount = num('SWF_TF_COUNT_PER_STF', 1000);
-  protected override readonly handledKinds = [
-    'run_imminent',
-    'start_run',
-    'stf_ready',
-    'end_run',
-  ] as const;
+  protected override readonly handledKinds = STF_READY_STAGE_KINDS;
   private readonly ledger = new RunLedger(num('SWF_RUN_SETTLE_MS', 15_000));
   private readonly seen = new RunDedup();
   /** Whether the monitor takes a list of samples in one request (cleared at its first refusal). */

@@ -5,7 +5,7 @@ import { readStfFile } from './lib/file-io.js';
 import { RunDedup } from './lib/run-dedup.js';
 import { RunLedger } from './lib/run-ledger.js';
 import { errorText } from './lib/settings.js';
-import { reportRunEnd } from './lib/stage-agent.js';
+import { reportRunEnd, STF_READY_STAGE_KINDS } from './lib/stage-agent.js';
 import {
   type ProcessingComplete,
   requireRunNumber,
@@ -40,12 +40,7 @@ const num = (name: string, fallback: number) => {
 class ProcessingAgent extends BaseAgent {
   private readonly processingMs = num('SWF_PROCESSING_MS', 500);
   private readonly dataDir = agentDataDir();
-  protected override readonly handledKinds = [
-    'run_imminent',
-    'start_run',
-    'stf_ready',
-    'end_run',
-  ] as const;
+  protected override readonly handledKinds = STF_READY_STAGE_KINDS;
   private readonly ledger = new RunLedger(num('SWF_RUN_SETTLE_MS', 15_000));
   private readonly seen = new RunDedup();
 

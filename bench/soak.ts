@@ -7,7 +7,7 @@
  * compares the probes' p99 during passes with the p99 outside them (target ratio <= 2). At the end
  * it prints each process's growth after warm-up (target <= 20 MB).
  *
- *   npm run build && node --import tsx bench/soak.ts [--quick] [--stfs 50000] [--run-stfs 1000]
+ *   npm run build && node --expose-gc --import tsx bench/soak.ts [--quick] [--stfs 50000] [--run-stfs 1000]
  *     [--rate 20] [--report-seconds 60] [--prune-seconds 30] [--message-max-rows 200000]
  *
  * `--quick`: 1,500 STFs in runs of 500, reports every 15 s, a pass every 10 s.
@@ -15,6 +15,7 @@
  * bench's own work; the ratio compares like with like.
  */
 import { readdirSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -191,8 +192,18 @@ const report = () => {
     (rss[n] ??= []).push(mb);
     return `${n} ${fmt(mb, 0)}`;
   });
+  // The core shares this process with the bench, so its RSS also moves with the bench's own
+  // garbage; run with --expose-gc to see the core's live heap after a full collection as well.
+  const gc = (globalThis as { gc?: () => void }).gc;
+  let heap = '';
+  if (gc) {
+    gc();
+    const mb = process.memoryUsage().heapUsed / 1048576;
+    (rss['core heap'] ??= []).push(mb);
+    heap = `, core heap after GC ${fmt(mb, 1)}`;
+  }
   console.log(
-    `t=${fmt((Date.now() - t0) / 1000, 0)} s  STFs ${stfsDone}  RSS MB: ${parts.join(', ')}  db ${fmt(dbBytes() / 1048576, 1)} MB  p99 heartbeat ${fmt(p99(hb), 1)} ms, message ${fmt(p99(msg), 1)} ms  passes ${passes} (${deleted} rows)  load ${loadavg()[0]!.toFixed(2)}`,
+    `t=${fmt((Date.now() - t0) / 1000, 0)} s  STFs ${stfsDone}  RSS MB: ${parts.join(', ')}${heap}  db ${fmt(dbBytes() / 1048576, 1)} MB  p99 heartbeat ${fmt(p99(hb), 1)} ms, message ${fmt(p99(msg), 1)} ms  passes ${passes} (${deleted} rows)  load ${loadavg()[0]!.toFixed(2)}`,
   );
   hb.length = 0;
   msg.length = 0;
@@ -301,8 +312,24 @@ for (const [name, s] of [
     `  ${name} ingest p99: during passes ${fmt(inside, 1)} ms (${s.filter((x) => x.pruning).length} probes), outside ${fmt(outside, 1)} ms; ratio ${fmt(inside / outside, 2)} (target <= 2)`,
   );
 }
+// What the file holds: the history tables under their caps, the run records (kept, as the
+// monitor keeps them) in proportion to the STFs.
+const db = new Database(join(t.dataDir, 'swf-control-center.sqlite'), { readonly: true });
+const rows = (table: string) =>
+  (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
 console.log(
-  `  database ${fmt(dbBytes() / 1048576, 1)} MB; load ${loadavg()
+  `  history rows (cap ${maxRows}): ${['workflow_messages', 'heartbeats', 'app_logs']
+    .map((x) => `${x} ${rows(x)}`)
+    .join(', ')}`,
+);
+console.log(
+  `  run records: ${['stf_files', 'fastmon_files', 'stf_progress', 'runs']
+    .map((x) => `${x} ${rows(x)}`)
+    .join(', ')}`,
+);
+db.close();
+console.log(
+  `  database ${fmt(dbBytes() / 1048576, 1)} MB (${fmt(dbBytes() / total / 1024, 1)} kB per STF); load ${loadavg()
     .map((l) => l.toFixed(2))
     .join(' ')}`,
 );

@@ -8,6 +8,9 @@ import {
 import { ranges, type RunLedger } from './run-ledger.js';
 import { errorText } from './settings.js';
 
+/** What a stage fed by `stf_ready` acts on (processing, fastmon): its run's lifecycle and the STFs. */
+export const STF_READY_STAGE_KINDS = ['run_imminent', 'start_run', 'stf_ready', 'end_run'] as const;
+
 /** What every pipeline stage does at `end_run`: wait for stragglers, then log what it handled or lost. */
 export async function reportRunEnd(
   agent: BaseAgent,

@@ -3,16 +3,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adlerTag } from '../../../agents/lib/adler32.js';
-import type { DeliveredMessage } from '../../../src/main/core/broker/delivered-message.js';
 import { tokenPath } from '../../../src/main/core/token.js';
 import {
-  type AgentProcess,
-  agentEnv,
-  ensureAgentsBuilt,
-  spawnAgent,
-  stopAgent,
-} from '../../helpers/agent-fleet.js';
-import { startTestCore, type TestCore } from '../../helpers/core.js';
+  type LoneProcessingAgent,
+  startLoneProcessingAgent,
+} from '../../helpers/lone-processing-agent.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
@@ -22,71 +17,41 @@ import { waitFor } from '../../helpers/wait-for.js';
  * token's included). The agent runs as the supervisor runs it, against the core's own broker.
  */
 describe('the processing agent reads only files inside its data folder', () => {
-  let tc: TestCore;
-  let agent: AgentProcess;
+  let lone: LoneProcessingAgent;
   const data = tempDir('swf-processing-data-');
-  const seen: Record<string, unknown>[] = [];
 
   beforeAll(async () => {
-    ensureAgentsBuilt();
-    tc = await startTestCore();
-    const broker = tc.core.broker!;
-    broker.observe((m: DeliveredMessage) => {
-      const body = JSON.parse(m.body.toString()) as Record<string, unknown>;
-      if (body.msg_type === 'processing_complete') seen.push(body);
-    });
-    const { login, passcode } = tc.core.brokerCredentials;
-    agent = spawnAgent(
-      'processing',
-      agentEnv(
-        tc,
-        { host: '127.0.0.1', port: broker.port },
-        {
-          ACTIVEMQ_USER: login,
-          ACTIVEMQ_PASSWORD: passcode,
-          SWF_DATA_DIR: data.path,
-          SWF_PROCESSING_MS: '0',
-        },
-      ),
-    );
-    await waitFor(
-      'the processing agent subscribed',
-      () => broker.stats().topics.some((t) => t.name === '/topic/epictopic' && t.subscribers > 0),
-      30_000,
-    );
+    lone = await startLoneProcessingAgent(data.path);
   }, 60_000);
 
   afterAll(async () => {
-    if (agent) await stopAgent(agent);
-    await tc?.close();
+    await lone?.close();
     data.remove();
   });
 
   const stfReady = (filename: string, path: string, checksum: string) =>
-    tc.core.broker!.send(
-      '/topic/epictopic',
-      JSON.stringify({
-        msg_type: 'stf_ready',
-        run_id: 7,
-        namespace: 'test-ns',
-        filename,
-        file_url: pathToFileURL(path).href,
-        checksum,
-      }),
-    );
+    lone.publish({
+      msg_type: 'stf_ready',
+      run_id: 7,
+      filename,
+      file_url: pathToFileURL(path).href,
+      checksum,
+    });
   const outcome = (filename: string) =>
-    waitFor(`processing_complete for ${filename}`, () => seen.find((m) => m.filename === filename));
+    waitFor(`processing_complete for ${filename}`, () =>
+      lone.completed.find((m) => m.filename === filename),
+    );
 
   it('checks a file inside, refuses the token file and a symlink to it, unread', async () => {
     mkdirSync(join(data.path, 'run_7'));
     const inside = join(data.path, 'run_7', 'swf.7.000001.stf');
     writeFileSync(inside, 'stf bytes');
     const link = join(data.path, 'run_7', 'swf.7.000003.stf');
-    symlinkSync(tokenPath(tc.dataDir), link);
-    const tokenSum = adlerTag(readFileSync(tokenPath(tc.dataDir)));
+    symlinkSync(tokenPath(lone.tc.dataDir), link);
+    const tokenSum = adlerTag(readFileSync(tokenPath(lone.tc.dataDir)));
 
     await stfReady('swf.7.000001.stf', inside, adlerTag(readFileSync(inside)));
-    await stfReady('swf.7.000002.stf', tokenPath(tc.dataDir), 'ad:00000001');
+    await stfReady('swf.7.000002.stf', tokenPath(lone.tc.dataDir), 'ad:00000001');
     await stfReady('swf.7.000003.stf', link, 'ad:00000001');
 
     expect(await outcome('swf.7.000001.stf')).toMatchObject({ status: 'ok' });

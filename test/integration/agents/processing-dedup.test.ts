@@ -1,14 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_OPEN_RUNS } from '../../../agents/lib/bounded-run-map.js';
-import type { DeliveredMessage } from '../../../src/main/core/broker/delivered-message.js';
 import {
-  type AgentProcess,
-  agentEnv,
-  ensureAgentsBuilt,
-  spawnAgent,
-  stopAgent,
-} from '../../helpers/agent-fleet.js';
-import { startTestCore, type TestCore } from '../../helpers/core.js';
+  type LoneProcessingAgent,
+  startLoneProcessingAgent,
+} from '../../helpers/lone-processing-agent.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
@@ -21,53 +16,23 @@ import { waitFor } from '../../helpers/wait-for.js';
  * run was released or dropped.
  */
 describe('processing agent: per-run duplicate memory, released and bounded', () => {
-  let tc: TestCore;
-  let agent: AgentProcess;
+  let lone: LoneProcessingAgent;
   const data = tempDir('swf-processing-dedup-');
-  const completed: { run_id: unknown; filename: unknown }[] = [];
 
   beforeAll(async () => {
-    ensureAgentsBuilt();
-    tc = await startTestCore();
-    const broker = tc.core.broker!;
-    broker.observe((m: DeliveredMessage) => {
-      const body = JSON.parse(m.body.toString()) as Record<string, unknown>;
-      if (body.msg_type === 'processing_complete') completed.push(body as (typeof completed)[0]);
-    });
-    const { login, passcode } = tc.core.brokerCredentials;
-    agent = spawnAgent(
-      'processing',
-      agentEnv(
-        tc,
-        { host: '127.0.0.1', port: broker.port },
-        {
-          ACTIVEMQ_USER: login,
-          ACTIVEMQ_PASSWORD: passcode,
-          SWF_DATA_DIR: data.path,
-          SWF_PROCESSING_MS: '0',
-          SWF_RUN_SETTLE_MS: '200',
-        },
-      ),
-    );
-    await waitFor(
-      'the processing agent subscribed',
-      () => broker.stats().topics.some((t) => t.name === '/topic/epictopic' && t.subscribers > 0),
-      30_000,
-    );
+    lone = await startLoneProcessingAgent(data.path, { SWF_RUN_SETTLE_MS: '200' });
   }, 60_000);
 
   afterAll(async () => {
-    if (agent) await stopAgent(agent);
-    await tc?.close();
+    await lone?.close();
     data.remove();
   });
 
-  const publish = (body: Record<string, unknown>) =>
-    tc.core.broker!.send('/topic/epictopic', JSON.stringify({ namespace: 'test-ns', ...body }));
+  const publish = (body: Record<string, unknown>) => lone.publish(body);
   const stfReady = (run: number, filename: string, sequence: number) =>
     publish({ msg_type: 'stf_ready', run_id: run, filename, sequence });
   const count = (run: number, filename: string) =>
-    completed.filter((m) => m.run_id === run && m.filename === filename).length;
+    lone.completed.filter((m) => m.run_id === run && m.filename === filename).length;
   const processedTimes = (run: number, filename: string, n: number) =>
     waitFor(
       `${filename} of run ${run} processed ${n} time(s)`,
@@ -87,7 +52,7 @@ describe('processing agent: per-run duplicate memory, released and bounded', () 
     await waitFor(
       'the run-7 report',
       async () => {
-        const rows = (await (await tc.api('/api/logs/?levelname=INFO')).json()) as {
+        const rows = (await (await lone.tc.api('/api/logs/?levelname=INFO')).json()) as {
           message: string;
         }[];
         return rows.some((r) => r.message.includes('run 7 processing: all 2 STFs handled'));
