@@ -14,6 +14,13 @@ import type { Logger } from '../logger.js';
  * 40 MB for the whole life of the app); elsewhere the same logic runs on this runtime. Either way
  * the source is passed inline, so it needs no file on disk and survives bundling.
  * Protocol, one line each: `+<pgid> <SIGNAL> <waitMs>` registers, `-<pgid>` forgets.
+ *
+ * The shell has no millisecond clock: the wait counts 50 ms per round and, since a round on a
+ * loaded machine takes far longer (each `sleep` is a process), also whole seconds from `date`
+ * less one. Both are lower bounds of the time really waited, so a program always gets its stop
+ * time, and is killed at most about two seconds after it, however slow the rounds are. Liveness
+ * is `kill -s 0 -- -<pgid>`: Debian's dash refuses `kill -0 -- -<pgid>` ("Illegal number"), which
+ * read as "the group is gone" and left a program that ignores SIGTERM running.
  */
 const WATCHDOG_SH = `
 trap '' INT TERM HUP QUIT
@@ -31,16 +38,21 @@ for g in $groups; do
   kill -s "\${sig#SIG}" -- "-$p" 2>/dev/null
 done
 waited=0
+start=$(date +%s)
 while [ -n "$groups" ]; do
   kept=''
   for g in $groups; do
     p=\${g%%:*}; ms=\${g##*:}
-    if kill -0 -- "-$p" 2>/dev/null; then
+    if kill -s 0 -- "-$p" 2>/dev/null; then
       if [ "$waited" -ge "$ms" ]; then kill -s KILL -- "-$p" 2>/dev/null; else kept="$kept $g"; fi
     fi
   done
   groups=$kept
-  [ -n "$groups" ] && sleep 0.05 && waited=$((waited + 50))
+  [ -n "$groups" ] || break
+  sleep 0.05
+  waited=$((waited + 50))
+  clock=$(( ($(date +%s) - start - 1) * 1000 ))
+  [ "$clock" -gt "$waited" ] && waited=$clock
 done
 exit 0
 `;
