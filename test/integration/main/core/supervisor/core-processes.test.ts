@@ -8,18 +8,10 @@ import { startTestCore, type TestCore } from '../../../../helpers/core.js';
 import { nodeProgram } from '../../../../helpers/supervisor.js';
 import { tempDir } from '../../../../helpers/temp-dir.js';
 import { waitFor } from '../../../../helpers/wait-for.js';
+import { alive } from '../../../../helpers/process-alive.js';
 
 const CLI = fileURLToPath(new URL('../../../../../src/main/cli.ts', import.meta.url));
 const run = promisify(execFile);
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 const VARS = [
   'ACTIVEMQ_HOST',

@@ -10,17 +10,10 @@ import { createSupervisor } from '../../../../../src/main/core/supervisor/superv
 import { nodeProgram } from '../../../../helpers/supervisor.js';
 import { tempDir } from '../../../../helpers/temp-dir.js';
 import { waitFor } from '../../../../helpers/wait-for.js';
+import { alive } from '../../../../helpers/process-alive.js';
 
 const CORE = fileURLToPath(new URL('../../../../fixtures/supervisor-core.ts', import.meta.url));
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 interface Ready {
   watchdog: number | null;
   recovered: { name: string; pid: number; outcome: string }[];

@@ -5,15 +5,7 @@ import {
   type TestSupervisor,
 } from '../../../../helpers/supervisor.js';
 import { waitFor } from '../../../../helpers/wait-for.js';
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+import { alive } from '../../../../helpers/process-alive.js';
 
 let t: TestSupervisor | undefined;
 afterEach(async () => {

@@ -6,15 +6,7 @@ import { silentLogger } from '../../../../../src/main/core/logger.js';
 import { startWatchdog } from '../../../../../src/main/core/supervisor/watchdog.js';
 import { tempDir } from '../../../../helpers/temp-dir.js';
 import { waitFor } from '../../../../helpers/wait-for.js';
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+import { alive } from '../../../../helpers/process-alive.js';
 
 /**
  * The watchdog's wait for a program's stop time is counted in rounds of its shell loop; on a
