@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { executionRowSchema } from '../../../../shared/browse-protocol.js';
 import type { ExecutionRow } from '../../store/testbed-queries.js';
 import type { McpDeps } from '../deps.js';
 import { page, pageInput, pageSchema } from '../paging.js';
@@ -6,16 +7,8 @@ import { isoTime, timeWindow } from '../time-filters.js';
 import { defineTool, ToolInputError, type AnyToolDef } from '../tool-kit.js';
 import { READ } from './common.js';
 
-const executionItem = z.object({
-  execution_id: z.string(),
-  workflow_name: z.string().nullable(),
-  namespace: z.string().nullable(),
-  status: z.string(),
-  executed_by: z.string().nullable(),
-  start_time: z.string().nullable(),
-  end_time: z.string().nullable(),
-  parameter_values: z.unknown(),
-});
+// swf-monitor's list item: the one execution row shape without its metrics.
+const executionItem = executionRowSchema.omit({ performance_metrics: true });
 
 const definitionItem = z.object({
   workflow_name: z.string(),
