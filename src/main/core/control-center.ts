@@ -30,6 +30,7 @@ import { defaultAgentResolver } from './supervisor/agent-resolver.js';
 import type { AgentResolver } from './supervisor/launch.js';
 import { createSupervisor, type Supervisor } from './supervisor/supervisor.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
+import { startCheckpointer } from './store/checkpointer.js';
 import { createWorkflowCommands } from './workflow-commands.js';
 import { loadOrCreateToken } from './token.js';
 import { createSettings } from './ui/settings-file.js';
@@ -102,12 +103,12 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
   prepareDataDir(config.dataDir, log);
   const lock = acquireDataDirLock(config.dataDir);
   let store: Store;
+  const dbPath = join(config.dataDir, 'swf-control-center.sqlite');
   let token: string;
   let brokerCredentials: ReturnType<typeof resolveBrokerCredentials>;
   try {
     token = loadOrCreateToken(config.dataDir);
     brokerCredentials = resolveBrokerCredentials(config);
-    const dbPath = join(config.dataDir, 'swf-control-center.sqlite');
     ensurePrivateFile(dbPath);
     store = openStore(dbPath, { nativeBinding: opts.nativeBinding });
   } catch (err) {
@@ -118,6 +119,13 @@ export async function startControlCenter(opts: ControlCenterOptions): Promise<Co
   const cleanups: Cleanup[] = [() => lock.release(), () => store.close()];
 
   try {
+    const checkpointer = startCheckpointer(store.db, {
+      path: dbPath,
+      nativeBinding: opts.nativeBinding,
+      onError: (err) => log.warn(`${err.message}; SQLite checkpoints on the event loop again`),
+    });
+    cleanups.push(() => checkpointer.stop());
+
     const liveness = createLivenessTracker(store, bus, config.liveness);
     const heartbeats = createHeartbeatService(store, bus, (name) => liveness.sawHeartbeat(name));
     liveness.start();

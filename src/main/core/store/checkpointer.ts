@@ -1,0 +1,133 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { Db } from './db.js';
+
+/**
+ * WAL checkpoints off the event loop. SQLite's automatic checkpoint runs inside whichever commit
+ * takes the WAL past 1,000 pages, copies those pages into the database file and syncs it: a
+ * retention pass frees thousands of pages, so its checkpoints land on the next ingest commits and
+ * hold the event loop for tens of milliseconds. Here a worker thread with its own connection
+ * checkpoints on a timer instead (PASSIVE: it neither waits for nor blocks the writer), and the
+ * core's connection checkpoints only as a safety valve.
+ *
+ * A passive checkpoint that races a steady writer may never find the WAL fully copied, and only a
+ * fully copied WAL starts over from its beginning; past {@link VALVE_PAGES} the core's own
+ * automatic checkpoint is switched back on until the WAL has started over, which then copies only
+ * the few pages the worker has not. If the worker cannot start or dies, the automatic checkpoint
+ * stays on: nothing is lost but the latency.
+ */
+const VALVE_PAGES = 16_384;
+const AUTO_PAGES = 1_000;
+
+// The worker is plain CommonJS given as source: it bundles as a string with the core and needs no
+// file of its own beside the bundle.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.module);
+const db = new Database(workerData.path, workerData.nativeBinding ? { nativeBinding: workerData.nativeBinding } : {});
+parentPort.on('message', (m) => {
+  if (m === 'close') { db.close(); parentPort.close(); return; }
+  try {
+    const [r] = db.pragma('wal_checkpoint(PASSIVE)');
+    parentPort.postMessage({ ok: true, busy: r.busy, log: r.log, checkpointed: r.checkpointed });
+  } catch (err) {
+    parentPort.postMessage({ ok: false, error: String(err && err.message) });
+  }
+});
+parentPort.postMessage({ ready: true });
+`;
+
+type Reply =
+  | { ready: true }
+  | { ok: true; busy: number; log: number; checkpointed: number }
+  | { ok: false; error: string };
+
+export interface CheckpointerOptions {
+  /** The database file `db` has open. */
+  path: string;
+  /** How often the worker checkpoints; 250 ms keeps the WAL to a few MB under full ingest. */
+  intervalMs?: number;
+  /** WAL pages past which the core's own checkpoint helps out; {@link VALVE_PAGES} by default. */
+  valvePages?: number;
+  nativeBinding?: string;
+  /** A worker failure; the core's automatic checkpoint has been switched back on. */
+  onError(err: Error): void;
+}
+
+export interface Checkpointer {
+  /** Resolves with the WAL's pages and how many of them are copied, after one checkpoint now. */
+  checkpointNow(): Promise<{ log: number; checkpointed: number }>;
+  stop(): Promise<void>;
+}
+
+export function startCheckpointer(db: Db, opts: CheckpointerOptions): Checkpointer {
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: {
+      module: createRequire(import.meta.url).resolve('better-sqlite3'),
+      path: opts.path,
+      nativeBinding: opts.nativeBinding,
+    },
+  });
+  let alive = true;
+  let valveOpen = false;
+  const waiting: ((r: { log: number; checkpointed: number }) => void)[] = [];
+  let inFlight = false;
+
+  const autoCheckpoint = (pages: number) => {
+    if (db.open) db.pragma(`wal_autocheckpoint = ${pages}`);
+  };
+  const fail = (err: Error) => {
+    if (!alive) return;
+    alive = false;
+    clearInterval(timer);
+    autoCheckpoint(AUTO_PAGES);
+    for (const w of waiting.splice(0)) w({ log: -1, checkpointed: -1 });
+    opts.onError(err);
+  };
+  const request = () => {
+    if (!alive || inFlight) return;
+    inFlight = true;
+    worker.postMessage('checkpoint');
+  };
+
+  worker.on('message', (r: Reply) => {
+    if ('ready' in r) {
+      autoCheckpoint(0);
+      return;
+    }
+    inFlight = false;
+    if (!r.ok) return fail(new Error(`WAL checkpoint failed: ${r.error}`));
+    if (!valveOpen && r.log > (opts.valvePages ?? VALVE_PAGES)) {
+      valveOpen = true;
+      autoCheckpoint(AUTO_PAGES);
+    } else if (valveOpen && r.log < AUTO_PAGES) {
+      valveOpen = false;
+      autoCheckpoint(0);
+    }
+    for (const w of waiting.splice(0)) w({ log: r.log, checkpointed: r.checkpointed });
+  });
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`checkpoint worker exited (${code})`)));
+  const timer = setInterval(request, opts.intervalMs ?? 250);
+  timer.unref();
+
+  return {
+    checkpointNow() {
+      if (!alive) return Promise.resolve({ log: -1, checkpointed: -1 });
+      const p = new Promise<{ log: number; checkpointed: number }>((r) => waiting.push(r));
+      request();
+      return p;
+    },
+    async stop() {
+      if (!alive) return;
+      alive = false;
+      clearInterval(timer);
+      const exited = new Promise<void>((r) => worker.once('exit', () => r()));
+      worker.postMessage('close');
+      await exited;
+      autoCheckpoint(AUTO_PAGES);
+      for (const w of waiting.splice(0)) w({ log: -1, checkpointed: -1 });
+    },
+  };
+}
