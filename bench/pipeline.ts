@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import pidusage from 'pidusage';
+import { procCounters } from './lib/proc-counters.js';
 import { startActiveMq } from '../test/helpers/activemq.js';
 import {
   type AgentName,
@@ -131,6 +132,7 @@ const procs: [string, number][] = [
   ['bench (observer)', process.pid],
 ];
 const cpuBefore = await pidusage(procs.map(([, pid]) => pid));
+const countersBefore = procs.map(([, pid]) => procCounters(pid));
 const t0 = Date.now();
 await obs.send('/queue/workflow_control', {
   msg_type: 'run_workflow',
@@ -207,6 +209,7 @@ await waitFor(
 clearInterval(ticker);
 const wall = (Date.now() - t0) / 1000;
 const cpuAfter = await pidusage(procs.map(([, pid]) => pid));
+const countersAfter = procs.map(([, pid]) => procCounters(pid));
 const firstGen = Math.min(...[...gen.values()].map((g) => g.rx));
 const lastGen = Math.max(...[...gen.values()].map((g) => g.rx));
 
@@ -284,6 +287,19 @@ if (values.interval === undefined) {
   console.log(
     `CPU per STF: ${perStf.map((c) => `${c.n} ${fmt(c.ms, 2)} ms`).join(', ')}; total ${fmt(totalMs, 2)} ms`,
   );
+  // On loopback TCP the kernel does the receiver's work in the sender's system call, so the
+  // kernel share and the number of socket calls say how much a fewer-writes design could save.
+  const split = procs.flatMap(([n], i) => {
+    const a = countersBefore[i];
+    const b = countersAfter[i];
+    if (!a || !b) return [];
+    const user = b.user - a.user;
+    const system = b.system - a.system;
+    return [
+      `${n} ${fmt((system / (user + system || 1)) * 100, 0)} % kernel, ${fmt((b.reads - a.reads) / N, 1)} reads + ${fmt((b.writes - a.writes) / N, 1)} writes`,
+    ];
+  });
+  if (split.length) console.log(`per STF: ${split.join('; ')}`);
   console.log(
     `at that cost this machine's ${availableParallelism()} cores allow at most ${fmt((availableParallelism() * 1000) / totalMs, 0)} STFs/s, and the core (one thread) at most ${fmt(1000 / coreMs, 0)} STFs/s`,
   );

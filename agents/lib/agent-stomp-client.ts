@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import stompit from 'stompit';
+import { coalesceWrites } from './coalesced-writes.js';
 import { errorText } from './settings.js';
 
 type StompClient = ReturnType<typeof stompit.connect>;
@@ -109,8 +111,8 @@ export class AgentStompClient extends EventEmitter {
       host: o.host,
       port: o.port,
       timeout: o.connectTimeoutMs ?? 10_000,
-      // stompit writes a frame in several small chunks; with Nagle on, each receipt waits for the
-      // peer's delayed ACK (~40 ms), which capped a publisher at ~50 messages/s.
+      // With Nagle on, a small frame after another waits for the peer's delayed ACK (~40 ms),
+      // which capped a publisher at ~50 messages/s.
       noDelay: true,
       connectHeaders: headers,
     };
@@ -149,6 +151,7 @@ export class AgentStompClient extends EventEmitter {
       return;
     }
     this.client = client;
+    coalesceWrites(client.getTransportSocket() as Socket);
     client.on('error', (err: Error) => onLost(err));
     client.on('end', () => onLost(null));
   }

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Db } from './db.js';
 import { fieldSchema, filterValue, type FieldKind } from './drf-fields.js';
+import { uuidv7 } from './uuid7.js';
 
 /**
  * The monitor's plain ModelViewSets (runs, STF files, executions, ...) all behave alike: create with
@@ -253,8 +253,8 @@ export function createResource(db: Db, spec: ResourceSpec) {
       }
       if (spec.createdAt) values[spec.createdAt] = now;
       if (spec.updatedAt) values[spec.updatedAt] = now;
-      if (pk.kind === 'uuid')
-        values[pk.name] = (data[pk.name] as string | undefined) ?? randomUUID();
+      // Time-ordered ids append to the primary-key index instead of dirtying a random page of it.
+      if (pk.kind === 'uuid') values[pk.name] = (data[pk.name] as string | undefined) ?? uuidv7();
       if (pk.kind === 'given') values[pk.name] = pk.int ? String(data[pk.name]) : data[pk.name];
       const cols = Object.keys(values);
       try {
