@@ -22,11 +22,12 @@ export interface PruneResult {
 const BATCH_TARGET_MS = 8;
 const MIN_BATCH = 50;
 
-type Statement = Database.Statement<[string | number, number]>;
+type Statement = Database.Statement<[number, number]>;
 
 /** Runs `stmt(bound, size)` until it deletes fewer than asked, yielding between batches. */
-async function deleteInBatches(stmt: Statement, bound: string | number, maxBatch: number) {
-  let size = Math.min(500, maxBatch);
+async function deleteInBatches(stmt: Statement, bound: number, maxBatch: number) {
+  // Small first: a batch's cost is unknown until one ran, and the size doubles while cheap.
+  let size = Math.min(100, maxBatch);
   let deleted = 0;
   for (;;) {
     const t0 = performance.now();
@@ -41,8 +42,35 @@ async function deleteInBatches(stmt: Statement, bound: string | number, maxBatch
 }
 
 /**
- * Deletes in batches of at most `batchRows`, each its own short transaction, yielding to the event
- * loop between batches so ingest is never held for more than one batch (about 8 ms).
+ * The highest id of a row older than `cutoff`, or 0. Rows are appended in time order, so ids and
+ * times rise together and the boundary is found by bisecting the ids: a few dozen primary-key reads,
+ * where `WHERE time < ?` would scan the whole table (none of the time columns leads an index, and
+ * scanning 200,000 messages held the event loop well over 100 ms in every pass). Were a clock to
+ * step back, the rows after the step simply wait for a later pass.
+ */
+export function ageBound(db: Db, rule: RetentionRule, cutoff: string): number {
+  const firstFrom = db.prepare<[number], { id: number; t: string }>(
+    `SELECT id, ${rule.timeColumn} AS t FROM ${rule.table} WHERE id >= ? ORDER BY id LIMIT 1`,
+  );
+  const first = firstFrom.get(Number.MIN_SAFE_INTEGER);
+  if (!first || !(first.t < cutoff)) return 0;
+  const hi = (db.prepare(`SELECT MAX(id) AS hi FROM ${rule.table}`).get() as { hi: number }).hi;
+  // `old` is the id of a row known to be old; no row at or past `notOld` is.
+  let old = first.id;
+  let notOld = hi + 1;
+  while (notOld - old > 1) {
+    const mid = Math.floor((old + notOld) / 2);
+    const row = firstFrom.get(mid);
+    if (row && row.id < notOld && row.t < cutoff) old = row.id;
+    else notOld = mid;
+  }
+  return old;
+}
+
+/**
+ * Deletes, oldest first, every row over the age limit or the row cap, in batches (see
+ * {@link BATCH_TARGET_MS}, at most `batchRows`), each its own short transaction, yielding to the
+ * event loop between batches so ingest is never held for more than one batch.
  */
 export async function prune(
   db: Db,
@@ -53,22 +81,16 @@ export async function prune(
   const results: PruneResult[] = [];
   for (const rule of rules) {
     const cutoff = new Date(now - rule.maxAgeDays * 86_400_000).toISOString();
-    let deleted = 0;
-    // Age first: rows are appended in time order, so the oldest ids are the oldest times.
-    const byAge = db.prepare<[string, number]>(
-      `DELETE FROM ${rule.table} WHERE id IN (SELECT id FROM ${rule.table} WHERE ${rule.timeColumn} < ? ORDER BY id LIMIT ?)`,
-    );
-    deleted += await deleteInBatches(byAge, cutoff, batchRows);
     // Ids only grow and rows leave from the front, so everything at or below MAX(id) - maxRows is
     // over the cap: found through the primary key without counting the table.
     const hi =
       (db.prepare(`SELECT MAX(id) AS hi FROM ${rule.table}`).get() as { hi: number | null }).hi ??
       0;
-    const threshold = hi - rule.maxRows;
-    const byCount = db.prepare<[number, number]>(
+    const bound = Math.max(ageBound(db, rule, cutoff), hi - rule.maxRows);
+    const stmt = db.prepare<[number, number]>(
       `DELETE FROM ${rule.table} WHERE id IN (SELECT id FROM ${rule.table} WHERE id <= ? ORDER BY id LIMIT ?)`,
     );
-    deleted += await deleteInBatches(byCount, threshold, batchRows);
+    const deleted = bound > 0 ? await deleteInBatches(stmt, bound, batchRows) : 0;
     results.push({ table: rule.table, deleted });
   }
   return results;

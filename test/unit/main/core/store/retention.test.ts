@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../../../../src/main/core/store/index.js';
-import { prune } from '../../../../../src/main/core/store/retention.js';
+import type { Db } from '../../../../../src/main/core/store/db.js';
+import { ageBound, prune } from '../../../../../src/main/core/store/retention.js';
 import { tempDir } from '../../../../helpers/temp-dir.js';
 
 describe('retention', () => {
@@ -78,5 +79,52 @@ describe('retention', () => {
     expect(interleaved).toBeGreaterThan(1);
     expect(s.heartbeats.query({ instanceName: 'live', limit: 1e6 }).total).toBe(interleaved);
     expect(s.heartbeats.query({ instanceName: 'agent-0' }).total).toBe(0);
+  });
+
+  it('finds the age boundary by id, across gaps left by earlier deletes', () => {
+    const now = Date.parse('2026-06-01T00:00:00Z');
+    const s = fill(3000, (i) => new Date(now - (2999 - i) * 60_000).toISOString());
+    // Holes everywhere, as ingest and earlier passes leave them.
+    s.db.prepare('DELETE FROM heartbeats WHERE id % 7 = 0 OR (id > 1000 AND id < 1400)').run();
+    const rule = { table: 'heartbeats', timeColumn: 'at', maxAgeDays: 1, maxRows: 1e9 };
+    for (const minutes of [10, 1000, 1600, 2500, 2999, 3000, 5000]) {
+      const cutoff = new Date(now - minutes * 60_000).toISOString();
+      const expected =
+        (
+          s.db.prepare('SELECT MAX(id) AS id FROM heartbeats WHERE at < ?').get(cutoff) as {
+            id: number | null;
+          }
+        ).id ?? 0;
+      expect(ageBound(s.db, rule, cutoff)).toBe(expected);
+    }
+  });
+
+  it('reads the table through its primary key only: no statement of a pass scans it', async () => {
+    const s = fill(2000, (i) => new Date(Date.now() - (2000 - i) * 1000).toISOString());
+    const prepared: string[] = [];
+    const db = new Proxy(s.db, {
+      get(target, key) {
+        if (key === 'prepare')
+          return (sql: string) => {
+            prepared.push(sql);
+            return target.prepare(sql);
+          };
+        const v = Reflect.get(target, key) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    }) as Db;
+    await prune(db, [{ table: 'heartbeats', timeColumn: 'at', maxAgeDays: 1, maxRows: 1500 }], 100);
+    expect(s.heartbeats.count()).toBe(1500);
+    expect(prepared.length).toBeGreaterThan(0);
+    for (const sql of prepared) {
+      const params = Array.from(sql.matchAll(/\?/g), () => 1);
+      const plan = (
+        s.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]
+      ).map((r) => r.detail);
+      expect(
+        plan.filter((d) => d.startsWith('SCAN')),
+        `${sql}: ${plan.join(' | ')}`,
+      ).toEqual([]);
+    }
   });
 });
