@@ -18,6 +18,8 @@ import type { Db } from './db.js';
  */
 const VALVE_PAGES = 16_384;
 const AUTO_PAGES = 1_000;
+// While nothing is written the rounds space out to this, so an idle core wakes the worker rarely.
+const IDLE_INTERVAL_MS = 4_000;
 
 // The worker is plain CommonJS given as source: it bundles as a string with the core and needs no
 // file of its own beside the bundle.
@@ -45,7 +47,7 @@ type Reply =
 export interface CheckpointerOptions {
   /** The database file `db` has open. */
   path: string;
-  /** How often the worker checkpoints; 250 ms keeps the WAL to a few MB under full ingest. */
+  /** How often the worker checkpoints while the WAL grows; 250 ms keeps it to a few MB under full ingest. */
   intervalMs?: number;
   /** WAL pages past which the core's own checkpoint helps out; {@link VALVE_PAGES} by default. */
   valvePages?: number;
@@ -57,6 +59,8 @@ export interface CheckpointerOptions {
 export interface Checkpointer {
   /** Resolves with the WAL's pages and how many of them are copied, after one checkpoint now. */
   checkpointNow(): Promise<{ log: number; checkpointed: number }>;
+  /** Checkpoints the worker has run so far. */
+  rounds(): number;
   stop(): Promise<void>;
 }
 
@@ -69,8 +73,15 @@ export function startCheckpointer(db: Db, opts: CheckpointerOptions): Checkpoint
       nativeBinding: opts.nativeBinding,
     },
   });
+  // The core's shutdown stops the worker; it must never be what keeps the process alive.
+  worker.unref();
   let alive = true;
   let valveOpen = false;
+  const interval = opts.intervalMs ?? 250;
+  let delay = interval;
+  let lastLog = -1;
+  let rounds = 0;
+  let timer: NodeJS.Timeout | undefined;
   const waiting: ((r: { log: number; checkpointed: number }) => void)[] = [];
   let inFlight = false;
 
@@ -80,7 +91,7 @@ export function startCheckpointer(db: Db, opts: CheckpointerOptions): Checkpoint
   const fail = (err: Error) => {
     if (!alive) return;
     alive = false;
-    clearInterval(timer);
+    clearTimeout(timer);
     autoCheckpoint(AUTO_PAGES);
     for (const w of waiting.splice(0)) w({ log: -1, checkpointed: -1 });
     opts.onError(err);
@@ -90,14 +101,24 @@ export function startCheckpointer(db: Db, opts: CheckpointerOptions): Checkpoint
     inFlight = true;
     worker.postMessage('checkpoint');
   };
+  const schedule = () => {
+    if (!alive) return;
+    clearTimeout(timer);
+    timer = setTimeout(request, delay);
+    timer.unref();
+  };
 
   worker.on('message', (r: Reply) => {
     if ('ready' in r) {
       autoCheckpoint(0);
-      return;
+      return schedule();
     }
     inFlight = false;
+    rounds++;
     if (!r.ok) return fail(new Error(`WAL checkpoint failed: ${r.error}`));
+    delay = r.log === lastLog ? Math.min(delay * 2, IDLE_INTERVAL_MS) : interval;
+    lastLog = r.log;
+    schedule();
     if (!valveOpen && r.log > (opts.valvePages ?? VALVE_PAGES)) {
       valveOpen = true;
       autoCheckpoint(AUTO_PAGES);
@@ -109,8 +130,6 @@ export function startCheckpointer(db: Db, opts: CheckpointerOptions): Checkpoint
   });
   worker.on('error', fail);
   worker.on('exit', (code) => fail(new Error(`checkpoint worker exited (${code})`)));
-  const timer = setInterval(request, opts.intervalMs ?? 250);
-  timer.unref();
 
   return {
     checkpointNow() {
@@ -119,10 +138,11 @@ export function startCheckpointer(db: Db, opts: CheckpointerOptions): Checkpoint
       request();
       return p;
     },
+    rounds: () => rounds,
     async stop() {
       if (!alive) return;
       alive = false;
-      clearInterval(timer);
+      clearTimeout(timer);
       const exited = new Promise<void>((r) => worker.once('exit', () => r()));
       worker.postMessage('close');
       await exited;

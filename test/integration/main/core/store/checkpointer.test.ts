@@ -73,6 +73,23 @@ describe('WAL checkpointer (a worker thread with its own connection)', () => {
     expect(autoPages(db)).toBe(0);
   });
 
+  it('spaces its rounds out while nothing is written', async () => {
+    const { path, db, o } = fixture();
+    o.cp = startCheckpointer(db, { path, intervalMs: 10, onError: (e) => expect.fail(e.message) });
+    // Idle rounds double their delay: 10, 20, 40, 80, 160 ms, then 320 ms and more.
+    await waitFor('five idle rounds', () => o.cp!.rounds() >= 6, 10_000);
+    const before = o.cp.rounds();
+    await new Promise((r) => setTimeout(r, 300));
+    // At a steady 10 ms this would be about 30 rounds; timers run late, never early.
+    expect(o.cp.rounds() - before).toBeLessThanOrEqual(1);
+    insert(db, 10);
+    await waitFor(
+      'a write brings the short interval back',
+      () => o.cp!.rounds() >= before + 3,
+      10_000,
+    );
+  });
+
   it('falls back to the automatic checkpoint when the worker cannot open the database', async () => {
     const { path, db, o } = fixture();
     const errors: Error[] = [];
