@@ -1,51 +1,22 @@
 import { parseArgs } from 'node:util';
-import type { RunProgress } from '../../shared/workflow-messages.js';
+import { type CcStatus, ccStatusSchema } from '../../shared/cc-status.js';
 import { dataDirFrom, fail } from './common.js';
 import { findCore } from './core-api.js';
 
-interface StatusAgent {
-  instance_name: string;
-  agent_type: string;
-  status: string;
-  operational_state: string;
-  liveness: string;
-  last_heartbeat: string | null;
-  pid: number | null;
-}
-
-interface StatusBroker {
-  mode: string;
-  state: string;
-  detail?: string;
-  url?: string;
-}
-
-interface StatusRecorder {
-  stored: number;
-  heartbeats: number;
-  problems: Record<string, number>;
-}
-
 /** e.g. `broker: external connected stomp+ssl://mq.example:61612 (subscribed to /topic/epictopic)` */
-function formatBrokerLine(b: StatusBroker): string {
+function formatBrokerLine(b: CcStatus['broker']): string {
   return `broker: ${b.mode} ${b.state}${b.url ? ` ${b.url}` : ''}${b.detail ? ` (${b.detail})` : ''}`;
 }
 
-function formatRecorderLine(r: StatusRecorder): string {
+function formatRecorderLine(r: CcStatus['recorder']): string {
   const problems = Object.entries(r.problems);
   const total = problems.reduce((n, [, c]) => n + c, 0);
   const list = problems.map(([k, c]) => `${k} ${c}`).join(', ');
   return `recorder: ${r.stored} messages stored, ${r.heartbeats} STOMP heartbeats, ${total} problems${total ? ` (${list})` : ''}`;
 }
 
-interface StatusExecution {
-  execution_id: string;
-  start_time: string | null;
-  run: RunProgress | null;
-}
-
 /** e.g. `execution: stf_datataking-alice-0003 running for 42s, run 100003 run/physics, 12 STFs generated, 11 processed` */
-function formatExecutionLines(executions: StatusExecution[]): string {
+function formatExecutionLines(executions: CcStatus['executions']): string {
   if (executions.length === 0) return 'execution: none running';
   return executions
     .map((e) => {
@@ -87,16 +58,15 @@ export async function status(argv: string[]) {
   const core = findCore(dataDirFrom(values['data-dir']));
   const res = await core.request(`api/cc/status/${values.all ? '?all=true' : ''}`);
   if (!res.ok) fail(`the core at ${core.url} answered ${res.status}`);
-  const body = (await res.json()) as {
-    agents: StatusAgent[];
-    broker?: StatusBroker;
-    recorder?: StatusRecorder;
-    processes?: StatusProcess[];
-    executions?: StatusExecution[];
-  };
-  if (body.broker) process.stdout.write(`${formatBrokerLine(body.broker)}\n`);
-  if (body.recorder) process.stdout.write(`${formatRecorderLine(body.recorder)}\n`);
-  if (body.executions) process.stdout.write(`${formatExecutionLines(body.executions)}\n`);
+  const parsed = ccStatusSchema.safeParse(await res.json());
+  if (!parsed.success)
+    fail(
+      `the core at ${core.url} answered a status this version does not read: ${parsed.error.message}`,
+    );
+  const body = parsed.data;
+  process.stdout.write(`${formatBrokerLine(body.broker)}\n`);
+  process.stdout.write(`${formatRecorderLine(body.recorder)}\n`);
+  process.stdout.write(`${formatExecutionLines(body.executions)}\n`);
   const rows = body.agents.map((a) => [
     a.instance_name,
     a.agent_type,
@@ -110,7 +80,7 @@ export async function status(argv: string[]) {
     `${formatTable(['AGENT', 'TYPE', 'STATUS', 'STATE', 'LIVENESS', 'HEARTBEAT', 'PID'], rows)}\n`,
   );
   if (rows.length === 0) process.stdout.write('(no agents)\n');
-  const procs = body.processes ?? [];
+  const procs = body.processes;
   if (procs.length) {
     const prow = procs.map((p) => [
       p.name,
@@ -127,14 +97,4 @@ export async function status(argv: string[]) {
       `\n${formatTable(['PROCESS', 'STATE', 'PID', 'UPTIME', 'CPU', 'RSS', 'INFO'], prow)}\n`,
     );
   }
-}
-
-interface StatusProcess {
-  name: string;
-  state: string;
-  pid: number | null;
-  uptimeSeconds: number | null;
-  cpuPercent: number | null;
-  rssBytes: number | null;
-  reason: string | null;
 }

@@ -7,6 +7,7 @@ import type { HeartbeatService } from '../monitor/heartbeat-service.js';
 import type { Store } from '../store/index.js';
 import { nowIso } from '../time.js';
 import { parseDelivery, preview, storedRowOf } from './message-parse.js';
+import type { RecorderStats } from '../../../shared/cc-status.js';
 import { createProblemCounter, type RecorderProblem } from './problem-counter.js';
 import { accountMessage } from './run-accounting.js';
 import { createProgressAnnouncer } from './progress-announcer.js';
@@ -48,16 +49,6 @@ export interface RecorderOptions {
   maxBatch?: number;
 }
 
-export interface RecorderStats {
-  received: number;
-  stored: number;
-  heartbeats: number;
-  problems: Partial<Record<RecorderProblem, number>>;
-  queued: number;
-  batches: number;
-  lastBatch: { size: number; ms: number } | null;
-  maxBatchMs: number;
-}
 
 export interface Recorder {
   /** Queues one delivered message; never throws. */
