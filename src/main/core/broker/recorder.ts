@@ -49,7 +49,6 @@ export interface RecorderOptions {
   maxBatch?: number;
 }
 
-
 export interface Recorder {
   /** Queues one delivered message; never throws. */
   ingest(msg: DeliveredMessage): void;
