@@ -47,7 +47,7 @@ type Reply =
 export interface CheckpointerOptions {
   /** The database file `db` has open. */
   path: string;
-  /** How often the worker checkpoints while the WAL grows; 250 ms keeps it to a few MB under full ingest. */
+  /** How often the worker checkpoints while the WAL grows (250 ms). */
   intervalMs?: number;
   /** WAL pages past which the core's own checkpoint helps out; {@link VALVE_PAGES} by default. */
   valvePages?: number;
