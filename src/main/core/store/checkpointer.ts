@@ -144,6 +144,8 @@ export function startCheckpointer(db: Db, opts: CheckpointerOptions): Checkpoint
       alive = false;
       clearTimeout(timer);
       const exited = new Promise<void>((r) => worker.once('exit', () => r()));
+      // Held while it closes: otherwise a process with nothing else left would end mid-shutdown.
+      worker.ref();
       worker.postMessage('close');
       await exited;
       autoCheckpoint(AUTO_PAGES);
