@@ -31,7 +31,7 @@ parentPort.on('message', (m) => {
   if (m === 'close') { db.close(); parentPort.close(); return; }
   try {
     const [r] = db.pragma('wal_checkpoint(PASSIVE)');
-    parentPort.postMessage({ ok: true, busy: r.busy, log: r.log, checkpointed: r.checkpointed });
+    parentPort.postMessage({ ok: true, log: r.log, checkpointed: r.checkpointed });
   } catch (err) {
     parentPort.postMessage({ ok: false, error: String(err && err.message) });
   }
@@ -40,9 +40,7 @@ parentPort.postMessage({ ready: true });
 `;
 
 type Reply =
-  | { ready: true }
-  | { ok: true; busy: number; log: number; checkpointed: number }
-  | { ok: false; error: string };
+  { ready: true } | { ok: true; log: number; checkpointed: number } | { ok: false; error: string };
 
 export interface CheckpointerOptions {
   /** The database file `db` has open. */

@@ -42,19 +42,18 @@ async function deleteInBatches(stmt: Statement, bound: number, maxBatch: number)
 }
 
 /**
- * The highest id of a row older than `cutoff`, or 0. Rows are appended in time order, so ids and
+ * The highest id of a row older than `cutoff`, or 0 (`hi` is the table's MAX(id)). Rows are appended in time order, so ids and
  * times rise together and the boundary is found by bisecting the ids: a few dozen primary-key reads,
  * where `WHERE time < ?` would scan the whole table (none of the time columns leads an index, and
  * scanning 200,000 messages held the event loop well over 100 ms in every pass). Were a clock to
  * step back, the rows after the step simply wait for a later pass.
  */
-export function ageBound(db: Db, rule: RetentionRule, cutoff: string): number {
+export function ageBound(db: Db, rule: RetentionRule, cutoff: string, hi: number): number {
   const firstFrom = db.prepare<[number], { id: number; t: string }>(
     `SELECT id, ${rule.timeColumn} AS t FROM ${rule.table} WHERE id >= ? ORDER BY id LIMIT 1`,
   );
   const first = firstFrom.get(Number.MIN_SAFE_INTEGER);
   if (!first || !(first.t < cutoff)) return 0;
-  const hi = (db.prepare(`SELECT MAX(id) AS hi FROM ${rule.table}`).get() as { hi: number }).hi;
   // `old` is the id of a row known to be old; no row at or past `notOld` is.
   let old = first.id;
   let notOld = hi + 1;
@@ -86,7 +85,7 @@ export async function prune(
     const hi =
       (db.prepare(`SELECT MAX(id) AS hi FROM ${rule.table}`).get() as { hi: number | null }).hi ??
       0;
-    const bound = Math.max(ageBound(db, rule, cutoff), hi - rule.maxRows);
+    const bound = Math.max(ageBound(db, rule, cutoff, hi), hi - rule.maxRows);
     const stmt = db.prepare<[number, number]>(
       `DELETE FROM ${rule.table} WHERE id IN (SELECT id FROM ${rule.table} WHERE id <= ? ORDER BY id LIMIT ?)`,
     );
