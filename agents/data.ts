@@ -1,12 +1,12 @@
 import { createCipheriv, createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BaseAgent, type IncomingMessage, runAgentMain } from './base-agent.js';
 import { adlerTag } from './lib/adler32.js';
 import { BoundedRunMap } from './lib/bounded-run-map.js';
 import { agentDataDir } from './lib/data-folder.js';
+import { writeStfFile } from './lib/file-io.js';
 import { ApiError } from './lib/rest-client.js';
 import { RunDedup } from './lib/run-dedup.js';
 import { RunLedger } from './lib/run-ledger.js';
@@ -145,9 +145,7 @@ class DataAgent extends BaseAgent {
     try {
       const size = m.size_bytes ?? m.size ?? this.defaultSize;
       const tfCount = m.tf_count ?? this.tfCount;
-      const dir = join(this.dataDir, `run_${run}`);
-      mkdirSync(dir, { recursive: true });
-      const path = join(dir, m.filename);
+      const path = join(this.dataDir, `run_${run}`, m.filename);
       const bytes = this.stfBytes(m, size);
       const checksum = adlerTag(bytes);
       const fileUrl = pathToFileURL(path).href;
@@ -177,7 +175,7 @@ class DataAgent extends BaseAgent {
             },
           }),
         ),
-        writeFile(path, bytes),
+        writeStfFile(path, bytes),
       ]);
       const ready: StfReady = {
         msg_type: 'stf_ready',

@@ -28,3 +28,44 @@ export function procCounters(pid: number): ProcCounters | undefined {
     return undefined;
   }
 }
+
+/** The whole machine's CPU ticks so far, from Linux's /proc/stat; undefined elsewhere. */
+export interface MachineCounters {
+  busy: number;
+  idle: number;
+  /** Ticks a hypervisor gave to other guests while this one had work: lost capacity. */
+  steal: number;
+}
+
+export function machineCounters(): MachineCounters | undefined {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8')
+      .split('\n')[0]!
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    // user nice system idle iowait irq softirq steal (guest time is already inside user).
+    const [user, nice, system, idle, iowait, irq, softirq, steal] = cpu as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    return { busy: user + nice + system + irq + softirq, idle: idle + iowait, steal };
+  } catch {
+    return undefined;
+  }
+}
+
+/** "N % busy, M % stolen" between two readings, or undefined off Linux. */
+export function machineShare(a?: MachineCounters, b?: MachineCounters): string | undefined {
+  if (!a || !b) return undefined;
+  const busy = b.busy - a.busy;
+  const steal = b.steal - a.steal;
+  const total = busy + steal + (b.idle - a.idle) || 1;
+  return `${Math.round((busy / total) * 100)} % busy, ${Math.round((steal / total) * 100)} % taken by the hypervisor (steal)`;
+}
