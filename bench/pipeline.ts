@@ -7,7 +7,7 @@
  * `stf_gen` to its last `tf_file_registered` (from the messages' own timestamps, and from the
  * core's receive times), p50/p99, and where the CPU went.
  *
- *   npm run build && node --import tsx bench/pipeline.ts [--stfs 10000] [--size 4096] [--workers 4]
+ *   npm run build && node --import tsx bench/pipeline.ts [--stfs 10000] [--size 4096] [--workers 16]
  *     [--interval 0.1]   (paced: real-time run, one STF every 0.1 s + interval, no state delays)
  *     [--rate 20]        (paced at this many STFs/s: generation time and interval split the period)
  *
@@ -32,6 +32,7 @@ import { waitFor } from '../test/helpers/wait-for.js';
 import { spawnCore } from '../test/helpers/cli-process.js';
 import { tempDir } from '../test/helpers/temp-dir.js';
 import { fmt, percentile, rssMb } from './lib/stats.js';
+import { DEFAULT_MAX_WORKERS } from '../agents/lib/settings.js';
 
 const { values } = parseArgs({
   options: {
@@ -39,7 +40,8 @@ const { values } = parseArgs({
     // embedded: the core's own broker (what the app uses); activemq: Debian's ActiveMQ 5.17.
     broker: { type: 'string', default: 'embedded' },
     size: { type: 'string', default: '4096' },
-    workers: { type: 'string', default: '4' },
+    // Messages each agent handles at once; unset, the agents' own default.
+    workers: { type: 'string' },
     // Real-time mode with this stf_interval (s): latency below saturation instead of queue time.
     interval: { type: 'string' },
     // Real-time mode at this many STFs/s (generation time and interval split the period).
@@ -103,7 +105,7 @@ const env: NodeJS.ProcessEnv = {
   SWF_PROCESSING_MS: '0',
   SWF_STF_SIZE_BYTES: values.size,
   SWF_DATA_DIR: join(dir.path, 'stf'),
-  SWF_AGENT_MAX_WORKERS: values.workers,
+  ...(values.workers ? { SWF_AGENT_MAX_WORKERS: values.workers } : {}),
   SWF_RUN_SETTLE_MS: '10000',
 };
 const obs = await observe(brokerAddr, ['/queue/bench.replies'], {
@@ -124,7 +126,7 @@ console.log(
   `core pid ${core.child.pid}, ${brokerName} on ${brokerAddr.port}, agents: ${agents.map((a) => `${a.name} ${a.child.pid}`).join(', ')}`,
 );
 console.log(
-  `run: ${N.toLocaleString('en-US')} STFs, ${values.interval === undefined ? 'fast mode' : `real time, stf_interval ${values.interval} s`}, ${values.size} B each, ${TF_PER_STF} TF samples per STF, ${values.workers} workers per agent`,
+  `run: ${N.toLocaleString('en-US')} STFs, ${values.interval === undefined ? 'fast mode' : `real time, stf_interval ${values.interval} s`}, ${values.size} B each, ${TF_PER_STF} TF samples per STF, ${values.workers ?? `${DEFAULT_MAX_WORKERS} (the default)`} workers per agent`,
 );
 
 const procs: [string, number][] = [

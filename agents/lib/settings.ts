@@ -34,6 +34,14 @@ export interface AgentSettings {
   maxWorkers: number;
 }
 
+/**
+ * Messages handled at once. The original's pool of 4 is threads; here a handler is a promise that
+ * mostly waits on round trips to the monitor and the broker, so more of them overlap those waits
+ * at no cost in threads. Measured in fast mode (bench/pipeline.ts, 3,000 STFs): 4 gave
+ * 190-220 STFs/s, 16 gave 266-314; 32 and 64 no more than 16.
+ */
+export const DEFAULT_MAX_WORKERS = 16;
+
 export const LEVELS = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40, CRITICAL: 50 } as const;
 export type LevelName = keyof typeof LEVELS;
 
@@ -119,7 +127,7 @@ export function loadSettings(env: Env = process.env): AgentSettings {
     reconnectInitialMs: num(env, 'SWF_RECONNECT_INITIAL_MS', 500),
     reconnectMaxMs: num(env, 'SWF_RECONNECT_MAX_MS', 30_000),
     publishDeadlineMs: num(env, 'SWF_PUBLISH_DEADLINE_S', 60) * 1000,
-    maxWorkers: Math.max(1, num(env, 'SWF_AGENT_MAX_WORKERS', 4)),
+    maxWorkers: Math.max(1, num(env, 'SWF_AGENT_MAX_WORKERS', DEFAULT_MAX_WORKERS)),
   };
 }
 
