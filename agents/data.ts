@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BaseAgent, type IncomingMessage, runAgentMain } from './base-agent.js';
+import type { LogExtra } from './lib/rest-logger.js';
 import { adlerTag } from './lib/adler32.js';
 import { BoundedRunMap } from './lib/bounded-run-map.js';
 import { agentDataDir } from './lib/data-folder.js';
@@ -31,9 +32,8 @@ const num = (name: string, fallback: number) => {
  * file it only mentions in TODOs made real. On `stf_gen` it writes the STF file under
  * `SWF_DATA_DIR/run_<run>/` (size from the message's `size_bytes`/`size`, else
  * `SWF_STF_SIZE_BYTES`), computes its Adler-32 (`ad:<decimal>`, the standalone simulator's form),
- * registers it over REST (`/api/stf-files/`), and publishes a per-STF `stf_ready` with `filename`
- * (the per-STF meaning) to `/topic/epictopic`, and marks the row `processed`
- * as the original does. Runs are looked up or created by `run_number` (the recorder may have made
+ * registers it over REST (`/api/stf-files/`, status `processed`: see `onStfGen`), and publishes a
+ * per-STF `stf_ready` with `filename` (the per-STF meaning) to `/topic/epictopic`. Runs are looked up or created by `run_number` (the recorder may have made
  * the row already). Duplicate `stf_gen` (a re-sent message) is ignored by filename.
  */
 class DataAgent extends BaseAgent {
@@ -149,34 +149,34 @@ class DataAgent extends BaseAgent {
       const bytes = this.stfBytes(m, size);
       const checksum = adlerTag(bytes);
       const fileUrl = pathToFileURL(path).href;
-      // The row and the file do not depend on each other: write and register at once; the
-      // announcement waits for both (a reader of stf_ready finds the file and the row).
-      const [fileId] = await Promise.all([
-        this.runPk(run).then((runPk) =>
-          this.registerStf({
-            run: runPk,
-            run_number: run,
-            stf_filename: m.filename,
-            file_size_bytes: size,
-            checksum,
-            machine_state: m.state ?? 'unknown',
-            daq_state: m.state ?? null,
-            daq_substate: m.substate ?? null,
-            workflow_id: m.execution_id ?? null,
-            tf_count: tfCount,
-            status: 'registered',
-            metadata: {
-              created_by: this.name,
-              substate: m.substate ?? null,
-              start: m.start ?? null,
-              end: m.end ?? null,
-              sequence: m.sequence ?? null,
-              file_url: fileUrl,
-            },
-          }),
-        ),
-        writeStfFile(path, bytes),
-      ]);
+      const [runPk] = await Promise.all([this.runPk(run), writeStfFile(path, bytes)]);
+      // The row is stored `processed` at once: in the monitor's own terms the file is then
+      // pre-treated and ready to dispatch (written, checksum known). The original stores
+      // `registered` and patches `processed` after the announcement: a second request per STF that
+      // said nothing the announcement does not; here the row is patched only when the
+      // announcement fails, to `failed` with the reason.
+      const fileId = await this.registerStf({
+        run: runPk,
+        run_number: run,
+        stf_filename: m.filename,
+        file_size_bytes: size,
+        checksum,
+        machine_state: m.state ?? 'unknown',
+        daq_state: m.state ?? null,
+        daq_substate: m.substate ?? null,
+        workflow_id: m.execution_id ?? null,
+        tf_count: tfCount,
+        status: 'processed',
+        metadata: {
+          created_by: this.name,
+          processed_by: this.name,
+          substate: m.substate ?? null,
+          start: m.start ?? null,
+          end: m.end ?? null,
+          sequence: m.sequence ?? null,
+          file_url: fileUrl,
+        },
+      });
       const ready: StfReady = {
         msg_type: 'stf_ready',
         filename: m.filename,
@@ -194,20 +194,12 @@ class DataAgent extends BaseAgent {
         tf_count: tfCount,
         processed_by: this.name,
       };
-      // Announcing and marking the row processed are independent round trips: overlap them.
-      await Promise.all([
-        this.sendMessage(WORKFLOW_TOPIC, ready),
-        this.apiJson('PATCH', `/stf-files/${fileId}/`, {
-          status: 'processed',
-          metadata: {
-            created_by: this.name,
-            sequence: m.sequence ?? null,
-            file_url: fileUrl,
-            processed_by: this.name,
-            updated_at: new Date().toISOString(),
-          },
-        }),
-      ]);
+      try {
+        await this.sendMessage(WORKFLOW_TOPIC, ready);
+      } catch (err) {
+        await this.markFailed(fileId, `stf_ready not sent: ${errorText(err)}`, extra);
+        throw err;
+      }
       this.ledger.record(run, m.sequence, true);
       this.log.debug(
         `STF ${m.filename} written (${size} B, ${checksum}), registered, stf_ready sent`,
@@ -217,6 +209,18 @@ class DataAgent extends BaseAgent {
       this.ledger.record(run, m.sequence, false);
       this.seen.forget(run, m.filename);
       throw new Error(`STF ${m.filename}: ${errorText(err)}`, { cause: err });
+    }
+  }
+
+  /** Best effort: the row says the STF failed and why; a monitor out of reach is only logged. */
+  private async markFailed(fileId: string, reason: string, extra: LogExtra): Promise<void> {
+    try {
+      await this.apiJson('PATCH', `/stf-files/${fileId}/`, {
+        status: 'failed',
+        metadata: { processed_by: this.name, error: reason, updated_at: new Date().toISOString() },
+      });
+    } catch (err) {
+      this.log.warning(`STF row ${fileId} not marked failed: ${errorText(err)}`, extra);
     }
   }
 
