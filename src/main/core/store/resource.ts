@@ -257,15 +257,18 @@ export function createResource(db: Db, spec: ResourceSpec) {
       if (pk.kind === 'uuid') values[pk.name] = (data[pk.name] as string | undefined) ?? uuidv7();
       if (pk.kind === 'given') values[pk.name] = pk.int ? String(data[pk.name]) : data[pk.name];
       const cols = Object.keys(values);
+      let info: { lastInsertRowid: number | bigint };
       try {
-        const info = prepared(
-          `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map((c) => `@${c}`).join(', ')})`,
-        ).run(values);
-        const key = pk.kind === 'auto' ? Number(info.lastInsertRowid) : (values[pk.name] as string);
-        return decode(byPk.get(key) as Row);
+        // Positional binding: named binding of a whole row measured about twice as slow.
+        info = prepared(
+          `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+        ).run(cols.map((c) => values[c]));
       } catch (err) {
         throw translateConstraint(err, table);
       }
+      // Every column was written just now, so the row is what was bound: no read back.
+      if (pk.kind === 'auto') values[pk.name] = Number(info.lastInsertRowid);
+      return decode(values);
     },
 
     /** Validated bodies stored in one transaction: all of them or, on the first error, none. */
