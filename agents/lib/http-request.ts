@@ -33,6 +33,14 @@ const agents = {
 
 export class HttpTimeoutError extends Error {}
 
+/** The request was cancelled through its signal (the agent is shutting down). */
+export class AbortError extends Error {
+  override readonly name = 'AbortError';
+  constructor() {
+    super('the request was aborted');
+  }
+}
+
 function once(url: URL, opts: HttpRequestOptions): Promise<HttpReply & { reused: boolean }> {
   const mod = url.protocol === 'https:' ? https : http;
   const agent = url.protocol === 'https:' ? agents['https:'] : agents['http:'];
@@ -40,12 +48,25 @@ function once(url: URL, opts: HttpRequestOptions): Promise<HttpReply & { reused:
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { ...opts.headers };
     if (opts.body !== undefined) headers['content-length'] = Buffer.byteLength(opts.body);
-    const req = mod.request(url, { method: opts.method, headers, agent, signal: opts.signal });
+    // The signal is watched here rather than handed to `http.request`, whose own handling hooks
+    // end-of-stream listeners onto every request: measured as a tenth of a busy agent's CPU.
+    const signal = opts.signal;
+    if (signal?.aborted) {
+      reject(new AbortError());
+      return;
+    }
+    const req = mod.request(url, { method: opts.method, headers, agent });
+    const onAbort = () => req.destroy(new AbortError());
+    signal?.addEventListener('abort', onAbort, { once: true });
     const timer = setTimeout(() => {
       req.destroy(new HttpTimeoutError(`no reply within ${opts.timeoutMs} ms`));
     }, opts.timeoutMs);
-    const fail = (err: Error) => {
+    const settle = () => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const fail = (err: Error) => {
+      settle();
       reject(Object.assign(err, { reused: req.reusedSocket }));
     };
     req.on('error', fail);
@@ -67,7 +88,7 @@ function once(url: URL, opts: HttpRequestOptions): Promise<HttpReply & { reused:
       });
       res.on('end', () => {
         ended = true;
-        clearTimeout(timer);
+        settle();
         resolve({
           status: res.statusCode ?? 0,
           text: Buffer.concat(chunks).toString('utf8'),

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { getEventListeners } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpTimeoutError, httpRequest } from '../../../../agents/lib/http-request.js';
@@ -72,5 +73,35 @@ describe('httpRequest', () => {
     });
     ctl.abort();
     await expect(p).rejects.toThrow(/abort/i);
+    // Already aborted: refused before any request is made.
+    await expect(
+      httpRequest(`${base}/echo`, {
+        method: 'GET',
+        headers: {},
+        timeoutMs: 5000,
+        signal: ctl.signal,
+      }),
+    ).rejects.toThrow(/abort/i);
+  });
+
+  it('leaves no listener on the signal once a request has ended', async () => {
+    const ctl = new AbortController();
+    for (let i = 0; i < 20; i++)
+      await httpRequest(`${base}/echo`, {
+        method: 'GET',
+        headers: {},
+        timeoutMs: 5000,
+        signal: ctl.signal,
+      });
+    await expect(
+      httpRequest(`${base}/big`, {
+        method: 'GET',
+        headers: {},
+        timeoutMs: 5000,
+        maxBytes: 10,
+        signal: ctl.signal,
+      }),
+    ).rejects.toThrow(/larger/);
+    expect(getEventListeners(ctl.signal, 'abort')).toHaveLength(0);
   });
 });
