@@ -11,7 +11,17 @@ export const MAX_JSON_DEPTH = 64;
 /** Largest serialised size of one stored JSON field. */
 export const MAX_JSON_FIELD_BYTES = 1024 * 1024;
 
-const utf8Bytes = (text: string) => new TextEncoder().encode(text).length;
+/**
+ * Whether a serialised value is past {@link MAX_JSON_FIELD_BYTES} in UTF-8. A UTF-16 unit is at
+ * most 3 UTF-8 bytes, so only a text past a third of the limit is encoded to count its bytes.
+ */
+function pastFieldBytes(text: string): boolean {
+  if (text.length > MAX_JSON_FIELD_BYTES) return true;
+  return (
+    text.length * 3 > MAX_JSON_FIELD_BYTES &&
+    new TextEncoder().encode(text).length > MAX_JSON_FIELD_BYTES
+  );
+}
 
 export interface JsonLimitViolation {
   /** Dotted path to the first value past the limit, e.g. `metadata.a.0`; `''` for the root. */
@@ -35,6 +45,33 @@ export class JsonLimitError extends Error {
 }
 
 /**
+ * Whether `value` nests deeper than `maxDepth`, without recursion and without building paths:
+ * every stored message and REST body passes here, and nearly all are a few levels deep.
+ */
+function nestsDeeperThan(value: unknown, maxDepth: number): boolean {
+  const values: unknown[] = [value];
+  const depths: number[] = [0];
+  while (values.length) {
+    const v = values.pop();
+    const depth = depths.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth + 1 > maxDepth) return true;
+    if (Array.isArray(v)) {
+      for (const x of v) {
+        values.push(x);
+        depths.push(depth + 1);
+      }
+    } else {
+      for (const k of Object.keys(v)) {
+        values.push((v as Record<string, unknown>)[k]);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return false;
+}
+
+/**
  * Walks `value` without recursion (a hostile value may be nested far beyond the call stack) and
  * reports the first place deeper than `maxDepth`. Depth counts containers: `{}` is 1, `{a:[]}` 2.
  */
@@ -43,6 +80,7 @@ export function findTooDeep(
   maxDepth = MAX_JSON_DEPTH,
   basePath: string[] = [],
 ): JsonLimitViolation | undefined {
+  if (!nestsDeeperThan(value, maxDepth)) return undefined;
   const stack: { v: unknown; depth: number; path: string[] }[] = [
     { v: value, depth: 0, path: basePath },
   ];
@@ -75,7 +113,7 @@ export function assertJsonWithinLimits(value: unknown, field?: string): void {
 export function toStoredJson(value: unknown, field: string): string {
   assertJsonWithinLimits(value, field);
   const text = JSON.stringify(value);
-  if (text.length > MAX_JSON_FIELD_BYTES || utf8Bytes(text) > MAX_JSON_FIELD_BYTES)
+  if (pastFieldBytes(text))
     throw new JsonLimitError({
       path: field,
       message: `is larger than ${MAX_JSON_FIELD_BYTES} bytes once serialised`,
@@ -139,7 +177,7 @@ export const boundedJsonSchema = z.unknown().superRefine((value, ctx) => {
     return;
   }
   const text = JSON.stringify(value);
-  if (text !== undefined && utf8Bytes(text) > MAX_JSON_FIELD_BYTES)
+  if (text !== undefined && pastFieldBytes(text))
     ctx.addIssue({
       code: 'custom',
       message: `is larger than ${MAX_JSON_FIELD_BYTES} bytes once serialised`,

@@ -1,4 +1,5 @@
 import type { StfStage } from '../../../shared/workflow-messages.js';
+import type { Statement } from 'better-sqlite3';
 import type { Db, Migration } from './db.js';
 
 /**
@@ -82,7 +83,7 @@ export function createStfProgressStore(db: Db) {
       db.prepare(
         `INSERT INTO stf_progress (run_number, filename, namespace, execution_id, sequence, ${col},
            tf_files, updated_at)
-         VALUES (@runNumber, @filename, @namespace, @executionId, @sequence, @at, @tf, @at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (run_number, filename) DO UPDATE SET
            ${col} = COALESCE(${col}, excluded.${col}),
            namespace = COALESCE(namespace, excluded.namespace),
@@ -92,7 +93,7 @@ export function createStfProgressStore(db: Db) {
            updated_at = excluded.updated_at`,
       ),
     ]),
-  ) as Record<StfStage, ReturnType<Db['prepare']>>;
+  ) as Record<StfStage, Statement<unknown[]>>;
   const countsStmt = db.prepare(
     `SELECT COUNT(generated_at) AS generated, COUNT(ready_at) AS ready,
        COUNT(processed_at) AS processed, COUNT(fastmon_at) AS fastmon,
@@ -116,15 +117,17 @@ export function createStfProgressStore(db: Db) {
   return {
     /** Marks one stage of one STF; a `fastmon` mark also counts one more TF sample. */
     markStage(input: StfStageInput): void {
-      upserts[input.stage].run({
-        runNumber: input.runNumber,
-        filename: input.filename,
-        namespace: input.namespace ?? null,
-        executionId: input.executionId ?? null,
-        sequence: input.sequence ?? null,
-        at: input.at,
-        tf: input.stage === 'fastmon' ? 1 : 0,
-      });
+      // Positional: one mark per workflow message, and named binding measured about twice as slow.
+      upserts[input.stage].run(
+        input.runNumber,
+        input.filename,
+        input.namespace ?? null,
+        input.executionId ?? null,
+        input.sequence ?? null,
+        input.at,
+        input.stage === 'fastmon' ? 1 : 0,
+        input.at,
+      );
     },
 
     countsForRun(runNumber: number): StfRunCounts {
