@@ -301,6 +301,16 @@ const stages = (
 console.log(
   `stage rates (STFs/s from the first stf_gen to the stage's last message): ${stages.map((x) => `${x.type} ${fmt(x.rate, 0)}`).join(', ')}`,
 );
+// The whole run also pays for the simulator's opening burst (every stf_gen recorded and delivered
+// while the stages are still starting) and for the processes' code warming up; the middle of the
+// run shows the rate the pipeline sustains.
+if (values.interval === undefined) {
+  const done = [...tfs.values()].map((t) => t.rx).sort((a, b) => a - b);
+  const at = (q: number) => done[Math.min(done.length - 1, Math.floor(q * done.length))]!;
+  console.log(
+    `sustained: ${fmt((0.8 * done.length) / ((at(0.9) - at(0.1)) / 1000 || 1), 0)} STFs/s between the 10th and the 90th percentile of STFs done`,
+  );
+}
 // CPU time per STF is what bounds fast mode on a small machine: every process shares the cores,
 // and the core is one thread.
 const perStf = cpu.map((c) => ({ n: c.n, ms: (c.pct / 100) * ((wall * 1000) / N) }));
