@@ -33,8 +33,9 @@ const num = (name: string, fallback: number) => {
  * `SWF_DATA_DIR/run_<run>/` (size from the message's `size_bytes`/`size`, else
  * `SWF_STF_SIZE_BYTES`), computes its Adler-32 (`ad:<decimal>`, the standalone simulator's form),
  * registers it over REST (`/api/stf-files/`, status `processed`: see `onStfGen`), and publishes a
- * per-STF `stf_ready` with `filename` (the per-STF meaning) to `/topic/epictopic`. Runs are looked up or created by `run_number` (the recorder may have made
- * the row already). Duplicate `stf_gen` (a re-sent message) is ignored by filename.
+ * per-STF `stf_ready` with `filename` (the per-STF meaning) to `/topic/epictopic`. Runs are
+ * looked up or created by `run_number` (the recorder may have made the row already). Duplicate
+ * `stf_gen` (a re-sent message) is ignored by filename.
  */
 class DataAgent extends BaseAgent {
   private readonly dataDir = agentDataDir();
