@@ -33,6 +33,8 @@ import { spawnCore } from '../test/helpers/cli-process.js';
 import { tempDir } from '../test/helpers/temp-dir.js';
 import { fmt, percentile, rssMb } from './lib/stats.js';
 import { DEFAULT_MAX_WORKERS } from '../agents/lib/settings.js';
+import type { WorkflowMessageRecord } from '../src/main/core/store/workflow-messages.js';
+import type { RunProgress } from '../src/shared/workflow-messages/stored.js';
 
 const { values } = parseArgs({
   options: {
@@ -169,13 +171,8 @@ const runId = reply.run_id as number;
 // per-STF latency from the messages the recorder stored: a subscriber of its own on the topic
 // would take ~1 ms of CPU per STF from the same two cores the pipeline runs on.
 const executionId = reply.execution_id as string;
-interface Progress {
-  state: string;
-  stf: { generated: number };
-  tfFiles: number;
-}
 const progress = async () =>
-  (await api<{ run: Progress | null }>(`/api/cc/workflow/executions/${executionId}/`)).run;
+  (await api<{ run: RunProgress | null }>(`/api/cc/workflow/executions/${executionId}/`)).run;
 let complete = 0;
 let generated = 0;
 let lastProgress = Date.now();
@@ -206,10 +203,9 @@ const cpuAfter = await pidusage(procs.map(([, pid]) => pid));
 const countersAfter = procs.map(([, pid]) => procCounters(pid));
 const machineAfter = machineCounters();
 
-interface StoredMessage {
-  sent_at: string;
+type StoredMessage = Pick<WorkflowMessageRecord, 'sent_at'> & {
   message_content: Record<string, unknown>;
-}
+};
 /** Every stored message of one type of this run, oldest first (`sent_at`: when the core got it). */
 async function stored(type: string): Promise<StoredMessage[]> {
   const out: StoredMessage[] = [];
