@@ -6,6 +6,7 @@ import { BaseAgent, type IncomingMessage, runAgentMain } from './base-agent.js';
 import type { LogExtra } from './lib/rest-logger.js';
 import { adlerTag } from './lib/adler32.js';
 import { BoundedRunMap } from './lib/bounded-run-map.js';
+import { BulkCreator } from './lib/bulk-create.js';
 import { agentDataDir } from './lib/data-folder.js';
 import { writeStfFile } from './lib/file-io.js';
 import { ApiError } from './lib/rest-client.js';
@@ -21,6 +22,7 @@ import {
   type StfReady,
   WORKFLOW_TOPIC,
 } from '../src/shared/workflow-messages.js';
+import { MAX_BULK_ITEMS } from '../src/shared/input-bounds.js';
 
 const num = (name: string, fallback: number) => {
   const n = Number(process.env[name]);
@@ -54,6 +56,12 @@ class DataAgent extends BaseAgent {
    */
   private readonly runPks = new BoundedRunMap<Promise<number>>();
   private readonly seen = new RunDedup();
+  /** STF rows of concurrent STFs go to the monitor in one request where it takes lists. */
+  private readonly stfRows = new BulkCreator(this.api, '/stf-files/', {
+    maxItems: MAX_BULK_ITEMS,
+    onSingleMode: () =>
+      this.log.info('the monitor takes one STF file per request; registering one by one'),
+  });
 
   constructor() {
     super('DATA', [WORKFLOW_TOPIC]);
@@ -225,30 +233,29 @@ class DataAgent extends BaseAgent {
     }
   }
 
-  /** POST the STF row; if it exists already (re-sent message, or made by the recorder) PATCH it. */
+  /** Creates the STF row; if it exists already (re-sent message, or made by the recorder) PATCH it. */
   private async registerStf(body: Record<string, unknown>): Promise<string> {
-    try {
-      return (await this.apiJson('POST', '/stf-files/', body)).file_id as string;
-    } catch (err) {
-      if (
-        !(err instanceof ApiError) ||
-        err.status !== 400 ||
-        !/already exists/.test(JSON.stringify(err.body))
+    const [created] = await this.stfRows.create([body]);
+    if (created!.ok) return created!.row.file_id as string;
+    const err = created!.error;
+    if (
+      !(err instanceof ApiError) ||
+      err.status !== 400 ||
+      !/already exists/.test(JSON.stringify(err.body))
+    )
+      throw err;
+    const list = (
+      await this.api.request(
+        'GET',
+        `/stf-files/?stf_filename=${encodeURIComponent(String(body.stf_filename))}`,
+        undefined,
+        { retry404: false },
       )
-        throw err;
-      const list = (
-        await this.api.request(
-          'GET',
-          `/stf-files/?stf_filename=${encodeURIComponent(String(body.stf_filename))}`,
-          undefined,
-          { retry404: false },
-        )
-      ).body as { file_id: string }[];
-      const id = list[0]?.file_id;
-      if (!id) throw err;
-      await this.apiJson('PATCH', `/stf-files/${id}/`, body);
-      return id;
-    }
+    ).body as { file_id: string }[];
+    const id = list[0]?.file_id;
+    if (!id) throw err;
+    await this.apiJson('PATCH', `/stf-files/${id}/`, body);
+    return id;
   }
 
   private async closeRun(runNumber: number): Promise<void> {

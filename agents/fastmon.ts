@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { BaseAgent, type IncomingMessage, runAgentMain } from './base-agent.js';
 import { adler32 } from './lib/adler32.js';
 import { readStfFile } from './lib/file-io.js';
-import { ApiError } from './lib/rest-client.js';
+import { BulkCreator } from './lib/bulk-create.js';
 import { RunDedup } from './lib/run-dedup.js';
 import { RunLedger } from './lib/run-ledger.js';
 import { errorText, localIsoNow } from './lib/settings.js';
@@ -43,8 +43,12 @@ class FastmonAgent extends BaseAgent {
   protected override readonly handledKinds = STF_READY_STAGE_KINDS;
   private readonly ledger = new RunLedger(num('SWF_RUN_SETTLE_MS', 15_000));
   private readonly seen = new RunDedup();
-  /** Whether the monitor takes a list of samples in one request (cleared at its first refusal). */
-  private bulk = true;
+  /** The samples of concurrent STFs go to the monitor in one request where it takes lists. */
+  private readonly samples = new BulkCreator(this.api, '/fastmon-files/', {
+    maxItems: MAX_BULK_ITEMS,
+    onSingleMode: () =>
+      this.log.info('the monitor takes one fastmon file per request; registering one by one'),
+  });
 
   constructor() {
     super('fastmon', [WORKFLOW_TOPIC]);
@@ -192,40 +196,23 @@ class FastmonAgent extends BaseAgent {
   }
 
   /**
-   * Registers the samples: in one bulk request where the monitor takes a list (this core), else
-   * (swf-monitor answers a list with "Expected a dictionary") one request per sample, as the
-   * original does. Returns each sample's row id, or undefined for one that was not registered.
+   * Registers the samples: in one list request (shared with other STFs) where the monitor takes
+   * lists (this core), else (swf-monitor) one request per sample, as the original does. Returns
+   * each sample's row id, or undefined for one that was not registered.
    */
   private async register(
     bodies: Record<string, unknown>[],
     m: StfReady,
   ): Promise<(string | undefined)[]> {
-    const failed = (what: string, err: unknown) =>
-      this.log.error(`TF sample ${what} not registered: ${errorText(err)}`, this.extraFrom(m));
-    if (this.bulk && bodies.length <= MAX_BULK_ITEMS) {
-      try {
-        const reply = await this.api.request('POST', '/fastmon-files/', bodies);
-        const rows = reply.body as { tf_file_id?: unknown }[];
-        return bodies.map((_, i) => (rows[i] ? String(rows[i].tf_file_id) : undefined));
-      } catch (err) {
-        if (!(err instanceof ApiError && /Expected a dictionary/.test(JSON.stringify(err.body)))) {
-          for (const b of bodies) failed(String(b.tf_filename), err);
-          return bodies.map(() => undefined);
-        }
-        this.bulk = false;
-        this.log.info('the monitor takes one fastmon file per request; registering one by one');
-      }
-    }
-    return Promise.all(
-      bodies.map(async (b) => {
-        try {
-          return String((await this.apiJson('POST', '/fastmon-files/', b)).tf_file_id);
-        } catch (err) {
-          failed(String(b.tf_filename), err);
-          return undefined;
-        }
-      }),
-    );
+    const results = await this.samples.create(bodies);
+    return results.map((r, i) => {
+      if (r.ok) return String(r.row.tf_file_id);
+      this.log.error(
+        `TF sample ${String(bodies[i]!.tf_filename)} not registered: ${errorText(r.error)}`,
+        this.extraFrom(m),
+      );
+      return undefined;
+    });
   }
 }
 

@@ -19,7 +19,8 @@ export const MAX_DURATION_SECONDS = 7 * 86_400;
 export const durationSecondsSchema = z.number().min(0).max(MAX_DURATION_SECONDS);
 
 /**
- * Most rows one bulk create may carry (a list body on `POST /api/fastmon-files/`): one STF's TF
- * samples in one request, at most this many at a time.
+ * Most rows one bulk create may carry (a list body on `POST /api/fastmon-files/` or
+ * `/api/stf-files/`): the built-in agents register the rows of concurrent STFs in one request, at
+ * most this many at a time.
  */
 export const MAX_BULK_ITEMS = 100;

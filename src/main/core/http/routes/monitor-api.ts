@@ -50,6 +50,8 @@ export function addMonitorApiRoutes(
   });
   addResourceRoutes(router, '/api/run-states', store.runStates);
   addResourceRoutes(router, '/api/stf-files', store.stfFiles, {
+    // The built-in data agent registers the STFs that arrive together in one request.
+    bulkMax: MAX_BULK_ITEMS,
     check: (body) => {
       if (body.run !== undefined && body.run !== null && !store.runs.get(body.run as number)) {
         throw new ResourceError({
@@ -60,7 +62,8 @@ export function addMonitorApiRoutes(
   });
   // `stf_file` is addressed by STF filename (DRF SlugRelatedField).
   addResourceRoutes(router, '/api/fastmon-files', store.fastmonFiles, {
-    // The built-in fastmon agent registers an STF's samples in one request.
+    // The built-in fastmon agent registers the samples of the STFs that arrive together in one
+    // request.
     bulkMax: MAX_BULK_ITEMS,
     check: (body) => {
       if (

@@ -3,13 +3,13 @@ import { MAX_BULK_ITEMS } from '../../../../../src/shared/input-bounds.js';
 import { startTestCore, type TestCore } from '../../../../helpers/core.js';
 
 /**
- * `POST /api/fastmon-files/` also takes a list (one STF's samples in one request, what the
- * built-in fastmon agent sends): stored all or none, answered as DRF's `many=True` serializers
- * answer, 201 with the rows or 400 with one error object per item.
+ * `POST /api/fastmon-files/` and `/api/stf-files/` also take a list (the rows of concurrent STFs
+ * in one request, what the built-in fastmon and data agents send): stored all or none, answered as
+ * DRF's `many=True` serializers answer, 201 with the rows or 400 with one error object per item.
  */
 type Row = Record<string, unknown>;
 
-describe('bulk create of fastmon files', () => {
+describe('bulk create of fastmon and STF files', () => {
   let t: TestCore;
   beforeAll(async () => {
     t = await startTestCore();
@@ -77,11 +77,29 @@ describe('bulk create of fastmon files', () => {
     expect(await stored()).not.toContain('bulk_100.tf');
   });
 
+  it('takes a list of STF files too, all or none', async () => {
+    const postStfs = async (names: string[]) => {
+      const res = await t.api('/api/stf-files/', {
+        method: 'POST',
+        json: names.map((stf_filename) => ({ stf_filename, run_number: 1, status: 'processed' })),
+      });
+      return { status: res.status, body: (await res.json()) as Row[] };
+    };
+    const ok = await postStfs(['l1.stf', 'l2.stf']);
+    expect(ok.status).toBe(201);
+    expect(ok.body.map((r) => [r.stf_filename, r.status])).toEqual([
+      ['l1.stf', 'processed'],
+      ['l2.stf', 'processed'],
+    ]);
+    const dup = await postStfs(['l3.stf', 'l1.stf']);
+    expect(dup.status).toBe(400);
+    expect(JSON.stringify(dup.body)).toMatch(/already exists/);
+    const l3 = (await (await t.api('/api/stf-files/?stf_filename=l3.stf')).json()) as Row[];
+    expect(l3).toEqual([]);
+  });
+
   it('keeps refusing lists where swf-monitor does (other endpoints)', async () => {
-    const res = await t.api('/api/stf-files/', {
-      method: 'POST',
-      json: [{ stf_filename: 'l.stf' }],
-    });
+    const res = await t.api('/api/runs/', { method: 'POST', json: [{ run_number: 7 }] });
     expect(res.status).toBe(400);
     expect(JSON.stringify(await res.json())).toMatch(/Expected a dictionary/);
   });

@@ -6,30 +6,39 @@ import { startTestCore, type TestCore } from '../../helpers/core.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
 const TF_PER_STF = 7;
+const ENDPOINTS = ['/api/stf-files/', '/api/fastmon-files/'] as const;
+type Endpoint = (typeof ENDPOINTS)[number];
 
 /**
- * The fastmon agent registers an STF's samples in one request where the monitor takes a list (our
- * core), and one by one where it does not (swf-monitor's ModelViewSet answers a list with DRF's
- * "Expected a dictionary"). Here a proxy in front of the real core answers lists as swf-monitor
- * does, so the whole pipeline runs against a monitor without bulk create.
+ * The data and fastmon agents register the rows of concurrent STFs in one list request where the
+ * monitor takes lists (our core), and one by one where it does not (swf-monitor's ModelViewSet
+ * answers a list with DRF's "Expected a dictionary"). Here a proxy in front of the real core
+ * answers lists as swf-monitor does, so the whole pipeline runs against a monitor without bulk
+ * create.
  */
 interface DrfProxy {
   url: string;
-  refusedLists: number;
-  singlePosts: number;
+  refusedLists: Record<Endpoint, number>;
+  singlePosts: Record<Endpoint, number>;
   server: Server;
 }
 
 function startDrfProxy(target: string): Promise<DrfProxy> {
-  const proxy: DrfProxy = { url: '', refusedLists: 0, singlePosts: 0, server: createServer() };
+  const proxy: DrfProxy = {
+    url: '',
+    refusedLists: { '/api/stf-files/': 0, '/api/fastmon-files/': 0 },
+    singlePosts: { '/api/stf-files/': 0, '/api/fastmon-files/': 0 },
+    server: createServer(),
+  };
   proxy.server.on('request', (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      if (req.method === 'POST' && req.url?.startsWith('/api/fastmon-files/')) {
+      const endpoint = ENDPOINTS.find((e) => req.url?.startsWith(e));
+      if (req.method === 'POST' && endpoint) {
         if (body.toString().trimStart().startsWith('[')) {
-          proxy.refusedLists++;
+          proxy.refusedLists[endpoint]++;
           res.writeHead(400, { 'content-type': 'application/json' });
           res.end(
             JSON.stringify({
@@ -38,7 +47,7 @@ function startDrfProxy(target: string): Promise<DrfProxy> {
           );
           return;
         }
-        proxy.singlePosts++;
+        proxy.singlePosts[endpoint]++;
       }
       const upstream = request(new URL(req.url ?? '/', target), {
         method: req.method,
@@ -60,7 +69,7 @@ function startDrfProxy(target: string): Promise<DrfProxy> {
   );
 }
 
-describe('fastmon against a monitor that takes one fastmon file per request', () => {
+describe('data and fastmon against a monitor that takes one row per request', () => {
   let suite: AgentSuite<{ t: TestCore; proxy: DrfProxy }>;
 
   beforeAll(async () => {
@@ -84,7 +93,7 @@ describe('fastmon against a monitor that takes one fastmon file per request', ()
   }, 120_000);
   afterAll(() => suite?.close());
 
-  it('falls back to one request per sample after the first refusal and registers every sample', async () => {
+  it('fall back to one request per row after the first refusal and register every STF and sample', async () => {
     const { obs } = suite;
     const { t, proxy } = suite.core;
     await obs.send('/queue/workflow_control', {
@@ -103,14 +112,20 @@ describe('fastmon against a monitor that takes one fastmon file per request', ()
       () => obs.of('tf_file_registered').filter((m) => m.run_id === runId).length >= 4 * TF_PER_STF,
       60_000,
     );
-    // Lists went out until the first refusal came back (at most one per STF being handled at
-    // once, 4 by default); from then on fastmon posts sample by sample, the refused STFs too.
-    expect(proxy.refusedLists).toBeGreaterThanOrEqual(1);
-    expect(proxy.refusedLists).toBeLessThanOrEqual(4);
-    expect(proxy.singlePosts).toBe(4 * TF_PER_STF);
-    const rows = (await (await t.api(`/api/fastmon-files/?limit=100`)).json()) as {
+    // One list goes out at a time, so one is refused per endpoint; from then on each agent posts
+    // row by row, the rows of the refused list too.
+    expect(proxy.refusedLists).toEqual({ '/api/stf-files/': 1, '/api/fastmon-files/': 1 });
+    expect(proxy.singlePosts).toEqual({
+      '/api/stf-files/': 4,
+      '/api/fastmon-files/': 4 * TF_PER_STF,
+    });
+    const samples = (await (await t.api(`/api/fastmon-files/?limit=100`)).json()) as {
       results: { stf_file: string }[];
     };
-    expect(rows.results).toHaveLength(4 * TF_PER_STF);
+    expect(samples.results).toHaveLength(4 * TF_PER_STF);
+    const stfs = (await (await t.api(`/api/stf-files/?limit=100`)).json()) as {
+      results: { status: string }[];
+    };
+    expect(stfs.results.map((r) => r.status)).toEqual(Array(4).fill('processed'));
   });
 });
