@@ -10,6 +10,7 @@
  *   npm run build && node --import tsx bench/pipeline.ts [--stfs 10000] [--size 4096] [--workers 16]
  *     [--interval 0.1]   (paced: real-time run, one STF every 0.1 s + interval, no state delays)
  *     [--rate 20]        (paced at this many STFs/s: generation time and interval split the period)
+ *     [--stf-dir /dev/shm] (where the data agent's STF files go; default: beside the core's data)
  *
  * In fast mode the simulator outruns the pipeline, so the latency is mostly queueing behind the
  * backlog; the paced mode shows the latency of an STF through a pipeline that keeps up.
@@ -19,6 +20,7 @@ import { join } from 'node:path';
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import pidusage from 'pidusage';
+import { describeFileSystem } from './lib/file-system.js';
 import { machineCounters, machineShare, procCounters } from './lib/proc-counters.js';
 import { startActiveMq } from '../test/helpers/activemq.js';
 import {
@@ -50,6 +52,9 @@ const { values } = parseArgs({
     rate: { type: 'string' },
     // Write a V8 CPU profile of the core and of each agent into this folder (open in DevTools).
     profile: { type: 'string' },
+    // The data agent's STF files go in a fresh folder under this one (default: the bench's own
+    // temporary folder, beside the core's database).
+    'stf-dir': { type: 'string' },
   },
 });
 const nodeArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [];
@@ -61,6 +66,9 @@ const TF_PER_STF = 7;
 
 ensureAgentsBuilt();
 const dir = tempDir('swf-cc-bench-pipeline-');
+const stfDir = values['stf-dir']
+  ? tempDir('swf-cc-bench-stf-', values['stf-dir'])
+  : { path: join(dir.path, 'stf'), remove: () => undefined };
 const [amq, core] = await Promise.all([
   values.broker === 'activemq' ? startActiveMq() : undefined,
   spawnCore(
@@ -106,7 +114,7 @@ const env: NodeJS.ProcessEnv = {
   SWF_HEARTBEAT_INTERVAL: '5',
   SWF_PROCESSING_MS: '0',
   SWF_STF_SIZE_BYTES: values.size,
-  SWF_DATA_DIR: join(dir.path, 'stf'),
+  SWF_DATA_DIR: stfDir.path,
   ...(values.workers ? { SWF_AGENT_MAX_WORKERS: values.workers } : {}),
   SWF_RUN_SETTLE_MS: '10000',
 };
@@ -129,6 +137,9 @@ console.log(
 );
 console.log(
   `run: ${N.toLocaleString('en-US')} STFs, ${values.interval === undefined ? 'fast mode' : `real time, stf_interval ${values.interval} s`}, ${values.size} B each, ${TF_PER_STF} TF samples per STF, ${values.workers ?? `${DEFAULT_MAX_WORKERS} (the default)`} workers per agent`,
+);
+console.log(
+  `STF files in ${stfDir.path}${((fs) => (fs ? `, on ${fs}` : ''))(describeFileSystem(stfDir.path))}`,
 );
 
 const procs: [string, number][] = [
@@ -346,4 +357,5 @@ await obs.close();
 core.child.kill('SIGTERM');
 await core.exited;
 await amq?.stop();
+stfDir.remove();
 dir.remove();
