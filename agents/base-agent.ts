@@ -35,7 +35,7 @@ export type { OperationalState } from './lib/agent-heartbeat.js';
  * - a subscriber registration failure other than "already exists" is fatal as in the original
  *   (the supervisor restarts the agent); a STOMP outage is not: the connection keeps retrying
  *   with backoff and the heartbeat says WARNING / mq_connected false meanwhile;
- * - messages are handled by a bounded pool (`SWF_AGENT_MAX_WORKERS`, default 16 where the
+ * - messages are handled by a bounded pool (`SWF_AGENT_MAX_WORKERS`, default 64 where the
  *   original's thread pool has 4, see `DEFAULT_MAX_WORKERS`); the agent is PROCESSING while any
  *   handler runs.
  */
