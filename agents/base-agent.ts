@@ -270,7 +270,12 @@ export abstract class BaseAgent {
 
   /** `send_message` with the agent's name and namespace, retried until the publish deadline. */
   sendMessage(destination: string, body: Record<string, unknown>): Promise<void> {
-    return publish(this.mq, destination, body, {
+    return this.sendMessages(destination, [body]);
+  }
+
+  /** Several messages at once, confirmed by one receipt (see `publish`). */
+  sendMessages(destination: string, bodies: Record<string, unknown>[]): Promise<void> {
+    return publish(this.mq, destination, bodies, {
       sender: this.name,
       namespace: this.settings.namespace,
       deadlineMs: this.settings.publishDeadlineMs,

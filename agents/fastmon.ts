@@ -166,32 +166,32 @@ class FastmonAgent extends BaseAgent {
       },
     }));
     const ids = await this.register(bodies, m);
-    // The samples' announcements overlap (each waits for its receipt); one not registered is not
-    // announced, as in the original.
-    await Promise.all(
-      tfs.map(async (t, i) => {
-        const tfFileId = ids[i];
-        if (tfFileId === undefined) return;
-        const registered: TfFileRegistered = {
-          msg_type: 'tf_file_registered',
-          run_id: requireRunNumber(m.run_id),
-          execution_id: m.execution_id ?? null,
-          processed_by: this.name,
-          tf_file_id: tfFileId,
-          tf_filename: t.tfFilename,
-          tf_first: t.sample.tf_first,
-          tf_last: t.sample.tf_last,
-          tf_count: t.sample.tf_count,
-          file_size_bytes: t.size,
-          stf_filename: filename,
-          sequence: m.sequence ?? null,
-          samples_per_stf: samples.length,
-          status: 'registered',
-          timestamp: localIsoNow(),
-        };
-        await this.sendMessage(WORKFLOW_TOPIC, registered);
-      }),
-    );
+    // The registered samples are announced together (one receipt for all); one not registered
+    // is not announced, as in the original.
+    const timestamp = localIsoNow();
+    const announcements: TfFileRegistered[] = [];
+    tfs.forEach((t, i) => {
+      const tfFileId = ids[i];
+      if (tfFileId === undefined) return;
+      announcements.push({
+        msg_type: 'tf_file_registered',
+        run_id: requireRunNumber(m.run_id),
+        execution_id: m.execution_id ?? null,
+        processed_by: this.name,
+        tf_file_id: tfFileId,
+        tf_filename: t.tfFilename,
+        tf_first: t.sample.tf_first,
+        tf_last: t.sample.tf_last,
+        tf_count: t.sample.tf_count,
+        file_size_bytes: t.size,
+        stf_filename: filename,
+        sequence: m.sequence ?? null,
+        samples_per_stf: samples.length,
+        status: 'registered',
+        timestamp,
+      });
+    });
+    await this.sendMessages(WORKFLOW_TOPIC, announcements);
     return ids.every((id) => id !== undefined);
   }
 

@@ -73,11 +73,17 @@ export function openBrokerConnection(opts: {
  * this keeps retrying across reconnects until the deadline, then throws, so the caller can record
  * the loss (a re-send after a lost receipt may duplicate a message; consumers de-duplicate by
  * filename).
+ *
+ * Several bodies leave together, and only the last asks for a receipt: a broker handles one
+ * connection's frames in order, so its receipt for the last says the ones before it were taken
+ * too, and a refusal of any of them is an ERROR that arrives before that receipt (the STOMP
+ * client drops the connection at any ERROR). Until the receipt comes they all count as unsent
+ * and are sent again together.
  */
 export async function publish(
   mq: AgentStompClient,
   destination: string,
-  body: Record<string, unknown>,
+  bodies: Record<string, unknown>[],
   opts: {
     sender: string;
     namespace: string;
@@ -87,24 +93,39 @@ export async function publish(
 ): Promise<void> {
   if (!destination.startsWith('/queue/') && !destination.startsWith('/topic/'))
     throw new Error(`destination "${destination}" must start with /queue/ or /topic/`);
-  const text = JSON.stringify({ ...body, sender: opts.sender, namespace: opts.namespace });
+  if (bodies.length === 0) return;
+  const frames = bodies.map((body) => ({
+    text: JSON.stringify({ ...body, sender: opts.sender, namespace: opts.namespace }),
+    headers: msgTypeHeaders(body),
+  }));
+  const last = frames.length - 1;
+  const what =
+    frames.length === 1
+      ? String(bodies[0]!.msg_type)
+      : `${frames.length} messages (${String(bodies[0]!.msg_type)}, ...)`;
   const deadline = Date.now() + opts.deadlineMs;
   let lastError = '';
   for (;;) {
     const left = deadline - Date.now();
     if (left <= 0) {
       throw new Error(
-        `could not publish ${String(body.msg_type)} to ${destination} within ${opts.deadlineMs / 1000} s: ${lastError}`,
+        `could not publish ${what} to ${destination} within ${opts.deadlineMs / 1000} s: ${lastError}`,
       );
     }
     try {
       if (!mq.isConnected) await mq.waitUp(left);
       await opts.beforePublish(deadline);
-      await mq.send(destination, text, {
-        receipt: true,
-        timeoutMs: Math.min(10_000, left),
-        headers: msgTypeHeaders(body),
-      });
+      await Promise.all(
+        frames.map((f, i) =>
+          mq.send(
+            destination,
+            f.text,
+            i === last
+              ? { receipt: true, timeoutMs: Math.min(10_000, left), headers: f.headers }
+              : { headers: f.headers },
+          ),
+        ),
+      );
       return;
     } catch (err) {
       lastError = errorText(err);

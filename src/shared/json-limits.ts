@@ -141,6 +141,15 @@ export function storableJson(value: unknown): { text: string; value: unknown } {
 }
 
 /**
+ * {@link storableJson} for a value just parsed from `text`: that text, as it was sent, when it is
+ * within the limits (no second serialisation of every recorded message), else as `storableJson`.
+ */
+export function storableJsonAsSent(value: unknown, text: string): { text: string; value: unknown } {
+  if (!pastFieldBytes(text) && !nestsDeeperThan(value, MAX_JSON_DEPTH)) return { text, value };
+  return storableJson(value);
+}
+
+/**
  * Reads a JSON column. Whatever an older database holds (unparsable text, nesting no reader could
  * serialise) comes back as a value that can always be sent on, never as an exception.
  */

@@ -5,6 +5,7 @@ import {
   JsonLimitError,
   MAX_JSON_DEPTH,
   MAX_JSON_FIELD_BYTES,
+  storableJsonAsSent,
   toStoredJson,
 } from '../../../src/shared/json-limits.js';
 
@@ -37,5 +38,19 @@ describe('JSON limits', () => {
     expect(() => toStoredJson(wide, 'metadata')).toThrow(/metadata: is larger than/);
     expect(boundedJsonSchema.safeParse(wide).success).toBe(false);
     expect(boundedJsonSchema.safeParse('€'.repeat(300_000)).success).toBe(true);
+  });
+
+  it('stores a recorded message as sent when it is within the limits, else a note', () => {
+    const sent = '{ "msg_type": "stf_ready",  "run_id": 7 }';
+    expect(storableJsonAsSent(JSON.parse(sent), sent)).toEqual({
+      text: sent,
+      value: { msg_type: 'stf_ready', run_id: 7 },
+    });
+    const deepText = JSON.stringify(nested(MAX_JSON_DEPTH + 1));
+    const deep = storableJsonAsSent(JSON.parse(deepText), deepText);
+    expect(JSON.parse(deep.text)).toEqual({ unstorable: expect.stringMatching(/deeper than/) });
+    const bigText = JSON.stringify({ blob: '€'.repeat(400_000) });
+    const big = storableJsonAsSent(JSON.parse(bigText), bigText);
+    expect(big.value).toEqual({ unstorable: expect.stringMatching(/larger than/) });
   });
 });

@@ -19,6 +19,8 @@ export type ParsedDelivery =
   | {
       kind: 'workflow';
       body: Record<string, unknown>;
+      /** The JSON text `body` was parsed from. */
+      text: string;
       msgType: string;
       check: WorkflowMessageCheck;
     };
@@ -38,8 +40,9 @@ export function parseDelivery(destination: string, body: string | Buffer): Parse
     detail,
   });
   let parsed: unknown;
+  const text = typeof body === 'string' ? body : body.toString('utf8');
   try {
-    parsed = JSON.parse(typeof body === 'string' ? body : body.toString('utf8'));
+    parsed = JSON.parse(text);
   } catch (err) {
     return problem(
       'invalid_json',
@@ -62,7 +65,7 @@ export function parseDelivery(destination: string, body: string | Buffer): Parse
   if (typeof msgType !== 'string' || msgType === '')
     return problem('invalid_msg_type', `${destination}: body ${preview(body)}`);
   if (msgType === 'heartbeat') return { kind: 'heartbeat', body: parsed };
-  return { kind: 'workflow', body: parsed, msgType, check: checkWorkflowMessage(parsed) };
+  return { kind: 'workflow', body: parsed, text, msgType, check: checkWorkflowMessage(parsed) };
 }
 
 /** A text column from a body field: strings as they are, numbers as text, anything else null. */

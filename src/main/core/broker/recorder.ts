@@ -141,7 +141,7 @@ export function createRecorder(opts: RecorderOptions): Recorder {
     if (!d.check.ok)
       out.problems.push(['invalid_fields', `${d.msgType} on ${destination}: ${d.check.issues}`]);
     out.stored.push(
-      store.workflowMessages.append(storedRowOf(d.msgType, d.body, destination), item.at),
+      store.workflowMessages.append(storedRowOf(d.msgType, d.body, destination), item.at, d.text),
     );
     if (!d.check.ok || !d.check.known) return;
     const r = accountMessage(store, d.check.message, item.at, destination);

@@ -1,7 +1,7 @@
 import type { Db, Migration } from './db.js';
 import { selectPage, Where } from './query.js';
 import { uuidv7 } from './uuid7.js';
-import { fromStoredJson, storableJson } from '../../../shared/json-limits.js';
+import { fromStoredJson, storableJson, storableJsonAsSent } from '../../../shared/json-limits.js';
 
 export const workflowMessageMigrations: Migration[] = [
   {
@@ -72,12 +72,16 @@ export function createWorkflowMessagesStore(db: Db) {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   return {
-    append(msg: WorkflowMessageInput, now: string): WorkflowMessageRecord {
+    /** `sentText`: the JSON text `message_content` was parsed from, stored as it is if it can be. */
+    append(msg: WorkflowMessageInput, now: string, sentText?: string): WorkflowMessageRecord {
       // The recorder appends tens of thousands a second: positional binding (named binding from
       // a spread object measured twice as slow) and time-ordered ids (a random UUID lands on a
       // random page of the unique index; v7 appends, ~40% less insert time measured).
       const messageId = uuidv7();
-      const content = storableJson(msg.message_content);
+      const content =
+        sentText === undefined
+          ? storableJson(msg.message_content)
+          : storableJsonAsSent(msg.message_content, sentText);
       const info = insert.run(
         messageId,
         msg.message_type,

@@ -65,13 +65,17 @@ export function addMonitorApiRoutes(
     // The built-in fastmon agent registers the samples of the STFs that arrive together in one
     // request.
     bulkMax: MAX_BULK_ITEMS,
-    check: (body) => {
-      if (
-        typeof body.stf_file === 'string' &&
-        !store.stfFiles.exists({ stf_filename: body.stf_file })
-      ) {
+    check: (body, seen) => {
+      const name = body.stf_file;
+      if (typeof name !== 'string') return;
+      let found = seen.get(name);
+      if (found === undefined) {
+        found = store.stfFiles.exists({ stf_filename: name });
+        seen.set(name, found);
+      }
+      if (!found) {
         throw new ResourceError({
-          stf_file: [`Object with stf_filename=${body.stf_file} does not exist.`],
+          stf_file: [`Object with stf_filename=${name} does not exist.`],
         });
       }
     },

@@ -6,8 +6,11 @@ import { listBody, listPage, queryFilters } from './list-response.js';
 const NOT_FOUND = { status: 404, body: { detail: 'No object matches the given query.' } };
 
 export interface ResourceRouteOptions {
-  /** Called before create and update; may throw a ResourceError for a bad reference. */
-  check?: (body: Row) => void;
+  /**
+   * Called before create and update; may throw a ResourceError for a bad reference. `seen` lives
+   * for one request: a list's rows often name the same referenced row, looked up once.
+   */
+  check?: (body: Row, seen: Map<unknown, boolean>) => void;
   readOnly?: boolean;
   /**
    * POST also takes a list of up to this many bodies, stored all or none (a bulk create, as DRF's
@@ -47,7 +50,7 @@ export function addResourceRoutes(
     if (opts.bulkMax !== undefined && Array.isArray(req.body))
       return createMany(req.body, opts.bulkMax);
     const data = resource.validate(req.body, false);
-    opts.check?.(asRow(req.body));
+    opts.check?.(asRow(req.body), new Map());
     const row = resource.createValid(data, nowIso());
     opts.written?.(row, { created: true, body: asRow(req.body) });
     return { status: 201, body: row };
@@ -60,10 +63,11 @@ export function addResourceRoutes(
       };
     const errors = bodies.map(() => ({}) as ResourceError['fields']);
     const rows: Row[] = [];
+    const seen = new Map<unknown, boolean>();
     bodies.forEach((body, i) => {
       try {
         rows.push(resource.validate(body, false));
-        opts.check?.(asRow(body));
+        opts.check?.(asRow(body), seen);
       } catch (err) {
         if (!(err instanceof ResourceError)) throw err;
         errors[i] = err.fields;
@@ -78,7 +82,7 @@ export function addResourceRoutes(
     const raw = req.params.key!;
     if (!validKey(raw) || !resource.get(key(raw))) return NOT_FOUND;
     const data = resource.validate(req.body, partial);
-    opts.check?.(asRow(req.body));
+    opts.check?.(asRow(req.body), new Map());
     const row = resource.patchValid(key(raw), data, nowIso());
     if (row) opts.written?.(row, { created: false, body: asRow(req.body) });
     return { status: 200, body: row };
