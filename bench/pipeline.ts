@@ -182,8 +182,17 @@ const runId = reply.run_id as number;
 // per-STF latency from the messages the recorder stored: a subscriber of its own on the topic
 // would take ~1 ms of CPU per STF from the same two cores the pipeline runs on.
 const executionId = reply.execution_id as string;
-const progress = async () =>
-  (await api<{ run: RunProgress | null }>(`/api/cc/workflow/executions/${executionId}/`)).run;
+// Each poll is also a REST round trip through the core while it carries the run: what an agent's
+// request waits for, without adding load of its own.
+const pollMs: number[] = [];
+const progress = async () => {
+  const sent = performance.now();
+  const run = (
+    await api<{ run: RunProgress | null }>(`/api/cc/workflow/executions/${executionId}/`)
+  ).run;
+  pollMs.push(performance.now() - sent);
+  return run;
+};
 let complete = 0;
 let generated = 0;
 let lastProgress = Date.now();
@@ -345,6 +354,10 @@ if (values.interval === undefined) {
     `at that cost this machine's ${availableParallelism()} cores allow at most ${fmt((availableParallelism() * 1000) / totalMs, 0)} STFs/s, and the core (one thread) at most ${fmt(1000 / coreMs, 0)} STFs/s`,
   );
 }
+const polls = [...pollMs].sort((a, b) => a - b);
+console.log(
+  `REST round trip through the core during the run (${polls.length} progress polls): p50 ${fmt(percentile(polls, 50), 1)} ms, p99 ${fmt(percentile(polls, 99), 1)} ms`,
+);
 console.log(
   `bottleneck: ${cpu[0]!.n} at ${fmt(cpu[0]!.pct, 0)} % CPU${cpu[0]!.pct > 85 ? ' (CPU-bound: one core saturated)' : ' (no process saturates a core: waiting on round trips or on a loaded machine)'}`,
 );

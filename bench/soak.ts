@@ -2,7 +2,7 @@
  * Soak: the four built-in agents (built, as child processes) against an in-process core with its
  * embedded broker, through paced runs back to back. Every report interval it prints the RSS of the
  * core and of each agent, the database size and the ingest latency p99 of heartbeats (REST) and
- * messages (STOMP SEND with receipt) probed at 10/s each. The bench drives the retention passes
+ * messages (STOMP SEND with receipt, on a connection of its own) probed at 10/s each. The bench drives the retention passes
  * itself (`pruneNow`, with row caps low enough that they delete), so it knows when one runs and
  * compares the probes' p99 during passes with the p99 outside them (target ratio <= 2). At the end
  * it prints each process's growth after warm-up (target <= 20 MB).
@@ -82,17 +82,19 @@ await waitFor(
   60_000,
 );
 
+const stompClient = () =>
+  new AgentStompClient({
+    host: broker.host,
+    port: broker.port,
+    login: creds.login,
+    passcode: creds.passcode,
+    ssl: false,
+    heartbeatMs: 10_000,
+    reconnectInitialMs: 200,
+    reconnectMaxMs: 1000,
+  });
 // One subscriber that keeps no history: per-run counters only.
-const conn = new AgentStompClient({
-  host: broker.host,
-  port: broker.port,
-  login: creds.login,
-  passcode: creds.passcode,
-  ssl: false,
-  heartbeatMs: 10_000,
-  reconnectInitialMs: 200,
-  reconnectMaxMs: 1000,
-});
+const conn = stompClient();
 // Counted per run as they come: a run's first messages can arrive before its accept reply does.
 const tfByRun = new Map<unknown, number>();
 const endedRuns = new Set<unknown>();
@@ -108,6 +110,12 @@ let reply: Record<string, unknown> | undefined;
 conn.subscribe('/queue/soak.replies', (text) => (reply = JSON.parse(text) as typeof reply));
 conn.start();
 await conn.waitUp(30_000);
+// The message probes publish on a connection of their own: a receipt on the subscriber's
+// connection queues behind every pipeline message the broker is still delivering to it, which
+// measures that subscriber's backlog, not how soon the core takes a message in.
+const probeConn = stompClient();
+probeConn.start();
+await probeConn.waitUp(30_000);
 
 // ---- probes and pruning windows ----------------------------------------------------------------
 interface Sample {
@@ -147,9 +155,13 @@ const probeTimer = setInterval(() => {
     t.api('/api/systemagents/heartbeat/', { method: 'POST', json: hbBody }).then((r) => r.text()),
   ).catch(() => undefined);
   void probe(msg, allMsg, () =>
-    conn.send('/topic/soak.probe', JSON.stringify({ msg_type: 'soak_probe', namespace: 'soak' }), {
-      receipt: true,
-    }),
+    probeConn.send(
+      '/topic/soak.probe',
+      JSON.stringify({ msg_type: 'soak_probe', namespace: 'soak' }),
+      {
+        receipt: true,
+      },
+    ),
   ).catch(() => undefined);
 }, 100);
 const pruneTimer = setInterval(() => {
@@ -335,6 +347,7 @@ console.log(
 );
 
 await Promise.all(agents.map((a) => stopAgent(a, 'SIGTERM')));
+await probeConn.close();
 await conn.close();
 await t.close();
 dir.remove();
