@@ -2,10 +2,10 @@
  * Soak: the four built-in agents (built, as child processes) against an in-process core with its
  * embedded broker, through paced runs back to back. Every report interval it prints the RSS of the
  * core and of each agent, the database size and the ingest latency p99 of heartbeats (REST) and
- * messages (STOMP SEND with receipt, on a connection of its own) probed at 10/s each. The bench drives the retention passes
- * itself (`pruneNow`, with row caps low enough that they delete), so it knows when one runs and
- * compares the probes' p99 during passes with the p99 outside them (target ratio <= 2). At the end
- * it prints each process's growth after warm-up (target <= 20 MB).
+ * messages (STOMP SEND with receipt, on a connection of their own) probed at 10/s each. The bench
+ * drives the retention passes itself (`pruneNow`, with row caps low enough that they delete), so it
+ * knows when one runs and compares the probes' p99 during passes with the p99 outside them (target
+ * ratio <= 2). At the end it prints each process's growth after warm-up (target <= 20 MB).
  *
  *   npm run build && node --expose-gc --import tsx bench/soak.ts [--quick] [--stfs 50000] [--run-stfs 1000]
  *     [--rate 20] [--report-seconds 60] [--prune-seconds 30] [--message-max-rows 200000]
