@@ -36,3 +36,5 @@ export function createConnectedClients(bus: EventBus) {
     },
   };
 }
+
+export type ConnectedClients = ReturnType<typeof createConnectedClients>;

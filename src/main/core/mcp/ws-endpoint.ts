@@ -1,15 +1,14 @@
 import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { serveStdio, type StdioServerHandle } from '@modelcontextprotocol/server/stdio';
 import type { McpServerFactory } from '@modelcontextprotocol/server';
 import WebSocket, { WebSocketServer } from 'ws';
 import { refuseSocket } from '../http/connection-caps.js';
-import type { HttpServer } from '../http/server.js';
 import type { Logger } from '../logger.js';
 import { looksLikeV1 } from './legacy-v1.js';
 import { WebSocketServerTransport } from './ws-transport.js';
 
 export interface WsEndpointOptions {
-  path: string;
   maxMessageBytes: number;
   /** WebSocket sessions open at once; one more is refused with a 503. */
   maxSessions: number;
@@ -39,7 +38,7 @@ type Mode =
  * seed's v1.0 envelope. A frame that is not JSON decides nothing (it gets v1.0's 4000, which is
  * also what the seed answered) so a client can still open with either protocol afterwards.
  */
-export function attachWsEndpoint(http: HttpServer, opts: WsEndpointOptions) {
+export function createWsEndpoint(opts: WsEndpointOptions) {
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: opts.maxMessageBytes,
@@ -102,17 +101,19 @@ export function attachWsEndpoint(http: HttpServer, opts: WsEndpointOptions) {
     });
   });
 
-  http.onUpgrade(opts.path, (req, socket, head) => {
-    if (sockets.size >= opts.maxSessions)
-      return refuseSocket(
-        socket,
-        503,
-        `Too many MCP WebSocket sessions: ${opts.maxSessions} are open; close one and retry.`,
-      );
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
-  });
-
   return {
+    /** Takes one upgrade request (already past the HTTP server's Host, Origin and token checks). */
+    upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+      if (sockets.size >= opts.maxSessions) {
+        refuseSocket(
+          socket,
+          503,
+          `Too many MCP WebSocket sessions: ${opts.maxSessions} are open; close one and retry.`,
+        );
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    },
     connections: () => sockets.size,
     close(): Promise<void> {
       for (const ws of sockets) ws.terminate();
