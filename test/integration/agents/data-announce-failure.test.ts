@@ -1,4 +1,4 @@
-import { createServer, connect, type Server, type Socket } from 'node:net';
+import type { Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type AgentProcess,
@@ -8,42 +8,16 @@ import {
   stopAgent,
 } from '../../helpers/agent-fleet.js';
 import { startTestCore, type TestCore } from '../../helpers/core.js';
+import { startStompRelay } from '../../helpers/stomp-relay.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
 /**
- * A TCP relay to the core's broker that passes every frame on except the data agent's SEND of
- * `stf_ready`, which it swallows: the broker never sees it and never confirms it, as when the
- * broker is unreachable at that moment.
+ * The relay passes every frame on except the data agent's SEND of `stf_ready`, which it swallows:
+ * the broker never sees it and never confirms it, as when the broker is unreachable at that moment.
  */
-function swallowingRelay(brokerPort: number): Promise<{ server: Server; port: number }> {
-  const server = createServer((client: Socket) => {
-    const upstream = connect(brokerPort, '127.0.0.1');
-    let pending = '';
-    client.on('data', (chunk: Buffer) => {
-      pending += chunk.toString('latin1');
-      const frames = pending.split('\0');
-      pending = frames.pop()!;
-      for (const f of frames) {
-        if (/^\s*SEND\n/.test(f) && f.includes('"msg_type":"stf_ready"')) continue;
-        upstream.write(Buffer.from(`${f}\0`, 'latin1'));
-      }
-    });
-    upstream.pipe(client);
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', end).on('close', end);
-    upstream.on('error', end).on('close', end);
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => {
-      const addr = server.address();
-      resolve({ server, port: typeof addr === 'object' && addr ? addr.port : 0 });
-    }),
-  );
-}
+const swallowStfReady = (f: string) =>
+  /^\s*SEND\n/.test(f) && f.includes('"msg_type":"stf_ready"') ? 'drop' : 'pass';
 
 /**
  * The data agent stores each STF row as `processed` in one request and touches it again only when
@@ -60,7 +34,7 @@ describe('the data agent marks an STF it could not announce as failed', () => {
     ensureAgentsBuilt();
     tc = await startTestCore();
     const broker = tc.core.broker!;
-    const r = await swallowingRelay(broker.port);
+    const r = await startStompRelay(broker.port, swallowStfReady);
     relay = r.server;
     const { login, passcode } = tc.core.brokerCredentials;
     agent = spawnAgent(

@@ -1,65 +1,28 @@
-import { connect, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publish } from '../../../../agents/lib/agent-connection.js';
 import { AgentStompClient } from '../../../../agents/lib/agent-stomp-client.js';
 import { startTestCore, type TestCore } from '../../../helpers/core.js';
+import { startStompRelay } from '../../../helpers/stomp-relay.js';
 import { waitFor } from '../../../helpers/wait-for.js';
 
 /**
- * A relay to the core's broker that counts the SEND frames passing and whether each asked for a
- * receipt; told to, it cuts the connection right after passing the next SEND that asks for none,
- * as when the connection drops in the middle of a group of messages.
+ * The relay in front of the core's broker counts the SEND frames passing and whether each asked
+ * for a receipt; told to, it cuts the connection right after passing the next SEND that asks for
+ * none, as when the connection drops in the middle of a group of messages.
  */
-interface Relay {
-  server: Server;
-  port: number;
-  sends: { receipt: boolean }[];
-  cutAfterNextUnconfirmed: boolean;
-}
-
-function startRelay(brokerPort: number): Promise<Relay> {
-  const relay: Relay = {
-    server: createServer(),
-    port: 0,
-    sends: [],
-    cutAfterNextUnconfirmed: false,
-  };
-  relay.server.on('connection', (client: Socket) => {
-    const upstream = connect(brokerPort, '127.0.0.1');
-    let pending = '';
-    client.on('data', (chunk: Buffer) => {
-      pending += chunk.toString('latin1');
-      const frames = pending.split('\0');
-      pending = frames.pop()!;
-      for (const f of frames) {
-        upstream.write(Buffer.from(`${f}\0`, 'latin1'));
-        if (!/^\s*SEND\n/.test(f)) continue;
-        const receipt = /\nreceipt:/.test(f.slice(0, f.indexOf('\n\n')));
-        relay.sends.push({ receipt });
-        if (!receipt && relay.cutAfterNextUnconfirmed) {
-          relay.cutAfterNextUnconfirmed = false;
-          upstream.end();
-          client.destroy();
-          return;
-        }
-      }
-    });
-    upstream.pipe(client);
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', end).on('close', end);
-    upstream.on('error', end).on('close', end);
+async function startRelay(brokerPort: number) {
+  const state = { sends: [] as { receipt: boolean }[], cutAfterNextUnconfirmed: false };
+  const { server, port } = await startStompRelay(brokerPort, (f) => {
+    if (!/^\s*SEND\n/.test(f)) return 'pass';
+    const receipt = /\nreceipt:/.test(f.slice(0, f.indexOf('\n\n')));
+    state.sends.push({ receipt });
+    if (receipt || !state.cutAfterNextUnconfirmed) return 'pass';
+    state.cutAfterNextUnconfirmed = false;
+    return 'pass-then-cut';
   });
-  return new Promise((resolve) =>
-    relay.server.listen(0, '127.0.0.1', () => {
-      const addr = relay.server.address();
-      relay.port = typeof addr === 'object' && addr ? addr.port : 0;
-      resolve(relay);
-    }),
-  );
+  return Object.assign(state, { server, port });
 }
+type Relay = Awaited<ReturnType<typeof startRelay>>;
 
 const TOPIC = '/topic/test.grouped';
 
