@@ -235,9 +235,9 @@ class DataAgent extends BaseAgent {
 
   /** Creates the STF row; if it exists already (re-sent message, or made by the recorder) PATCH it. */
   private async registerStf(body: Record<string, unknown>): Promise<string> {
-    const [created] = await this.stfRows.create([body]);
-    if (created!.ok) return created!.row.file_id as string;
-    const err = created!.error;
+    const created = (await this.stfRows.create([body]))[0]!;
+    if (created.ok) return created.row.file_id as string;
+    const err = created.error;
     if (
       !(err instanceof ApiError) ||
       err.status !== 400 ||

@@ -1,6 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { McpServer, type ServerContext } from '@modelcontextprotocol/server';
+import {
+  McpServer,
+  type McpRequestContext,
+  type ServerContext,
+} from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { ConnectedClients } from './connected-clients.js';
@@ -11,12 +15,24 @@ import { MCP_INSTRUCTIONS } from './instructions.js';
 import { createLegacyV1Handler } from './legacy-v1.js';
 import { registerPrompts } from './prompts.js';
 import { registerResources } from './resources.js';
-import type { BuildOptions, McpTransportName } from './server-factory.js';
 import { registerTool, type AnyToolDef, type ToolCallRecord } from './tool-kit.js';
 import { createWsEndpoint } from './ws-endpoint.js';
 
 const MCP_SERVER_NAME = 'swf-control-center';
 const MCP_SERVER_VERSION = '0.1.0';
+
+/** How a call arrived: the stdio bridge rides the WebSocket but is recorded as itself. */
+export type McpTransportName = 'ws' | 'http' | 'stdio';
+
+export interface BuildOptions {
+  transport: McpTransportName;
+  era: McpRequestContext['era'];
+  /** Long-lived connections (WebSocket, stdio) get resource-change pushes. */
+  push: boolean;
+  userAgent?: string;
+  /** The client a long-lived connection has announced (covers calls rejected before they run). */
+  connectionClient?: () => { name: string; version?: string } | undefined;
+}
 
 const clientInfoSchema = z.object({ name: z.string(), version: z.string().optional() });
 

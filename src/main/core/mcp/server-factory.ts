@@ -1,4 +1,3 @@
-import type { McpRequestContext } from '@modelcontextprotocol/server';
 import type { HttpServer } from '../http/server.js';
 import { silentLogger } from '../logger.js';
 import { createConnectedClients, type McpConnectedClient } from './connected-clients.js';
@@ -14,19 +13,6 @@ import { workflowTools } from './tools/workflow-tools.js';
 
 const MCP_HTTP_PATH = '/mcp';
 const MCP_WS_PATH = '/ws/mcp/';
-
-/** How a call arrived: the stdio bridge rides the WebSocket but is recorded as itself. */
-export type McpTransportName = 'ws' | 'http' | 'stdio';
-
-export interface BuildOptions {
-  transport: McpTransportName;
-  era: McpRequestContext['era'];
-  /** Long-lived connections (WebSocket, stdio) get resource-change pushes. */
-  push: boolean;
-  userAgent?: string;
-  /** The client a long-lived connection has announced (covers calls rejected before they run). */
-  connectionClient?: () => { name: string; version?: string } | undefined;
-}
 
 export interface McpServerFactory {
   tools: string[];
