@@ -148,12 +148,19 @@ function javaArgs(base: string): string[] {
 export async function startActiveMq(opts: ActiveMqOptions = {}): Promise<ActiveMq> {
   const dir = tempDir('swf-cc-activemq-');
   const base = dir.path;
-  const port = await freePort();
-  const sslPort = opts.tls ? await freePort() : undefined;
   const conf = join(base, 'conf');
   for (const sub of ['conf', 'data', 'tmp']) mkdirSync(join(base, sub), { recursive: true });
-  writeFileSync(join(conf, 'activemq.xml'), brokerXml(opts, port, sslPort));
   writeFileSync(join(conf, 'log4j.properties'), readFileSync(join(FIXTURES, 'log4j.properties')));
+  const login = (opts.users ?? [{ login: 'admin', passcode: 'admin' }])[0]!;
+  let port = 0;
+  let sslPort: number | undefined;
+  // A free port is only free until someone else takes it: between `freePort` and the JVM's bind,
+  // another test process may. Each start attempt takes fresh ports.
+  const choosePorts = async () => {
+    port = await freePort();
+    sslPort = opts.tls ? await freePort() : undefined;
+    writeFileSync(join(conf, 'activemq.xml'), brokerXml(opts, port, sslPort));
+  };
 
   let child: ChildProcess | undefined;
   let out = '';
@@ -182,7 +189,9 @@ export async function startActiveMq(opts: ActiveMqOptions = {}): Promise<ActiveM
         async () => {
           if (exit !== undefined)
             throw new Error(`ActiveMQ exited during start (${exit}):\n${out}`);
-          return (await stompAnswers(port)) && (sslPort === undefined || (await accepts(sslPort)));
+          return (
+            (await isActiveMq(port, login)) && (sslPort === undefined || (await accepts(sslPort)))
+          );
         },
         opts.startTimeoutMs ?? 60_000,
         100,
@@ -206,11 +215,16 @@ export async function startActiveMq(opts: ActiveMqOptions = {}): Promise<ActiveM
     running.delete(proc);
   };
 
-  try {
-    await launch();
-  } catch (err) {
-    dir.remove();
-    throw err;
+  for (let attempt = 1; ; attempt++) {
+    await choosePorts();
+    try {
+      await launch();
+      break;
+    } catch (err) {
+      if (attempt < 3) continue;
+      dir.remove();
+      throw err;
+    }
   }
 
   let stopped = false;
@@ -249,8 +263,12 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
-/** Does a STOMP CONNECT on the port get any answer frame (CONNECTED or ERROR)? */
-function stompAnswers(port: number): Promise<boolean> {
+/**
+ * Is it this ActiveMQ that answers on the port: does a STOMP CONNECT with the broker's own user get
+ * CONNECTED from a server that names itself ActiveMQ? Another process that took the port meanwhile
+ * (another test's broker) does not pass.
+ */
+function isActiveMq(port: number, user: { login: string; passcode: string }): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     let data = '';
@@ -262,13 +280,13 @@ function stompAnswers(port: number): Promise<boolean> {
     socket.once('error', () => done(false));
     socket.once('connect', () =>
       socket.write(
-        'CONNECT\naccept-version:1.2\nhost:localhost\nlogin:probe\npasscode:probe\n\n\0',
+        `CONNECT\naccept-version:1.2\nhost:localhost\nlogin:${user.login}\npasscode:${user.passcode}\n\n\0`,
       ),
     );
     socket.on('data', (chunk) => {
       data += chunk.toString('latin1');
-      if (data.includes('\0')) done(true);
+      if (data.includes('\0')) done(/^\s*CONNECTED\n/.test(data) && /\nserver:ActiveMQ/.test(data));
     });
-    socket.once('close', () => done(data.length > 0));
+    socket.once('close', () => done(false));
   });
 }
