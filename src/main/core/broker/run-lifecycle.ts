@@ -24,7 +24,7 @@ const isObject = (v: unknown): v is Json =>
  * Advances a run from one lifecycle message the way the monitor's `apply_run_lifecycle_message`
  * does: a missing RunState row is created as initializing/imminent/preparing (agents may start
  * mid-run); stamped state/substate are copied; `end_run` -> state `ended`, phase `completed`;
- * start/pause/resume -> phase `physics`; the execution id is kept in metadata. The Run row gets its
+ * start/pause/resume -> phase `physics`, except for a run already ended; the execution id is kept in metadata. The Run row gets its
  * start time at `start_run`, its end time at `end_run` and the run conditions when a message has them.
  * The rows it makes are the recorder's: the first client create of the same run adopts them.
  * Goes through the runs module's typed functions only. Says whether the Run row was created or
@@ -51,7 +51,9 @@ export function applyRunLifecycle(store: Store, m: LifecycleInput, at: string): 
     state = 'ended';
     substate = '';
     phase = 'completed';
-  } else {
+  } else if (state !== 'ended') {
+    // An ended run stays ended: a lifecycle message recorded after the end (sent before the
+    // simulator died, or overtaken on the way) must not put the run back into physics.
     if (m.state) state = m.state;
     if (m.substate) substate = m.substate;
     if (m.msgType !== 'run_imminent') phase = 'physics';

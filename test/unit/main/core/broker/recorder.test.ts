@@ -191,6 +191,10 @@ describe('workflow recorder (SQLite on disk)', () => {
       substate: 'physics',
       phase: 'physics',
     });
+    const end = rest.find((m) => m.body.msg_type === 'end_run')!;
+    expect(await step(end)).toMatchObject({ state: 'ended', phase: 'completed' });
+    // Recorded after the end (sent before the simulator died, or overtaken): the run stays ended.
+    expect(await step(resume)).toMatchObject({ state: 'ended', phase: 'completed' });
     // A lifecycle message for a run nobody announced creates the row (agents may start mid-run).
     recorder.ingest(msg('/topic/epictopic', { msg_type: 'end_run', run_id: '8' }));
     await recorder.idle();
